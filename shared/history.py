@@ -1,0 +1,77 @@
+"""Draft history: records kept per user, and the store protocol adapters implement."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from datetime import datetime, timezone
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.models import DraftRequest, DraftResult
+
+Source = Literal["web", "email", "cli"]
+
+
+def new_draft_id(now: float | None = None) -> str:
+    """Time-ordered id: 12 hex digits of milliseconds, then 16 random hex digits."""
+    millis = int((time.time() if now is None else now) * 1000)
+    return f"{millis:012x}{secrets.token_hex(8)}"
+
+
+def utc_now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class DraftRecord(BaseModel):
+    """One stored draft: what was asked, what was returned, and where it came from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    user_id: str
+    created_at: str
+    source: Source
+    request: DraftRequest
+    result: DraftResult
+
+
+class Profile(BaseModel):
+    """A user's registered sending address and default pitch, used by the email path."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    user_id: str
+    email: str
+    pitch: str = Field(max_length=1_500)
+    sender_name: str | None = None
+
+
+class HistoryPage(BaseModel):
+    items: list[DraftRecord]
+    cursor: str | None = Field(description="Opaque: pass it back to get the next page; null on the last page.")
+
+
+class HistoryStore(Protocol):
+    def put_draft(self, record: DraftRecord) -> None: ...
+
+    def get_draft(self, user_id: str, draft_id: str) -> DraftRecord | None: ...
+
+    def list_drafts(self, user_id: str, *, limit: int, cursor: str | None = None) -> HistoryPage:
+        """Newest first. Raises ValueError for a cursor this store did not issue for this user."""
+        ...
+
+    def delete_draft(self, user_id: str, draft_id: str) -> bool:
+        """True when a draft was deleted, False when the user has no such draft."""
+        ...
+
+    def take_daily_quota(self, user_id: str, day: str, limit: int) -> bool:
+        """Atomically count one draft for `day` (YYYY-MM-DD); False once `limit` is spent."""
+        ...
+
+    def put_profile(self, profile: Profile) -> None: ...
+
+    def get_profile(self, user_id: str) -> Profile | None: ...
+
+    def find_profile_by_email(self, email: str) -> Profile | None: ...

@@ -1,0 +1,146 @@
+"""Request, result and violation models shared by every entry point."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from shared.text import normalise
+
+MAX_BIO_CHARS = 8_000
+MAX_PITCH_CHARS = 1_500
+MAX_NAME_CHARS = 120
+
+
+class Channel(str, Enum):
+    LINKEDIN_NOTE = "linkedin_note"
+    LINKEDIN_NOTE_PREMIUM = "linkedin_note_premium"
+    LINKEDIN_MESSAGE = "linkedin_message"
+    EMAIL = "email"
+
+
+@dataclass(frozen=True)
+class ChannelSpec:
+    """Limits of one channel: hard character cap and the word range we aim for."""
+
+    label: str
+    max_chars: int | None
+    min_words: int | None
+    max_words: int | None
+    has_subject: bool
+
+
+CHANNEL_SPECS: dict[Channel, ChannelSpec] = {
+    # LinkedIn connection notes: 200 characters on free accounts, 300 on Premium.
+    Channel.LINKEDIN_NOTE: ChannelSpec("LinkedIn connection note", 200, None, None, False),
+    Channel.LINKEDIN_NOTE_PREMIUM: ChannelSpec("LinkedIn Premium connection note", 300, None, None, False),
+    # 25-90 words: the range that gets the most replies for longer messages.
+    Channel.LINKEDIN_MESSAGE: ChannelSpec("LinkedIn message", 1_900, 25, 90, False),
+    Channel.EMAIL: ChannelSpec("Email", 1_900, 25, 90, True),
+}
+
+RequiredText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class DraftRequest(BaseModel):
+    """What a user asks for. Bio and pitch are untrusted text: data, never instructions."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    target_bio: RequiredText = Field(max_length=MAX_BIO_CHARS, description="The target person's bio, e.g. a LinkedIn About section.")
+    pitch: RequiredText = Field(max_length=MAX_PITCH_CHARS, description="Your own elevator pitch, a sentence or two.")
+    channel: Channel = Field(default=Channel.LINKEDIN_MESSAGE, description="Where the message will be sent.")
+    target_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_NAME_CHARS)] | None = None
+    sender_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_NAME_CHARS)] | None = None
+
+    @field_validator("target_bio", "pitch", "target_name", "sender_name", mode="before")
+    @classmethod
+    def _normalise(cls, value: object) -> object:
+        # Invisible characters are stripped before limits apply, so they cannot hide text.
+        return normalise(value) if isinstance(value, str) else value
+
+    @field_validator("target_name", "sender_name")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    @property
+    def spec(self) -> ChannelSpec:
+        return CHANNEL_SPECS[self.channel]
+
+
+class Rule(str, Enum):
+    ASK = "ask"
+    UNGROUNDED_INTEREST = "ungrounded_interest"
+    INVENTED_FACT = "invented_fact"
+    MISSING_PITCH = "missing_pitch"
+    LENGTH = "length"
+    PLACEHOLDER = "placeholder"
+    FOREIGN_LINK = "foreign_link"
+
+
+RULE_DESCRIPTIONS: dict[Rule, str] = {
+    Rule.ASK: "Asks for nothing: no meeting, call, advice, referral, job, introduction or pressure to reply.",
+    Rule.UNGROUNDED_INTEREST: "The shared interest rests on a quote that really is in the bio.",
+    Rule.INVENTED_FACT: "Mentions no hobby, employer, school or fact that the bio and your pitch do not contain.",
+    Rule.MISSING_PITCH: "Gives your pitch.",
+    Rule.LENGTH: "Fits the channel's length.",
+    Rule.PLACEHOLDER: "Has no unfilled placeholders such as [Name] or {{company}}.",
+    Rule.FOREIGN_LINK: "Adds no link or email address that you did not give.",
+}
+
+
+class Violation(BaseModel):
+    """One explained guardrail failure: which rule, why, and the text that broke it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: Rule
+    message: str
+    span: str = ""
+    start: int | None = None
+    end: int | None = None
+
+
+class CheckOutcome(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    rule: Rule
+    passed: bool
+    explanation: str
+
+
+class SharedInterest(BaseModel):
+    """The overlap the message opens with, and the bio quote it rests on (or an honest 'none found')."""
+
+    model_config = ConfigDict(frozen=True)
+
+    topic: str | None
+    bio_evidence: str | None = Field(description="A quote that literally occurs in the bio, or null when none was found.")
+    found: bool
+
+    @classmethod
+    def none_found(cls) -> SharedInterest:
+        return cls(topic=None, bio_evidence=None, found=False)
+
+
+Provider = Literal["openai", "offline"]
+
+
+class DraftResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    body: str
+    subject: str | None = None
+    channel: Channel
+    shared_interest: SharedInterest
+    provider: Provider
+    model: str
+    prompt_version: str
+    attempts: int = Field(description="LLM calls made (0 for a purely offline draft).")
+    checks: list[CheckOutcome]
+    repaired_violations: list[Violation] = Field(default_factory=list, description="Violations found in earlier attempts and fixed.")
+    fallback_reason: str | None = Field(default=None, description="Why the offline composer wrote this draft, when the LLM was configured.")
