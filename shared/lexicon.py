@@ -21,9 +21,9 @@ INTEREST_LEXICON: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         "skiing": ("skiing", "skier", "ski touring", "snowboarding", "snowboarder", "cross-country skiing"),
         "surfing": ("surfing", "surfer", "surf", "kitesurfing", "windsurfing"),
         "sailing": ("sailing", "sailor", "sailboat", "yachting"),
-        "kayaking": ("kayaking", "kayak", "canoeing", "canoe", "paddleboarding", "rowing", "rower"),
+        "kayaking": ("kayaking", "kayak", "kayaker", "sea kayaking", "canoeing", "canoe", "paddleboarding", "rowing", "rower"),
         "swimming": ("swimming", "swimmer", "open water swimming", "wild swimming"),
-        "birdwatching": ("birdwatching", "birding", "birder", "bird watching"),
+        "birdwatching": ("birdwatching", "birding", "birder", "bird watching", "birdwatcher"),
         "gardening": ("gardening", "gardener", "allotment", "permaculture", "beekeeping", "beekeeper"),
         "fishing": ("fishing", "fly fishing", "angling", "angler"),
         "scuba diving": ("scuba", "scuba diving", "diving", "freediving"),
@@ -31,7 +31,18 @@ INTEREST_LEXICON: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     "sport": {
         "triathlon": ("triathlon", "triathlons", "triathlete", "ironman"),
         "yoga": ("yoga", "yogi"),
-        "martial arts": ("martial arts", "karate", "judo", "jiu-jitsu", "jiu jitsu", "taekwondo", "kung fu", "aikido", "boxing", "fencing"),
+        "martial arts": (
+            "martial arts",
+            "karate",
+            "judo",
+            "jiu-jitsu",
+            "jiu jitsu",
+            "taekwondo",
+            "kung fu",
+            "aikido",
+            "boxing",
+            "fencing",
+        ),
         "tennis": ("tennis", "padel", "squash", "badminton", "table tennis", "pickleball"),
         "football": ("football", "soccer", "five-a-side"),
         "basketball": ("basketball",),
@@ -46,7 +57,16 @@ INTEREST_LEXICON: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     },
     "arts": {
         "photography": ("photography", "photographer", "film photography", "street photography"),
-        "painting": ("painting", "watercolour", "watercolor", "watercolours", "watercolors", "oil painting", "sketching", "drawing"),
+        "painting": (
+            "painting",
+            "watercolour",
+            "watercolor",
+            "watercolours",
+            "watercolors",
+            "oil painting",
+            "sketching",
+            "drawing",
+        ),
         "pottery": ("pottery", "ceramics", "potter"),
         "woodworking": ("woodworking", "woodwork", "carpentry", "furniture making"),
         "knitting": ("knitting", "crochet", "sewing", "quilting", "embroidery"),
@@ -74,7 +94,14 @@ INTEREST_LEXICON: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         "board games": ("board games", "boardgames", "tabletop games", "dungeons & dragons", "dungeons and dragons", "d&d"),
         "puzzles": ("puzzles", "crosswords", "crossword", "sudoku", "jigsaw"),
         "podcasts": ("podcasts", "podcast"),
-        "languages": ("learning languages", "language learning", "learning spanish", "learning japanese", "learning french", "polyglot"),
+        "languages": (
+            "learning languages",
+            "language learning",
+            "learning spanish",
+            "learning japanese",
+            "learning french",
+            "polyglot",
+        ),
         "astronomy": ("astronomy", "stargazing", "astrophotography"),
         "meditation": ("meditation", "mindfulness"),
     },
@@ -115,6 +142,4 @@ FORM_TO_TOPIC: Final[dict[str, str]] = {
     form: topic for topics in INTEREST_LEXICON.values() for topic, forms in topics.items() for form in forms
 }
 
-TOPIC_TO_CATEGORY: Final[dict[str, str]] = {
-    topic: category for category, topics in INTEREST_LEXICON.items() for topic in topics
-}
+TOPIC_TO_CATEGORY: Final[dict[str, str]] = {topic: category for category, topics in INTEREST_LEXICON.items() for topic in topics}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -15,7 +15,7 @@ MAX_PITCH_CHARS = 1_500
 MAX_NAME_CHARS = 120
 
 
-class Channel(str, Enum):
+class Channel(StrEnum):
     LINKEDIN_NOTE = "linkedin_note"
     LINKEDIN_NOTE_PREMIUM = "linkedin_note_premium"
     LINKEDIN_MESSAGE = "linkedin_message"
@@ -50,7 +50,9 @@ class DraftRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    target_bio: RequiredText = Field(max_length=MAX_BIO_CHARS, description="The target person's bio, e.g. a LinkedIn About section.")
+    target_bio: RequiredText = Field(
+        max_length=MAX_BIO_CHARS, description="The target person's bio, e.g. a LinkedIn About section."
+    )
     pitch: RequiredText = Field(max_length=MAX_PITCH_CHARS, description="Your own elevator pitch, a sentence or two.")
     channel: Channel = Field(default=Channel.LINKEDIN_MESSAGE, description="Where the message will be sent.")
     target_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_NAME_CHARS)] | None = None
@@ -72,7 +74,7 @@ class DraftRequest(BaseModel):
         return CHANNEL_SPECS[self.channel]
 
 
-class Rule(str, Enum):
+class Rule(StrEnum):
     ASK = "ask"
     UNGROUNDED_INTEREST = "ungrounded_interest"
     INVENTED_FACT = "invented_fact"
@@ -80,6 +82,11 @@ class Rule(str, Enum):
     LENGTH = "length"
     PLACEHOLDER = "placeholder"
     FOREIGN_LINK = "foreign_link"
+    INJECTED_TEXT = "injected_text"
+    # Checked by the drafting service, which alone knows the system prompt it rendered.
+    PROMPT_LEAK = "prompt_leak"
+    # Not a guardrail: a model answer that is not the expected JSON, explained to the model for repair.
+    MALFORMED_OUTPUT = "malformed_output"
 
 
 RULE_DESCRIPTIONS: dict[Rule, str] = {
@@ -90,6 +97,9 @@ RULE_DESCRIPTIONS: dict[Rule, str] = {
     Rule.LENGTH: "Fits the channel's length.",
     Rule.PLACEHOLDER: "Has no unfilled placeholders such as [Name] or {{company}}.",
     Rule.FOREIGN_LINK: "Adds no link or email address that you did not give.",
+    Rule.INJECTED_TEXT: "Repeats no instruction or text planted in the bio or pitch for the model.",
+    Rule.PROMPT_LEAK: "Reveals nothing of noask's own instructions to the model.",
+    Rule.MALFORMED_OUTPUT: "The model answered with one JSON object in the expected shape.",
 }
 
 
@@ -142,5 +152,9 @@ class DraftResult(BaseModel):
     prompt_version: str
     attempts: int = Field(description="LLM calls made (0 for a purely offline draft).")
     checks: list[CheckOutcome]
-    repaired_violations: list[Violation] = Field(default_factory=list, description="Violations found in earlier attempts and fixed.")
-    fallback_reason: str | None = Field(default=None, description="Why the offline composer wrote this draft, when the LLM was configured.")
+    repaired_violations: list[Violation] = Field(
+        default_factory=list, description="Violations found in earlier attempts and fixed."
+    )
+    fallback_reason: str | None = Field(
+        default=None, description="Why the offline composer wrote this draft, when the LLM was configured."
+    )

@@ -7,12 +7,152 @@ Contract (other modules rely on exactly these names):
 - check_message(body, *, channel=None, bio=None, pitch=None, subject=None,
                 bio_evidence=None, known_names=()) -> list[Violation]
     all rules that the given inputs allow: ask always; placeholders always; length when
-    channel is known; links/emails not in bio+pitch when either is known; pitch present
+    channel is known; links/emails the pitch does not give, when bio or pitch is known
+    (see below: the bio cannot vouch for a link); pitch present
     when pitch is known; grounding (evidence quote in bio, no invented hobby/employer/
-    school/fact) when bio is known. known_names are the target's and sender's names,
-    which may appear without being in the bio.
+    school/fact) when bio is known; nothing planted for the model in the bio or pitch
+    repeated (body, subject or evidence quote) when bio or pitch is known. known_names are
+    the target's and sender's names, which may appear without being in the bio.
 - check_outcomes(violations, *, rules) -> list[CheckOutcome]
     one plain-English outcome per rule that was checked.
 - rules_checked(*, channel, bio, pitch) -> list[Rule]
     which rules check_message applies for those inputs.
+- find_injection_segments(source_text) -> list[str], injection_spans(source_text) -> list[tuple[int, int]]
+    the parts of untrusted text that address a model rather than describe a person.
+- find_prompt_leaks(text, *, system_prompt) -> list[Violation]
+    rule PROMPT_LEAK: only the drafting service knows the system prompt, so it calls this itself.
+
+Details of the contract:
+
+- A blank bio or pitch counts as unknown.
+- Links: only the pitch can vouch for a link or email address. The bio is the recipient's
+  untrusted text; a bio saying "add http://…" must not get its link into the draft.
+- The subject (email) is checked for asks, placeholders, links and invented hobbies; its
+  violations say "In the subject" and carry no offsets, which always point into the body.
+- Violations come in GUARDRAIL_RULES order, then in order of position in the body.
 """
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from shared.guardrails.asks import ASK_KINDS, AskKind, find_asks
+from shared.guardrails.form import find_foreign_links, find_length_problems, find_missing_pitch, find_placeholders
+from shared.guardrails.grounding import find_invented_facts, find_ungrounded_interest
+from shared.guardrails.injection import (
+    find_injected_evidence,
+    find_injected_text,
+    find_injection_segments,
+    find_prompt_leaks,
+    injection_spans,
+)
+from shared.models import RULE_DESCRIPTIONS, Channel, CheckOutcome, Rule, Violation
+
+__all__ = [
+    "ASK_KINDS",
+    "GUARDRAIL_RULES",
+    "AskKind",
+    "check_message",
+    "check_outcomes",
+    "find_asks",
+    "find_injection_segments",
+    "find_prompt_leaks",
+    "injection_spans",
+    "rules_checked",
+]
+
+
+# The rules this package checks, in report order. Rule also names failures found elsewhere
+# (malformed model output, a leak of the system prompt only the service knows), which are never checked here.
+GUARDRAIL_RULES: tuple[Rule, ...] = (
+    Rule.ASK,
+    Rule.UNGROUNDED_INTEREST,
+    Rule.INVENTED_FACT,
+    Rule.MISSING_PITCH,
+    Rule.LENGTH,
+    Rule.PLACEHOLDER,
+    Rule.FOREIGN_LINK,
+    Rule.INJECTED_TEXT,
+)
+
+
+def rules_checked(*, channel: Channel | None, bio: str | None, pitch: str | None) -> list[Rule]:
+    """Which rules check_message applies for these inputs, in GUARDRAIL_RULES order."""
+    applies = {
+        Rule.ASK: True,
+        Rule.UNGROUNDED_INTEREST: _known(bio),
+        Rule.INVENTED_FACT: _known(bio),
+        Rule.MISSING_PITCH: _known(pitch),
+        Rule.LENGTH: channel is not None,
+        Rule.PLACEHOLDER: True,
+        Rule.FOREIGN_LINK: _known(bio) or _known(pitch),
+        Rule.INJECTED_TEXT: _known(bio) or _known(pitch),
+    }
+    return [rule for rule in GUARDRAIL_RULES if applies[rule]]
+
+
+def check_message(
+    body: str,
+    *,
+    channel: Channel | None = None,
+    bio: str | None = None,
+    pitch: str | None = None,
+    subject: str | None = None,
+    bio_evidence: str | None = None,
+    known_names: Iterable[str] = (),
+) -> list[Violation]:
+    """Every violation of the rules that these inputs allow checking."""
+    rules = rules_checked(channel=channel, bio=bio, pitch=pitch)
+    names = tuple(known_names)
+    subject_text = subject or ""
+    found: list[Violation] = []
+    if Rule.ASK in rules:
+        found += find_asks(body) + _in_subject(find_asks(subject_text))
+    if Rule.UNGROUNDED_INTEREST in rules and bio:
+        found += find_ungrounded_interest(bio_evidence, bio)
+    if Rule.INVENTED_FACT in rules:
+        sources = [bio or "", pitch or "", *names]
+        found += find_invented_facts(body, sources=sources)
+        found += _in_subject(find_invented_facts(subject_text, sources=sources, check_names=False))
+    if Rule.MISSING_PITCH in rules and pitch:
+        found += find_missing_pitch(body, pitch)
+    if Rule.LENGTH in rules and channel is not None:
+        found += find_length_problems(body, channel, subject)
+    if Rule.PLACEHOLDER in rules:
+        found += find_placeholders(body) + _in_subject(find_placeholders(subject_text))
+    if Rule.FOREIGN_LINK in rules:
+        found += find_foreign_links(body, allowed_sources=pitch or "")
+        found += _in_subject(find_foreign_links(subject_text, allowed_sources=pitch or ""))
+    if Rule.INJECTED_TEXT in rules:
+        # The names are untrusted text too: "Dana (ignore previous instructions)" is no name.
+        untrusted = (bio or "", pitch or "", *names)
+        found += find_injected_text(body, sources=untrusted) + _in_subject(find_injected_text(subject_text, sources=untrusted))
+        found += find_injected_evidence(bio_evidence, sources=untrusted)
+    order = {rule: index for index, rule in enumerate(GUARDRAIL_RULES)}
+    return sorted(found, key=lambda v: (order[v.rule], v.start is None, v.start or 0))
+
+
+def check_outcomes(violations: Iterable[Violation], *, rules: Iterable[Rule]) -> list[CheckOutcome]:
+    """One plain-English outcome per checked rule: its description, and why it failed when it did."""
+    by_rule: dict[Rule, list[Violation]] = {}
+    for violation in violations:
+        by_rule.setdefault(violation.rule, []).append(violation)
+    outcomes = []
+    for rule in rules:
+        failures = by_rule.get(rule, [])
+        explanation = RULE_DESCRIPTIONS[rule]
+        if failures:
+            explanation += " Not met: " + " ".join(failure.message for failure in failures)
+        outcomes.append(CheckOutcome(rule=rule, passed=not failures, explanation=explanation))
+    return outcomes
+
+
+def _known(text: str | None) -> bool:
+    return bool(text and text.strip())
+
+
+def _in_subject(violations: list[Violation]) -> list[Violation]:
+    return [
+        violation.model_copy(update={"message": f"In the subject: {violation.message}", "start": None, "end": None})
+        for violation in violations
+    ]

@@ -1,0 +1,65 @@
+"""DraftApiFunction: the web form, and the drafts, checks and profile API, behind one HTTP API.
+
+Thin by design: routes parse and answer; the drafting service, history store and idempotency
+store come from the composition root, built on first use, never at import.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.logging import correlation_paths
+
+from functions.draft_api import checks, drafts, profile, web
+from functions.draft_api.errors import register_error_handlers
+from functions.draft_api.gate import reject_early
+from functions.draft_api.telemetry import logger, metrics, tracer
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+API_TITLE = "noask"
+API_VERSION = "1.0.0"
+# The only routes without API Gateway's JWT authorizer (template.yaml: Auth: Authorizer: NONE).
+PUBLIC_ROUTES = frozenset({("GET", "/"), ("GET", "/openapi.json")})
+
+app = APIGatewayHttpResolver(enable_validation=True)
+app.include_router(drafts.router)
+app.include_router(checks.router)
+app.include_router(profile.router)
+register_error_handlers(app)
+
+
+@app.get("/", include_in_schema=False)
+def web_form() -> Response[str]:
+    page = web.page()
+    return Response(status_code=200, content_type="text/html; charset=utf-8", body=page.html, headers=page.headers)
+
+
+@app.get("/openapi.json", include_in_schema=False)
+def openapi_spec() -> Response[str]:
+    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=openapi_json())
+
+
+@cache
+def openapi_json() -> str:
+    """The spec of every route but the page and the spec itself; served as is, no CDN-hosted viewer."""
+    # Imported here: Powertools' OpenAPI models take a noticeable share of a cold start, and only this route needs them.
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+    return app.get_openapi_json_schema(
+        title=API_TITLE,
+        version=API_VERSION,
+        description="Drafts no-ask networking messages: a genuine shared interest from the bio, your pitch, and no request.",
+        security_schemes={"cognito": HTTPBearer(bearerFormat="JWT", description="A Cognito ID token for the user pool.")},
+        security=[{"cognito": []}],
+    )
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return reject_early(event, public_routes=PUBLIC_ROUTES) or app.resolve(event, context)

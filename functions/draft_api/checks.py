@@ -1,0 +1,40 @@
+"""POST /checks: the guardrails on a message the user wrote themselves. No LLM, nothing stored."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from functions.draft_api.errors import documented_errors
+from functions.draft_api.identity import caller_id
+from shared.api_models import CheckReport, CheckRequest
+from shared.guardrails import check_message, check_outcomes, rules_checked
+from shared.models import Rule
+
+router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]  # Powertools leaves its __init__ unannotated
+
+
+@router.post(
+    "/checks",
+    summary="Check your own message",
+    description=(
+        "Explains every guardrail the message breaks. Give the bio, pitch and channel to check grounding, pitch and length too."
+    ),
+    responses=documented_errors({400: "Malformed JSON", 401: "No user identity", 422: "A field is invalid"}),
+)
+def check(
+    check_request: Annotated[CheckRequest, Body()],
+    _caller: Annotated[str, Depends(caller_id)],
+) -> CheckReport:
+    bio, pitch, channel = check_request.bio or None, check_request.pitch or None, check_request.channel
+    violations = check_message(check_request.text, channel=channel, bio=bio, pitch=pitch)
+    rules = rules_checked(channel=channel, bio=bio, pitch=pitch)
+    return CheckReport(
+        passed=not violations,
+        ask=any(violation.rule is Rule.ASK for violation in violations),
+        violations=violations,
+        checks=check_outcomes(violations, rules=rules),
+    )

@@ -1,0 +1,128 @@
+"""Every failure becomes the same JSON envelope, {"error": {"code", "message", "field"?}}, with the right status."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from functions.draft_api.telemetry import logger
+from shared.api_models import ErrorBody, ErrorEnvelope
+
+
+class ApiError(Exception):
+    """A failure the caller can act on, with its status, code and, when it is about one field, that field."""
+
+    def __init__(
+        self, status: HTTPStatus, code: str, message: str, *, field: str | None = None, headers: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+        self.headers = dict(headers or {})
+
+
+def documented_errors(descriptions: Mapping[int, str]) -> dict[int, Any]:
+    """OpenAPI `responses` entries for error statuses, each answered with the error envelope."""
+    return {
+        status: {"description": description, "content": {content_types.APPLICATION_JSON: {"model": ErrorEnvelope}}}
+        for status, description in descriptions.items()
+    }
+
+
+def error_response(error: ApiError) -> Response[str]:
+    body = ErrorEnvelope(error=ErrorBody(code=error.code, message=error.message, field=error.field))
+    return Response(
+        status_code=error.status,
+        content_type=content_types.APPLICATION_JSON,
+        body=body.model_dump_json(exclude_none=True),
+        headers=error.headers,
+    )
+
+
+def register_error_handlers(app: APIGatewayHttpResolver) -> None:
+    """Every exception the routes can raise, mapped to its status and envelope; anything else is a bare 500."""
+
+    def unexpected(_: Exception) -> Response[str]:
+        # The traceback goes to the log only; the caller gets an id to quote, never internals.
+        logger.exception("Unhandled error")
+        correlation_id = logger.get_correlation_id() or app.lambda_context.aws_request_id
+        body = ErrorEnvelope(
+            error=ErrorBody(
+                code="internal_error",
+                message="Something went wrong on our side. Try again in a moment; if it keeps happening, quote this id.",
+                correlation_id=correlation_id,
+            )
+        )
+        return Response(
+            status_code=HTTPStatus.INTERNAL_SERVER_ERROR,
+            content_type=content_types.APPLICATION_JSON,
+            body=body.model_dump_json(exclude_none=True),
+        )
+
+    def no_route(_: Exception) -> Response[str]:
+        event = app.current_event
+        return error_response(ApiError(HTTPStatus.NOT_FOUND, "not_found", f"There is no {event.http_method} {event.path}."))
+
+    # Registered by call rather than as decorators: Powertools leaves the decorators unannotated.
+    app.exception_handler(ApiError)(error_response)
+    app.exception_handler(RequestValidationError)(
+        lambda error: error_response(_from_validation_errors(error.errors(), document=error.body))
+    )
+    app.exception_handler(ValidationError)(
+        lambda error: error_response(_from_validation_errors(error.errors(include_input=False, include_url=False)))
+    )
+    app.not_found(no_route)
+    app.exception_handler(Exception)(unexpected)
+
+
+def _from_validation_errors(errors: Sequence[Any], *, document: Any = None) -> ApiError:
+    """400 for a body that is not JSON (saying where), 422 naming the first invalid field otherwise."""
+    for error in errors:
+        if error.get("type") == "json_invalid":
+            position = error["loc"][-1] if len(error["loc"]) > 1 else None
+            where = _where(document, position) if isinstance(document, str) and isinstance(position, int) else ""
+            reason = error.get("ctx", {}).get("error", "it could not be parsed")
+            return ApiError(HTTPStatus.BAD_REQUEST, "malformed_json", f"The body is not valid JSON{where}: {reason}.")
+    problems = [(_field_name(error["loc"]), str(error.get("msg", "is invalid"))) for error in errors]
+    if not problems:
+        return ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "validation_error", "The request is invalid.")
+    field = problems[0][0]
+    if field is None and errors[0].get("type") == "missing":
+        return ApiError(HTTPStatus.BAD_REQUEST, "missing_body", "The request needs a JSON object body.")
+    if field is None:
+        return ApiError(
+            HTTPStatus.UNPROCESSABLE_ENTITY, "validation_error", "The body must be a JSON object, not an array or a value."
+        )
+    message = "; ".join(f"{name}: {text}" if name else text for name, text in problems)
+    return ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "validation_error", message, field=field)
+
+
+def _where(document: str, position: int) -> str:
+    """The place of a 0-based character offset as editors count it: " at line 2, column 7"."""
+    line = document.count("\n", 0, position) + 1
+    column = position - document.rfind("\n", 0, position)
+    return f" at line {line}, column {column}"
+
+
+def _field_name(location: Sequence[Any]) -> str | None:
+    """("body", "target_bio") -> "target_bio"; ("query", "limit") -> "limit"; ("body",) -> None."""
+    parts = [str(part) for part in location if part not in ("body", "query", "header", "path")]
+    return ".".join(parts) or None
+
+
+def proxy_error(error: ApiError) -> dict[str, Any]:
+    """The Lambda proxy response for a request rejected before the resolver runs."""
+    body = ErrorEnvelope(error=ErrorBody(code=error.code, message=error.message, field=error.field))
+    return {
+        "statusCode": int(error.status),
+        "headers": {"Content-Type": content_types.APPLICATION_JSON, **error.headers},
+        "body": body.model_dump_json(exclude_none=True),
+        "isBase64Encoded": False,
+    }

@@ -1,0 +1,359 @@
+"use strict";
+(() => {
+  const config = JSON.parse(document.getElementById("noask-config").textContent);
+  const PAGE_SIZE = 10;
+
+  // ---- Auth hook ---------------------------------------------------------------------------
+  // Locally, `noask serve` stands in for Cognito: no token is needed. Deployed behind the HTTP
+  // API's JWT authorizer, put a Cognito ID token in localStorage under this key (for example
+  // after the Hosted UI redirect) and every API call sends it as a bearer token.
+  const TOKEN_KEY = "noask.idToken";
+  function authHeaders() {
+    let token = null;
+    try { token = window.localStorage.getItem(TOKEN_KEY); } catch (_) { token = null; }
+    return token ? { Authorization: `Bearer ${token}` } : {};
+  }
+  // -------------------------------------------------------------------------------------------
+
+  const $ = (id) => document.getElementById(id);
+  const form = $("draft-form");
+  const submitButton = $("submit");
+  const progress = $("progress");
+  const formError = $("form-error");
+  const FIELDS = ["target_bio", "pitch", "target_name", "sender_name", "channel"];
+  const REQUIRED = { target_bio: "Paste their bio: the message opens with something it says.", pitch: "Add a sentence or two about you." };
+
+  // cursor: the next history page; shown: the draft in the result card; pending: the request awaiting an answer.
+  const state = { cursor: null, shown: null, pending: null };
+  const shownId = () => (state.shown ? state.shown.id : null);
+
+  // Characters as the server counts them (code points, not UTF-16 units).
+  const charCount = (text) => Array.from(text).length;
+  const wordCount = (text) => (text.match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu) || []).length;
+  const formatNumber = (n) => n.toLocaleString("en-US");
+
+  function el(tag, options = {}, children = []) {
+    const node = document.createElement(tag);
+    if (options.className) node.className = options.className;
+    if (options.text !== undefined) node.textContent = options.text;
+    for (const [name, value] of Object.entries(options.attrs || {})) node.setAttribute(name, value);
+    for (const child of children) node.append(child);
+    return node;
+  }
+
+  async function api(method, path, body, headers = {}) {
+    const init = { method, headers: { Accept: "application/json", ...authHeaders(), ...headers } };
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(path, init);
+    } catch (_) {
+      return { ok: false, status: 0, error: { code: "network", message: "Could not reach noask. Check your connection and try again." } };
+    }
+    if (response.status === 204) return { ok: true, status: 204, data: null };
+    let data = null;
+    try { data = await response.json(); } catch (_) { data = null; }
+    if (response.ok) return { ok: true, status: response.status, data };
+    const error = (data && data.error) || { code: "http_" + response.status, message: `The server answered ${response.status}.` };
+    if (response.status === 401) error.message = "Sign in to use noask: this page has no session token. " + (error.message || "");
+    return { ok: false, status: response.status, error };
+  }
+
+  // ---- Counters ----------------------------------------------------------------------------
+  function updateCounter(counter) {
+    const input = $(counter.dataset.counterFor);
+    const max = Number(input.getAttribute("maxlength"));
+    const used = charCount(input.value);
+    counter.textContent = `${formatNumber(used)} / ${formatNumber(max)}`;
+    counter.classList.toggle("is-over", used > max);
+  }
+  for (const counter of document.querySelectorAll("[data-counter-for]")) {
+    $(counter.dataset.counterFor).addEventListener("input", () => updateCounter(counter));
+    updateCounter(counter);
+  }
+
+  function currentChannel() {
+    const checked = form.querySelector('input[name="channel"]:checked');
+    return checked ? checked.value : "linkedin_message";
+  }
+
+  function updateDraftCounter() {
+    const counter = $("result-counter");
+    const spec = config.channels[state.shown.channel];
+    const text = $("result-body").value;
+    const used = charCount(text);
+    const limit = spec.maxChars;
+    counter.textContent = `${formatNumber(wordCount(text))} words · ${formatNumber(used)} / ${formatNumber(limit)} characters`;
+    counter.classList.toggle("is-over", used > limit);
+  }
+  // The draft's box grows with its text, so a 200-character note is not lost in a tall empty box.
+  function fitToContent(textarea) {
+    textarea.style.height = "auto";
+    textarea.style.height = `${textarea.scrollHeight + 2}px`;
+  }
+  $("result-body").addEventListener("input", () => { fitToContent($("result-body")); updateDraftCounter(); });
+
+  // ---- Errors next to their fields ---------------------------------------------------------
+  function clearErrors() {
+    formError.hidden = true;
+    formError.textContent = "";
+    for (const name of FIELDS) {
+      const message = $(`${name}-error`);
+      if (message) { message.hidden = true; message.textContent = ""; }
+      const input = $(name);
+      if (input) input.removeAttribute("aria-invalid");
+    }
+  }
+
+  function showFieldError(name, text) {
+    const message = $(`${name}-error`);
+    if (!message) return false;
+    message.textContent = text;
+    message.hidden = false;
+    const input = $(name) || form.querySelector(`input[name="${name}"]`);
+    if (input) input.setAttribute("aria-invalid", "true");
+    return true;
+  }
+
+  function showError(error) {
+    const field = error.field && FIELDS.includes(error.field) ? error.field : null;
+    const text = error.message || "Something went wrong.";
+    if (field && showFieldError(field, text)) {
+      ($(field) || form.querySelector(`input[name="${field}"]`)).focus();
+      return;
+    }
+    formError.textContent = text;
+    formError.hidden = false;
+    formError.focus();
+  }
+
+  // ---- Drafting ----------------------------------------------------------------------------
+  function readForm() {
+    const value = (name) => $(name).value.trim();
+    const request = { target_bio: value("target_bio"), pitch: value("pitch"), channel: currentChannel() };
+    if (value("target_name")) request.target_name = value("target_name");
+    if (value("sender_name")) request.sender_name = value("sender_name");
+    return request;
+  }
+
+  function newKey() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+    return Array.from(window.crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  function setBusy(busy, message) {
+    submitButton.disabled = busy;
+    $("result-card").setAttribute("aria-busy", busy ? "true" : "false");
+    progress.classList.toggle("is-busy", busy);
+    progress.textContent = message;
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (submitButton.disabled) return;
+    clearErrors();
+    const request = readForm();
+    const missing = Object.keys(REQUIRED).filter((name) => !request[name]);
+    if (missing.length) {
+      for (const name of missing) showFieldError(name, REQUIRED[name]);
+      $(missing[0]).focus();
+      return;
+    }
+    // A retry of the very same request reuses its key, so a lost response never drafts twice.
+    const body = JSON.stringify(request);
+    if (!state.pending || state.pending.body !== body) state.pending = { body, key: newKey() };
+    setBusy(true, "Drafting: reading the bio for an interest you share…");
+    const result = await api("POST", "/drafts", request, { "Idempotency-Key": state.pending.key });
+    if (!result.ok) {
+      setBusy(false, "");
+      showError(result.error);
+      return;
+    }
+    state.pending = null;
+    setBusy(false, "Your draft is ready.");
+    showDraft(result.data);
+    addToHistory(result.data, { prepend: true });
+    $("result-title").focus();
+  });
+
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  // ---- The result card ---------------------------------------------------------------------
+  function showDraft(draft) {
+    state.shown = draft;
+    const spec = config.channels[draft.channel];
+    $("result-empty").hidden = true;
+    $("result").hidden = false;
+
+    const provenance = $("result-provenance");
+    provenance.replaceChildren();
+    if (draft.provider === "offline") {
+      provenance.append(el("span", { className: "badge badge-offline", text: "Offline composer" }));
+      provenance.append(el("span", { text: "Written without a language model." }));
+    } else {
+      provenance.append(el("span", { className: "badge", text: draft.provider }));
+      provenance.append(el("span", { text: `Drafted by ${draft.model}` }));
+    }
+    $("result-meta").textContent = `${spec.label} · ${formatDate(draft.created_at)}`;
+
+    const fallback = $("result-fallback");
+    fallback.hidden = !draft.fallback_reason;
+    fallback.textContent = draft.fallback_reason
+      ? `The language model's draft was not used (${draft.fallback_reason.split(":")[0].replace(/_/g, " ")}), so the offline composer wrote this one.`
+      : "";
+
+    $("result-subject-field").hidden = !draft.subject;
+    $("result-subject").value = draft.subject || "";
+    $("result-body").value = draft.body;
+    fitToContent($("result-body"));
+    updateDraftCounter();
+    $("copy-status").textContent = "";
+
+    const interest = $("result-interest");
+    interest.replaceChildren();
+    const shared = draft.shared_interest;
+    if (shared && shared.found) {
+      const opening = el("p", { text: "It opens with " });
+      opening.append(el("strong", { text: shared.topic || "an interest you share" }));
+      opening.append(document.createTextNode(", which their bio states:"));
+      interest.append(opening, el("blockquote", { text: `“${shared.bio_evidence}”` }), el("p", { className: "source", text: "— quoted from their bio" }));
+    } else {
+      interest.append(el("p", { text: "Their bio states no interest you share, so the draft says something true and specific about their work instead of inventing one." }));
+    }
+
+    const checks = $("result-checks");
+    checks.replaceChildren(...draft.checks.map((check) => el("li", { className: check.passed ? "" : "failed", text: check.explanation })));
+    const repairs = draft.repaired_violations || [];
+    $("result-repairs").hidden = repairs.length === 0;
+    $("result-repairs-list").replaceChildren(...repairs.map((violation) => el("li", { text: violation.message })));
+
+    for (const item of document.querySelectorAll(".history-item")) item.classList.toggle("is-open", item.dataset.id === draft.id);
+  }
+
+  function clearDraft() {
+    state.shown = null;
+    $("result").hidden = true;
+    $("result-empty").hidden = false;
+  }
+
+  $("copy").addEventListener("click", async () => {
+    const subject = $("result-subject-field").hidden ? "" : `Subject: ${$("result-subject").value}\n\n`;
+    const text = subject + $("result-body").value;
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch (_) {
+      $("result-body").select();
+      document.execCommand("copy");
+    }
+    $("copy-status").textContent = "Copied to your clipboard.";
+  });
+
+  // ---- History -----------------------------------------------------------------------------
+  function formatDate(iso) {
+    const date = new Date(iso);
+    return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  }
+
+  function historyItem(draft) {
+    const spec = config.channels[draft.channel];
+    const name = draft.request && draft.request.target_name;
+    const item = el("li", { className: "history-item", attrs: { "data-id": draft.id } });
+    const text = el("div", {}, [
+      el("p", { className: "history-title", text: name ? `To ${name}` : "Draft" }),
+      el("p", { className: "history-meta", text: `${spec.label} · ${formatDate(draft.created_at)}${draft.provider === "offline" ? " · offline composer" : ""}` }),
+      el("p", { className: "history-preview", text: draft.subject || draft.body.replace(/\s+/g, " ").trim() }),
+    ]);
+    const actions = el("div", { className: "history-actions" });
+    item.append(text, actions);
+    renderItemActions(item, draft);
+    return item;
+  }
+
+  function renderItemActions(item, draft) {
+    const actions = item.querySelector(".history-actions");
+    const label = draft.request && draft.request.target_name ? ` draft to ${draft.request.target_name}` : " draft";
+    const open = el("button", { className: "button button-quiet", text: "Open", attrs: { type: "button", "aria-label": `Open${label}` } });
+    const remove = el("button", { className: "button button-quiet", text: "Delete", attrs: { type: "button", "aria-label": `Delete${label}` } });
+    open.addEventListener("click", () => openDraft(draft.id));
+    remove.addEventListener("click", () => confirmDelete(item, draft));
+    actions.replaceChildren(open, remove);
+  }
+
+  function confirmDelete(item, draft) {
+    const actions = item.querySelector(".history-actions");
+    const confirm = el("button", { className: "button button-danger", text: "Delete", attrs: { type: "button" } });
+    const keep = el("button", { className: "button button-quiet", text: "Keep", attrs: { type: "button" } });
+    keep.addEventListener("click", () => { renderItemActions(item, draft); item.querySelector("button").focus(); });
+    confirm.addEventListener("click", () => deleteDraft(item, draft));
+    actions.replaceChildren(el("p", { className: "confirm-text", text: "Delete this draft for good?" }), confirm, keep);
+    keep.focus();
+  }
+
+  async function deleteDraft(item, draft) {
+    const result = await api("DELETE", `/drafts/${encodeURIComponent(draft.id)}`);
+    if (!result.ok && result.status !== 404) {
+      $("history-status").textContent = result.error.message;
+      return;
+    }
+    const next = item.nextElementSibling || item.previousElementSibling;
+    item.remove();
+    if (shownId() === draft.id) clearDraft();
+    $("history-status").textContent = "Draft deleted.";
+    $("history-empty").hidden = $("history-list").children.length > 0;
+    const focusTarget = next ? next.querySelector("button") : $("target_bio");
+    focusTarget.focus();
+  }
+
+  async function openDraft(id) {
+    const result = await api("GET", `/drafts/${encodeURIComponent(id)}`);
+    if (!result.ok) {
+      $("history-status").textContent = result.error.message;
+      return;
+    }
+    showDraft(result.data);
+    $("result-card").scrollIntoView({ behavior: "smooth", block: "start" });
+    $("result-title").focus();
+  }
+
+  function addToHistory(draft, { prepend }) {
+    const list = $("history-list");
+    const existing = list.querySelector(`[data-id="${CSS.escape(draft.id)}"]`);
+    const item = historyItem(draft);
+    if (existing) existing.replaceWith(item);
+    else if (prepend) list.prepend(item);
+    else list.append(item);
+    item.classList.toggle("is-open", draft.id === shownId());
+    $("history-empty").hidden = true;
+  }
+
+  async function loadHistory() {
+    const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+    if (state.cursor) query.set("cursor", state.cursor);
+    const button = $("load-more");
+    button.disabled = true;
+    const result = await api("GET", `/drafts?${query}`);
+    button.disabled = false;
+    if (!result.ok) {
+      $("history-status").textContent = result.error.message;
+      return;
+    }
+    for (const draft of result.data.items) addToHistory(draft, { prepend: false });
+    state.cursor = result.data.cursor;
+    button.hidden = !state.cursor;
+    $("history-empty").hidden = $("history-list").children.length > 0;
+  }
+
+  $("load-more").addEventListener("click", loadHistory);
+  // Focus moves to these after a draft or an error, so screen readers announce them.
+  $("result-title").setAttribute("tabindex", "-1");
+  formError.setAttribute("tabindex", "-1");
+  loadHistory();
+})();

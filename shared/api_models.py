@@ -1,0 +1,120 @@
+"""Shapes of the HTTP API that are not core models: errors, stored drafts as served, checks, profiles."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from shared.history import DraftRecord, Source
+from shared.models import (
+    MAX_BIO_CHARS,
+    MAX_NAME_CHARS,
+    MAX_PITCH_CHARS,
+    Channel,
+    CheckOutcome,
+    DraftRequest,
+    DraftResult,
+    Violation,
+)
+from shared.text import normalise
+
+# Longest message /checks accepts: well above any channel's limit, far below the body bound.
+MAX_CHECK_TEXT_CHARS = 10_000
+MAX_EMAIL_CHARS = 254  # RFC 5321's limit on a forward path.
+
+# Deliberately loose: one @, a dot in the domain, no spaces. Deliverability is SES's business.
+_EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _normalised(value: object) -> object:
+    # Same treatment as DraftRequest: invisible characters could hide an ask from the checks.
+    return normalise(value) if isinstance(value, str) else value
+
+
+Normalised = BeforeValidator(_normalised)
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="Stable machine-readable error code, e.g. validation_error, not_found, quota_exceeded.")
+    message: str = Field(description="What went wrong and how to fix it, in plain words.")
+    field: str | None = Field(default=None, description="The request field the error is about, e.g. target_bio.")
+    correlation_id: str | None = Field(default=None, description="Quote it when reporting a server error.")
+
+
+class ErrorEnvelope(BaseModel):
+    error: ErrorBody
+
+
+class DraftView(DraftResult):
+    """A stored draft as the API serves it: the draft result plus its id, time, origin and what was asked."""
+
+    id: str
+    created_at: str
+    source: Source
+    request: DraftRequest
+
+    @classmethod
+    def of(cls, record: DraftRecord) -> DraftView:
+        return cls(
+            id=record.id,
+            created_at=record.created_at,
+            source=record.source,
+            request=record.request,
+            **record.result.model_dump(),
+        )
+
+
+class DraftPage(BaseModel):
+    items: list[DraftView]
+    cursor: str | None = Field(description="Opaque: pass it back as ?cursor= for the next page; null on the last page.")
+
+
+class CheckRequest(BaseModel):
+    """A message the user wrote themselves, with the context that lets more rules apply."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[str, Normalised, StringConstraints(min_length=1, max_length=MAX_CHECK_TEXT_CHARS)]
+    bio: Annotated[str, Normalised, StringConstraints(max_length=MAX_BIO_CHARS)] | None = Field(
+        default=None, description="The target's bio: enables the grounding and link checks."
+    )
+    pitch: Annotated[str, Normalised, StringConstraints(max_length=MAX_PITCH_CHARS)] | None = Field(
+        default=None, description="Your pitch: enables the pitch-present and link checks."
+    )
+    channel: Channel | None = Field(default=None, description="Enables the length check.")
+
+
+class CheckReport(BaseModel):
+    passed: bool = Field(description="True when no rule was broken.")
+    ask: bool = Field(description="True when the message asks the recipient for something.")
+    violations: list[Violation]
+    checks: list[CheckOutcome] = Field(description="One plain-English outcome per rule that was checked.")
+
+
+def _email_address(value: str) -> str:
+    if not _EMAIL_SHAPE.fullmatch(value):
+        raise ValueError("must be an email address such as ada@example.com")
+    return value.lower()
+
+
+EmailAddress = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=MAX_EMAIL_CHARS), AfterValidator(_email_address)
+]
+
+
+class ProfileRequest(BaseModel):
+    """The address you forward from and the pitch the email path uses by default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailAddress
+    pitch: Annotated[str, Normalised, StringConstraints(min_length=1, max_length=MAX_PITCH_CHARS)]
+    sender_name: Annotated[str, Normalised, StringConstraints(max_length=MAX_NAME_CHARS)] | None = None
+
+
+class ProfileView(BaseModel):
+    email: str
+    pitch: str
+    sender_name: str | None = None

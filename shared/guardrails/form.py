@@ -1,0 +1,232 @@
+"""Form rules: the pitch is there, the length fits the channel, nothing is left unfilled, no foreign links.
+
+Pitch presence is measured on content-word stems: the draft must carry a share of the
+pitch's key words, scaled so a 200-character note that compresses a long pitch into
+"I'm a data engineer moving into climate tech" still passes, while a draft that only
+shares a word or two by chance does not.
+
+Links and email addresses are allowed only when the user's pitch carries them. The bio is
+the recipient's text and untrusted: a bio that says "add http://…" must not get its link
+into the draft.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from shared.models import CHANNEL_SPECS, Channel, Rule, Violation
+from shared.text import word_count, words
+
+# --- pitch -------------------------------------------------------------------------------
+_STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below between both but
+    by can could did do does doing down during each few for from further had has have having he her here hers herself him
+    himself his how i i'd i'll i'm i've if in into is it it's its itself just me more most my myself no nor not now of off on
+    once only or other our ours ourselves out over own same she should so some such than that the their theirs them themselves
+    then there these they this those through to too under until up very was we were what when where which while who whom why
+    will with would you your yours yourself yourselves
+    currently really now years year experience work working worked job jobs role roles looking seeking passionate
+    based focused love loves someone people things thing new next lot lots well way ways
+    one two three four five six seven eight nine ten twelve fifteen twenty""".split()  # noqa: SIM905 (a word list reads best as words)
+)
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ed", "ies", "es", "s", "ly")
+_STEM_LENGTH = 5
+
+
+def find_missing_pitch(text: str, pitch: str) -> list[Violation]:
+    pitch_stems = _content_stems(pitch)
+    if not pitch_stems:
+        return []
+    carried = pitch_stems & _content_stems(text)
+    needed = _needed(len(pitch_stems))
+    if len(carried) >= needed:
+        return []
+    missing = [word for word in _content_words(pitch) if _stem(word) not in carried][:3]
+    examples = ", ".join(f"“{word}”" for word in missing)
+    return [
+        Violation(
+            rule=Rule.MISSING_PITCH,
+            message=(
+                f"Does not give your pitch: it carries {len(carried)} of its key words where {needed} are needed"
+                f"{f' (missing, e.g., {examples})' if examples else ''}."
+            ),
+        )
+    ]
+
+
+def _needed(key_words: int) -> int:
+    # A quarter of the key words, at least 2 and at most 4: a short note compresses a long pitch.
+    return min(key_words, max(2, min(4, math.ceil(key_words / 4))))
+
+
+def _content_words(text: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for word in words(text):
+        lowered = word.lower().replace("’", "'")
+        if len(lowered) >= 3 and lowered not in _STOPWORDS and not lowered.isdigit():
+            seen.setdefault(lowered)
+    return list(seen)
+
+
+def _content_stems(text: str) -> set[str]:
+    return {_stem(word) for word in _content_words(text)}
+
+
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:_STEM_LENGTH]
+
+
+# --- length --------------------------------------------------------------------------------
+MAX_SUBJECT_CHARS = 80
+
+
+def find_length_problems(text: str, channel: Channel, subject: str | None = None) -> list[Violation]:
+    spec = CHANNEL_SPECS[channel]
+    violations = []
+    if spec.max_chars is not None and len(text) > spec.max_chars:
+        violations.append(
+            Violation(
+                rule=Rule.LENGTH,
+                message=f"Is {len(text)} characters; a {spec.label} allows at most {spec.max_chars}.",
+                span=text[spec.max_chars :],
+                start=spec.max_chars,
+                end=len(text),
+            )
+        )
+    count = word_count(text)
+    if spec.min_words is not None and count < spec.min_words:
+        violations.append(
+            Violation(rule=Rule.LENGTH, message=f"Is {count} words; a {spec.label} should have at least {spec.min_words}.")
+        )
+    if spec.max_words is not None and count > spec.max_words:
+        violations.append(
+            Violation(rule=Rule.LENGTH, message=f"Is {count} words; a {spec.label} should have at most {spec.max_words}.")
+        )
+    if spec.has_subject:
+        if subject is None or not subject.strip():
+            violations.append(Violation(rule=Rule.LENGTH, message=f"An {spec.label.lower()} needs a subject line."))
+        elif len(subject) > MAX_SUBJECT_CHARS:
+            violations.append(
+                Violation(
+                    rule=Rule.LENGTH,
+                    message=f"The subject is {len(subject)} characters; keep it to {MAX_SUBJECT_CHARS}.",
+                    span=subject,
+                )
+            )
+    return violations
+
+
+# --- placeholders --------------------------------------------------------------------------
+_PLACEHOLDERS = re.compile(
+    r"\{\{[^{}\n]{0,60}\}\}"  # {{company}}
+    r"|\{[^{}\n]{0,40}\}"  # {name}, {0}, {}
+    r"|\[\s*[^\W\d_][^\[\]\n]{0,40}\]"  # [Name], [Your Company]
+    r"|<[^\W\d_][\w .'-]{0,40}>"  # <company>, <Name>
+    r"|%\(\w+\)s|%s\b"  # printf leftovers
+    r"|\b[Xx]{3,}\b|_{3,}"  # XXX, ____
+    r"|\bTB[DC]\b|\bTODO\b"
+    r"|\blorem\s+ipsum\b"
+    r"|\((?:insert|add)\s[^()\n]{0,40}\)|\(your (?:name|company|title|role|position|job title|email|phone|website|link)\)",
+    re.IGNORECASE,
+)
+
+
+def find_placeholders(text: str) -> list[Violation]:
+    return [
+        Violation(
+            rule=Rule.PLACEHOLDER,
+            message=f"Has an unfilled placeholder: “{hit.group()}”.",
+            span=hit.group(),
+            start=hit.start(),
+            end=hit.end(),
+        )
+        for hit in _PLACEHOLDERS.finditer(text)
+        if not _is_case_sensitive_miss(hit.group())
+    ]
+
+
+def _is_case_sensitive_miss(found: str) -> bool:
+    # TBD/TBC/TODO only as written in capitals: "todo" and "tbd" in prose are rare but not placeholders.
+    return found.lower() in {"tbd", "tbc", "todo"} and not found.isupper()
+
+
+# --- links and email addresses ---------------------------------------------------------------
+# Bare domains need a known top-level domain, so "Node.js", "e.g." and "README.md" are not links.
+_TLDS = (
+    "com|org|net|io|dev|ai|co|app|biz|xyz|tech|site|online|blog|page|link|cloud|edu|gov|info|news|email|studio|design"
+    "|security|click|top|live|shop|store|zip|mov|icu|uk|us|eu|de|fr|es|nl|ch|se|dk|fi|pl|ie|nz|au|ca|jp|cn|br|ru|pt|cz"
+    "|ly|gg|sh|tv|fm|gl|in|it|to|so|be|at|me"
+)
+# TLDs that are also English words: "great.It was" is a missing space, not a link, so these count in lower
+# or upper case only; the others count in any case ("EVIL.COM").
+_WORD_TLDS = frozenset({"in", "it", "to", "so", "be", "at", "me", "us"})
+# Product names spelled like domains.
+_NOT_DOMAINS = frozenset({"asp.net", "vb.net", "ado.net"})
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"'()\[\]]+"
+    r"|\b(?:javascript|vbscript|data|file|ftp):[^\s<>\"'()\[\]]+"
+    rf"|(?<![\w@.-])(?:[^\W_](?:[\w-]{{0,61}}[^\W_])?\.)+(?P<tld>{_TLDS})(?![\w-])(?::\d+)?(?:/[^\s<>\"'()\[\]]*)?",
+    re.IGNORECASE,
+)
+_TRAILING_PUNCTUATION = ".,;:!?)]}'\"’”"
+
+
+def find_foreign_links(text: str, *, allowed_sources: str) -> list[Violation]:
+    """URLs and email addresses in `text` that `allowed_sources` (the user's own pitch) does not contain."""
+    allowed = {_link_key(link) for link in _links(allowed_sources)}
+    violations = []
+    for link, start in _links_with_offsets(text):
+        if _link_key(link) in allowed:
+            continue
+        kind = "an email address" if "@" in link and "://" not in link else "a link"
+        violations.append(
+            Violation(
+                rule=Rule.FOREIGN_LINK,
+                message=f"Adds {kind} you did not give: “{link}”.",
+                span=link,
+                start=start,
+                end=start + len(link),
+            )
+        )
+    return violations
+
+
+def _links(text: str) -> list[str]:
+    return [link for link, _ in _links_with_offsets(text)]
+
+
+def _links_with_offsets(text: str) -> list[tuple[str, int]]:
+    found: list[tuple[str, int]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in (_EMAIL, _URL):
+        for hit in pattern.finditer(text):
+            if pattern is _URL and not _is_domain(hit):
+                continue
+            link = hit.group().rstrip(_TRAILING_PUNCTUATION)
+            start, end = hit.start(), hit.start() + len(link)
+            if any(start < other_end and other_start < end for other_start, other_end in taken):
+                continue  # the domain part of an email address already reported
+            taken.append((start, end))
+            found.append((link, start))
+    return sorted(found, key=lambda item: item[1])
+
+
+def _is_domain(hit: re.Match[str]) -> bool:
+    tld = hit.group("tld")
+    if tld is None:
+        return True  # a scheme or www.: always a link
+    if hit.group().lower() in _NOT_DOMAINS:
+        return False
+    return tld.lower() not in _WORD_TLDS or tld in (tld.lower(), tld.upper())
+
+
+def _link_key(link: str) -> str:
+    key = link.lower()
+    key = re.sub(r"^(?:https?://)?(?:www\.)?", "", key)
+    return key.rstrip("/")

@@ -1,0 +1,256 @@
+"""Grounding: the draft claims nothing about the recipient that the bio does not say.
+
+Two rules:
+
+- UNGROUNDED_INTEREST: the quote the shared interest rests on must occur in the bio
+  (compared with `shared.text.fold`; a quote elided with "…" must occur piece by piece, in order).
+- INVENTED_FACT: every hobby from the interest lexicon, and every proper noun (employer,
+  school, place, event), that the draft mentions must appear in the bio, the pitch, or the
+  names we were given. A hobby counts as present when the sources name the same topic
+  ("hiking" is grounded by "hikes") or share its stem ("hiker" by "hiked").
+
+Precision first, since a false alarm sends a good draft to repair: lexicon words used in
+another sense ("running the data team", "reading your post", "price hike") are skipped,
+and capitalised words at the start of a sentence are treated as names only when they
+look like one (an internal capital as in "DeepMind", all capitals as in "AWS", or part
+of a multi-word name that does not open with an ordinary word).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from shared.lexicon import FORM_TO_TOPIC
+from shared.models import Rule, Violation
+from shared.text import fold
+
+_FORMS = sorted(FORM_TO_TOPIC, key=len, reverse=True)
+# Longest form first, so "trail running" wins over "running" at the same place.
+_FORM_PATTERN = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(form) for form in _FORMS) + r")(?![\w-])", re.IGNORECASE)
+# Short all-letter forms ("dj", "oss", "dei", "diy") are also ordinary words in other languages
+# or lower-case fragments; in a draft they count only when written as the acronym.
+_ACRONYM_FORMS = frozenset(form for form in FORM_TO_TOPIC if form.isalpha() and len(form) <= 3)
+# A lexicon word followed by one of these is a verb or idiom, not a hobby: "running the team".
+_VERB_USE_AFTER = re.compile(
+    r"\s+(?:the|your|my|a|an|his|her|their|our|this|that|these|those|it|them|into|through|up|out|as|over|across|about|on"
+    r"|late|low|smoothly|short|down)\b",
+    re.IGNORECASE,
+)
+_IDIOM_BEFORE = re.compile(
+    r"(?:price|prices|rate|rates|tax|fee|fees|wage|salary|smooth|plain|deep|current|economic|political|business|hiring|market"
+    r"|funding|investment|up\s+and|grab\s+a|grab|buy\s+you\s+a|get\s+a|over\s+a|over|quick|virtual)\s*$"
+    r"|[$£€]\s*$",
+    re.IGNORECASE,
+)
+_QUANTITY_AFTER = re.compile(
+    r"\s*(?:\+|users|customers|downloads|followers|stars|requests|people|members|subscribers|rows|records|lines|budget|per\b|/)",
+    re.IGNORECASE,
+)
+
+_WORD = re.compile(r"[^\W_](?:[\w&]|['’.-](?=[^\W_]))*")
+_NAME_CONNECTORS = frozenset({"of", "the", "de", "du", "la", "le", "von", "van", "der", "di", "da", "del", "y", "&"})
+_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "prof", "st", "mt", "no", "vs", "e.g", "i.e"})
+# Capitalised words that are not facts about anyone.
+_ALWAYS_ALLOWED = frozenset(
+    """i i'm i've i'd i'll hi hello hey dear thanks thank best cheers regards kind warm warmly sincerely all yours
+    linkedin ps p.s ok okay fyi ai ml cv mr mrs ms dr prof sir madam team congrats congratulations re fwd
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+    september october november december""".split()  # noqa: SIM905 (a word list reads best as words)
+)
+# Ordinary words that may open a sentence before a name ("Hope Anna is well").
+_ORDINARY_OPENERS = frozenset(
+    """a an the this that these those it its i we you he she they my your our their his her as at by for from in into
+    of on to with and but or so if when while since after before because though although just also still really very
+    quite hope hoping loved love liked saw noticed read spotted came found enjoyed huge big great nice lovely good happy
+    glad fellow another congrats congratulations thanks thank hi hello hey dear welcome well yes no not never always
+    funny fun what which who how where why whether like being having seeing reading hearing wishing sending best warm
+    cheers also here there then now today yesterday tomorrow last next every each both either""".split()  # noqa: SIM905
+)
+_ORDINARY_SUFFIXES = ("ing", "ed", "ly", "ful", "ous", "ive", "less", "est")
+
+
+def find_ungrounded_interest(bio_evidence: str | None, bio: str) -> list[Violation]:
+    """The evidence quote must occur in the bio; an honest 'none found' (None or blank) passes."""
+    if bio_evidence is None or not bio_evidence.strip():
+        return []
+    if _quote_in(bio_evidence, bio):
+        return []
+    return [
+        Violation(
+            rule=Rule.UNGROUNDED_INTEREST,
+            message=f"The shared interest rests on “{_short(bio_evidence)}”, which is not in the bio.",
+            span=bio_evidence,
+        )
+    ]
+
+
+def find_invented_facts(text: str, *, sources: Iterable[str], check_names: bool = True) -> list[Violation]:
+    """Hobbies and proper nouns in `text` that none of `sources` (bio, pitch, known names) mention."""
+    source_text = "\n".join(source for source in sources if source)
+    violations = _invented_interests(text, source_text)
+    if check_names:
+        # A word can be both a lexicon hobby and a capitalised name ("DJ"): report it once.
+        hobbies = [(v.start or 0, v.end or 0) for v in violations]
+        violations += [
+            name
+            for name in _invented_names(text, source_text)
+            if not any(start < (name.end or 0) and (name.start or 0) < end for start, end in hobbies)
+        ]
+    return sorted(violations, key=lambda v: v.start or 0)
+
+
+def _quote_in(quote: str, bio: str) -> bool:
+    folded_bio = fold(bio)
+    position = 0
+    # An LLM may quote with surrounding quote marks or elide with "..."; each piece must be there, in order.
+    for piece in re.split(r"\.{3,}|…", quote):
+        piece = fold(piece).strip(" \"'“”‘’«»,;:")
+        if not piece:
+            continue
+        found = folded_bio.find(piece, position)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return position > 0
+
+
+def _invented_interests(text: str, source_text: str) -> list[Violation]:
+    source_topics = {FORM_TO_TOPIC[hit.group().lower()] for hit in _FORM_PATTERN.finditer(source_text)}
+    violations = []
+    for hit in _FORM_PATTERN.finditer(text):
+        form = hit.group()
+        if not _is_interest_use(text, hit.start(), hit.end(), form):
+            continue
+        topic = FORM_TO_TOPIC[form.lower()]
+        if topic in source_topics or _stem_in(form, source_text):
+            continue
+        violations.append(
+            Violation(
+                rule=Rule.INVENTED_FACT,
+                message=f"Mentions “{form}”, which neither the bio nor your pitch mentions.",
+                span=form,
+                start=hit.start(),
+                end=hit.end(),
+            )
+        )
+    return violations
+
+
+def _is_interest_use(text: str, start: int, end: int, form: str) -> bool:
+    if form.lower() in _ACRONYM_FORMS and not form.isupper():
+        return False
+    if _VERB_USE_AFTER.match(text, end) or _IDIOM_BEFORE.search(text[max(0, start - 30) : start]):
+        return False
+    return not (form[0].isdigit() and _QUANTITY_AFTER.match(text, end))
+
+
+def _stem_in(form: str, source_text: str) -> bool:
+    last_word = form.split()[-1].lower()
+    stem = re.sub(r"(?:ing|ers|er|ed|es|s|e)$", "", last_word)
+    if len(stem) < 3:
+        return False
+    prefix = form.lower()[: len(form) - len(last_word)]
+    return _stem_pattern(prefix + stem).search(source_text) is not None
+
+
+@cache
+def _stem_pattern(stem: str) -> re.Pattern[str]:
+    # The stem plus a short ending: "hik" finds "hiked" and "hikes", not unrelated longer words.
+    return re.compile(r"(?<![\w-])" + re.escape(stem).replace(r"\ ", r"\s+") + r"\w{0,4}(?!\w)", re.IGNORECASE)
+
+
+def _invented_names(text: str, source_text: str) -> list[Violation]:
+    source_words = {_name_key(word.group()) for word in _WORD.finditer(source_text)}
+    lower_words = {word.group().lower() for word in _WORD.finditer(text + "\n" + source_text) if word.group().islower()}
+    violations = []
+    for name in _capitalised_runs(text, lower_words):
+        words = [word for word in name if word.group().lower() not in _NAME_CONNECTORS]
+        if all(_name_key(word.group()) in source_words for word in words):
+            continue
+        start, end = name[0].start(), name[-1].end()
+        span = re.sub(r"['’]s$", "", text[start:end])
+        violations.append(
+            Violation(
+                rule=Rule.INVENTED_FACT,
+                message=f"Mentions “{_short(span)}”, which neither the bio nor your pitch mentions.",
+                span=span,
+                start=start,
+                end=start + len(span),
+            )
+        )
+    return violations
+
+
+def _name_key(word: str) -> str:
+    return re.sub(r"['’]s$", "", fold(word))
+
+
+def _capitalised_runs(text: str, lower_words: set[str]) -> list[list[re.Match[str]]]:
+    """Runs of capitalised words, joined by spaces and connectors ("University of Leeds"), that read as names."""
+    runs: list[list[re.Match[str]]] = []
+    current: list[re.Match[str]] = []
+    connectors: list[re.Match[str]] = []  # held until a capitalised word follows them
+    previous_end = 0
+    for word in _WORD.finditer(text):
+        token = word.group()
+        contiguous = bool(current) and text[previous_end : word.start()] in (" ", "\u00a0")
+        if token[0].isupper():
+            if contiguous:
+                current += [*connectors, word]
+            else:
+                runs.append(current)
+                current = [word]
+            connectors = []
+            if re.search(r"['’]s$", token):  # a possessive ends the name: "DeepMind's London office"
+                runs.append(current)
+                current = []
+        elif contiguous and token.lower() in _NAME_CONNECTORS:
+            connectors.append(word)
+        else:
+            runs.append(current)
+            current, connectors = [], []
+        previous_end = word.end()
+    runs.append(current)
+    return [name for run in runs if run and (name := _as_name(run, text, lower_words))]
+
+
+def _as_name(run: list[re.Match[str]], text: str, lower_words: set[str]) -> list[re.Match[str]]:
+    words = [word for word in run if word.group().lower().replace("’", "'") not in _ALWAYS_ALLOWED]
+    if words and _opens_sentence(text, words[0].start()):
+        if len(words) == 1 and not _looks_like_a_name(words[0].group()):
+            return []
+        if len(words) > 1 and _is_ordinary(words[0].group(), lower_words):
+            words = words[1:]
+    while words and words[0].group().lower() in _NAME_CONNECTORS:
+        words.pop(0)
+    return words
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t\"“'‘(")
+    if not before:
+        return True
+    if before[-1] in "!?:;\n•*—–-":
+        return True
+    if before[-1] == ".":
+        previous = re.search(r"([\w.]+)\.$", before)
+        return not (previous and previous.group(1).lower() in _ABBREVIATIONS)
+    return False
+
+
+def _looks_like_a_name(word: str) -> bool:
+    # "DeepMind", "PyCon", "AWS": capitals past the first letter are not how sentences start.
+    letters = [char for char in word if char.isalpha()]
+    return len(letters) > 1 and any(char.isupper() for char in letters[1:])
+
+
+def _is_ordinary(word: str, lower_words: set[str]) -> bool:
+    lowered = word.lower()
+    return lowered in _ORDINARY_OPENERS or lowered in lower_words or lowered.endswith(_ORDINARY_SUFFIXES)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -1,0 +1,1 @@
+"""`make bench`: the figures the project measures (see __main__.py)."""

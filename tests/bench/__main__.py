@@ -1,0 +1,118 @@
+"""`make bench`: every figure the project measures, in one markdown table, also written to docs/benchmarks.md.
+
+Each measurement is bounded (seconds, a fixed number of runs); the load run takes the longest
+(`--load-seconds`, 60 by default). Progress goes to stderr, the table to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from shared.local.dynamodb import DynamoDBLocal, create_tables_from_template
+from shared.local.server import DEFAULT_WORKERS
+from tests.bench.api import per_draft_overhead
+from tests.bench.artifacts import artifact_sizes
+from tests.bench.core import ask_check_throughput, prompt_tokens
+from tests.bench.figures import Figure, markdown_table, report
+from tests.bench.imports import import_times
+from tests.bench.mail import email_parsing
+from tests.resilience.load import MODEL_LATENCY_SECONDS, LoadResult, measure
+
+REPORT_PATH = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
+
+
+def load_figures(result: LoadResult) -> list[Figure]:
+    setting = (
+        f"{result.clients} clients, {result.elapsed_seconds:.0f} s, {result.workers} workers, "
+        f"model answers after {MODEL_LATENCY_SECONDS:g} s"
+    )
+    figures = [
+        Figure(
+            "Load: drafts created per second",
+            result.drafts_per_second,
+            "drafts/s",
+            baseline_name="workers / model latency",
+            baseline=result.workers / MODEL_LATENCY_SECONDS,
+            note=f"{setting}; each client creates a draft, then lists its history",
+        )
+    ]
+    for kind, label in (("create", "POST /drafts"), ("list", "GET /drafts")):
+        for fraction in (0.50, 0.95, 0.99):
+            figures.append(
+                Figure(
+                    f"Load: {label} latency p{fraction * 100:.0f}",
+                    result.latency_ms(kind, fraction),
+                    "ms",
+                    baseline_name="model latency" if kind == "create" else "",
+                    baseline=MODEL_LATENCY_SECONDS * 1000 if kind == "create" else None,
+                    note=f"{len(result.of_kind(kind))} requests",
+                )
+            )
+    figures.append(
+        Figure("Load: errors", len(result.errors), "requests", note=f"after a warm-up of {len(result.warm_up)} drafts")
+    )
+    figures.append(
+        Figure(
+            "Load: created drafts not in history exactly once",
+            len(result.not_exactly_once),
+            "drafts",
+            note=f"of {len(result.created_ids)} created, counted by paging through GET /drafts",
+        )
+    )
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
+    parser.add_argument("--load-seconds", type=float, default=60.0, help="duration of the load run (default: 60)")
+    parser.add_argument("--load-clients", type=int, default=20, help="concurrent load clients (default: 20)")
+    parser.add_argument("--load-workers", type=int, default=DEFAULT_WORKERS, help="local server workers (default: noask serve's)")
+    parser.add_argument("--output", type=Path, default=REPORT_PATH, help="markdown report (default: docs/benchmarks.md)")
+    args = parser.parse_args(argv)
+
+    figures: list[Figure] = []
+    skipped: list[str] = []
+
+    def step(title: str, measure_step: Callable[[], list[Figure]]) -> None:
+        print(f"bench: {title}…", file=sys.stderr, flush=True)
+        started = time.monotonic()
+        figures.extend(measure_step())
+        print(f"bench: {title} done in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+
+    step("ask check throughput", ask_check_throughput)
+    step("prompt tokens", prompt_tokens)
+    step("import times", import_times)
+    step("email parsing", email_parsing)
+
+    def artifacts() -> list[Figure]:
+        found, reason = artifact_sizes()
+        if reason:
+            skipped.append(reason)
+        return found
+
+    step("artifact sizes", artifacts)
+    with DynamoDBLocal() as dynamodb:
+        create_tables_from_template(dynamodb.endpoint_url)
+        step("API per-draft overhead", lambda: per_draft_overhead(dynamodb.endpoint_url))
+        step(
+            "load",
+            lambda: load_figures(
+                measure(dynamodb.endpoint_url, clients=args.load_clients, seconds=args.load_seconds, workers=args.load_workers)
+            ),
+        )
+    if not any(figure.name == "Ask check throughput" for figure in figures):
+        skipped.append("ask check throughput: tests/data/asks.txt and no_asks.txt are missing")
+
+    print(markdown_table(figures))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(report(figures, skipped=skipped), encoding="utf-8")
+    print(f"\nWritten to {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

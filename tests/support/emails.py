@@ -1,0 +1,136 @@
+"""Inbound email test helpers: the .eml samples, SES-shaped messages built to order, and in-memory ports."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from email.message import EmailMessage
+from pathlib import Path
+
+from shared.history import DraftRecord, HistoryPage, Profile
+
+REPO = Path(__file__).resolve().parents[2]
+EMAILS_DIR = REPO / "tests" / "data" / "emails"
+EVENTS_DIR = REPO / "events" / "inbound_email"
+DRAFTING_ADDRESS = "drafts@example.com"
+REGISTERED_ADDRESS = "alex.kim@fabrikam.example"
+
+SES_PASS = (
+    "amazonses.com; spf=pass (spfCheck: domain of fabrikam.example designates 209.85.220.41 as permitted sender) "
+    "client-ip=209.85.220.41; envelope-from=alex.kim@fabrikam.example; helo=mail-sor-f41.google.com; "
+    "dkim=pass header.i=@fabrikam.example; dmarc=pass header.from=fabrikam.example;"
+)
+FORWARD_BODY = """Please draft this one.
+
+---------- Forwarded message ---------
+From: Maya Lindqvist <maya.lindqvist@northwind.example>
+Date: Mon, Mar 3, 2025 at 6:41 PM
+Subject: Intro
+To: Alex Kim <alex.kim@fabrikam.example>
+
+
+I lead the data platform team at Northwind. Outside work I love trail running in the archipelago.
+"""
+
+
+def sample(name: str) -> bytes:
+    return (EMAILS_DIR / f"{name}.eml").read_bytes()
+
+
+def sample_names() -> list[str]:
+    return sorted(path.stem for path in EMAILS_DIR.glob("*.eml"))
+
+
+def local_profiles() -> list[Profile]:
+    return [Profile.model_validate(item) for item in json.loads((EMAILS_DIR / "profiles.json").read_text(encoding="utf-8"))]
+
+
+def ses_message(
+    *,
+    sender: str = f"Alex Kim <{REGISTERED_ADDRESS}>",
+    authentication_results: str | None = SES_PASS,
+    return_path: str | None = f"<{REGISTERED_ADDRESS}>",
+    spam: str | None = "PASS",
+    virus: str | None = "PASS",
+    headers: Sequence[tuple[str, str]] = (),
+    subject: str = "Fwd: Intro",
+    body: str = FORWARD_BODY,
+    message_id: str = "<msg-0001@fabrikam.example>",
+) -> bytes:
+    """A message as SES stores it: SES's trace headers on top (None leaves one out), then the sender's own."""
+    message = EmailMessage()
+    for name, value in (
+        ("Return-Path", return_path),
+        ("X-SES-Spam-Verdict", spam),
+        ("X-SES-Virus-Verdict", virus),
+        ("Authentication-Results", authentication_results),
+    ):
+        if value is not None:
+            message[name] = value
+    message["From"] = sender
+    message["To"] = DRAFTING_ADDRESS
+    message["Subject"] = subject
+    message["Message-ID"] = message_id
+    for name, value in headers:
+        message[name] = value
+    message.set_content(body)
+    return message.as_bytes()
+
+
+DEFAULT_PITCH = "I build data quality tools and write about testing pipelines."
+
+
+def registered_profile(user_id: str = "user-1", *, pitch: str = DEFAULT_PITCH) -> Profile:
+    return Profile(user_id=user_id, email=REGISTERED_ADDRESS, pitch=pitch, sender_name="Alex Kim")
+
+
+class MemoryHistory:
+    """shared.history.HistoryStore in a dict: enough for the email workflow's unit tests."""
+
+    def __init__(self, profiles: Sequence[Profile] = (), *, quota_used: int = 0) -> None:
+        self.profiles = {profile.user_id: profile for profile in profiles}
+        self.drafts: dict[tuple[str, str], DraftRecord] = {}
+        self.quota: dict[tuple[str, str], int] = {}
+        self.profile_lookups = 0
+        self._quota_used = quota_used
+
+    def put_draft(self, record: DraftRecord) -> None:
+        self.drafts[(record.user_id, record.id)] = record
+
+    def get_draft(self, user_id: str, draft_id: str) -> DraftRecord | None:
+        return self.drafts.get((user_id, draft_id))
+
+    def list_drafts(self, user_id: str, *, limit: int, cursor: str | None = None) -> HistoryPage:
+        items = sorted((r for (owner, _), r in self.drafts.items() if owner == user_id), key=lambda r: r.id, reverse=True)
+        return HistoryPage(items=items[:limit], cursor=None)
+
+    def delete_draft(self, user_id: str, draft_id: str) -> bool:
+        return self.drafts.pop((user_id, draft_id), None) is not None
+
+    def take_daily_quota(self, user_id: str, day: str, limit: int) -> bool:
+        used = self.quota.get((user_id, day), self._quota_used)
+        if used >= limit:
+            return False
+        self.quota[(user_id, day)] = used + 1
+        return True
+
+    def put_profile(self, profile: Profile) -> None:
+        self.profiles[profile.user_id] = profile
+
+    def get_profile(self, user_id: str) -> Profile | None:
+        return self.profiles.get(user_id)
+
+    def find_profile_by_email(self, email: str) -> Profile | None:
+        self.profile_lookups += 1
+        return next((p for p in self.profiles.values() if p.email.lower() == email.strip().lower()), None)
+
+
+class CapturingMailer:
+    """shared.email_ports.Mailer that keeps what it was asked to send."""
+
+    def __init__(self) -> None:
+        self.sent: list[EmailMessage] = []
+
+    def send(self, message: EmailMessage) -> str:
+        self.sent.append(message)
+        return f"local-{len(self.sent)}"
