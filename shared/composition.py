@@ -51,6 +51,10 @@ class Settings(BaseModel):
     dynamodb_endpoint: str | None = Field(default=None, alias="NOASK_DYNAMODB_ENDPOINT")
     drafting_address: str = Field(default="drafts@example.com", alias="NOASK_DRAFTING_ADDRESS")
     app_url: str | None = Field(default=None, alias="NOASK_APP_URL")
+    cognito_domain_url: str | None = Field(default=None, alias="NOASK_COGNITO_DOMAIN_URL")
+    cognito_client_id: str | None = Field(default=None, alias="NOASK_COGNITO_CLIENT_ID")
+    service_name: str = Field(default="noask", alias="POWERTOOLS_SERVICE_NAME")
+    metrics_namespace: str = Field(default="noask", alias="POWERTOOLS_METRICS_NAMESPACE")
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:

@@ -16,6 +16,7 @@ from functions.draft_api import checks, drafts, profile, web
 from functions.draft_api.errors import register_error_handlers
 from functions.draft_api.gate import reject_early
 from functions.draft_api.telemetry import logger, metrics, tracer
+from functions.observability import apply_settings
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -62,4 +63,5 @@ def openapi_json() -> str:
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    apply_settings(logger, metrics)
     return reject_early(event, public_routes=PUBLIC_ROUTES) or app.resolve(event, context)

@@ -1,4 +1,4 @@
-"""Logger, tracer and metrics shared by the API's modules (Powertools reads service and namespace from the env)."""
+"""Logger, tracer and metrics shared by the API's modules; the handler applies their service and namespace (functions.observability)."""
 
 import warnings
 

@@ -1,13 +1,16 @@
 """GET /: the web form, rendered once per container from a Jinja2 template with autoescaping on.
 
 The page carries its CSS and JavaScript inline and allows exactly those (by hash) in its
-Content-Security-Policy: no CDN, no other origin, nothing injected can run.
+Content-Security-Policy: no CDN, no other origin, nothing injected can run. When sign-in is
+configured (deployed with an AppUrl), the page signs users in at Cognito's managed login with the
+OAuth 2.0 authorization code flow and PKCE, and its policy allows that one origin besides its own.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -15,11 +18,15 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from shared import composition
 from shared.models import CHANNEL_SPECS, MAX_BIO_CHARS, MAX_NAME_CHARS, MAX_PITCH_CHARS, Channel
 
 _HERE = Path(__file__).resolve().parent
 TEMPLATES_DIR = _HERE / "templates"
 STATIC_DIR = _HERE / "static"
+# What the page asks Cognito for: an ID token (which the HTTP API's JWT authorizer accepts) carrying the email.
+SIGN_IN_SCOPES = "openid email"
+_ORIGIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?")
 
 
 @dataclass(frozen=True)
@@ -28,8 +35,41 @@ class WebPage:
     headers: dict[str, str]
 
 
-@cache
+@dataclass(frozen=True)
+class SignIn:
+    """Where the page signs users in: Cognito's managed login domain, the app client, and the app's own URL."""
+
+    domain_url: str
+    client_id: str
+    redirect_url: str
+
+    @property
+    def origin(self) -> str:
+        """The domain as a CSP source."""
+        return self.domain_url.rstrip("/")
+
+    def endpoint(self, path: str) -> str:
+        return f"{self.origin}{path}"
+
+
+def sign_in_from(settings: composition.Settings) -> SignIn | None:
+    """The page's sign-in, or None when any part is unset (always so under `noask serve`)."""
+    if not (settings.cognito_domain_url and settings.cognito_client_id and settings.app_url):
+        return None
+    # The domain goes into the page's CSP as a source: a value that is not a bare origin could widen the policy.
+    if not _ORIGIN_URL.fullmatch(settings.cognito_domain_url):
+        raise ValueError(
+            "NOASK_COGNITO_DOMAIN_URL must be a scheme and host, like https://<prefix>.auth.<region>.amazoncognito.com"
+        )
+    return SignIn(domain_url=settings.cognito_domain_url, client_id=settings.cognito_client_id, redirect_url=settings.app_url)
+
+
 def page() -> WebPage:
+    return render(sign_in_from(composition.settings()))
+
+
+@cache
+def render(sign_in: SignIn | None) -> WebPage:
     css = (STATIC_DIR / "app.css").read_text(encoding="utf-8")
     script = (STATIC_DIR / "app.js").read_text(encoding="utf-8")
     environment = Environment(
@@ -43,22 +83,34 @@ def page() -> WebPage:
         channels=[(channel.value, CHANNEL_SPECS[channel]) for channel in Channel],
         default_channel=Channel.LINKEDIN_MESSAGE.value,
         limits={"bio": MAX_BIO_CHARS, "pitch": MAX_PITCH_CHARS, "name": MAX_NAME_CHARS},
+        sign_in=sign_in,
+        sign_in_scopes=SIGN_IN_SCOPES,
         client_config={
             "channels": {
                 channel.value: {"label": spec.label, "maxChars": spec.max_chars, "hasSubject": spec.has_subject}
                 for channel, spec in CHANNEL_SPECS.items()
             },
+            "signIn": None
+            if sign_in is None
+            else {
+                "tokenUrl": sign_in.endpoint("/oauth2/token"),
+                "revokeUrl": sign_in.endpoint("/oauth2/revoke"),
+                "clientId": sign_in.client_id,
+                "redirectUri": sign_in.redirect_url,
+            },
         },
     )
+    # The sign-in service is reached by fetch (tokens) and by form (the sign-in and sign-out pages), nothing else.
+    sign_in_source = "" if sign_in is None else f" {sign_in.origin}"
     policy = "; ".join(
         (
             "default-src 'none'",
             f"script-src {_source_hash(script)}",
             f"style-src {_source_hash(css)}",
-            "connect-src 'self'",
+            f"connect-src 'self'{sign_in_source}",
             "img-src 'self' data:",
             "base-uri 'none'",
-            "form-action 'self'",
+            f"form-action 'self'{sign_in_source}",
             "frame-ancestors 'none'",
         )
     )

@@ -19,6 +19,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer, single_metric
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 
+from functions.observability import apply_settings
 from shared import composition
 from shared.email_parsing import MAX_RAW_EMAIL_BYTES, EmailTooLarge
 from shared.email_workflow import EmailOutcome
@@ -41,6 +42,7 @@ IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 @metrics.log_metrics
 @event_source(data_class=S3Event)
 def handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
+    apply_settings(logger, metrics)
     process_once = _idempotent(context)
     deadline = time.monotonic() + context.get_remaining_time_in_millis() / 1000 - REPLY_MARGIN_SECONDS
     outcomes = [
@@ -91,7 +93,7 @@ def _record(message_key: str, outcome: EmailOutcome) -> None:
     metrics.add_metric(name="EmailsProcessed", unit=MetricUnit.Count, value=1)
     if outcome.status == "dropped":
         logger.info("Email dropped", extra=fields)
-        with single_metric(name="EmailDropped", unit=MetricUnit.Count, value=1) as metric:
+        with single_metric(name="EmailDropped", unit=MetricUnit.Count, value=1, namespace=metrics.namespace) as metric:
             metric.add_dimension(name="reason", value=outcome.reason)
         return
     logger.info("Email answered", extra={**fields, "draft_id": outcome.draft_id, "reply_message_id": outcome.reply_message_id})

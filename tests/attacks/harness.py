@@ -20,8 +20,6 @@ from typing import Any
 
 import pytest
 
-from functions.draft_api import telemetry
-from functions.inbound_email import app as inbound_email_app
 from shared import composition
 from shared.models import Channel, DraftRequest
 from shared.text import fold, word_count
@@ -122,10 +120,6 @@ def attack_stack(attacks: tuple[Attack, ...], dynamodb_endpoint: str, table_name
             patch.setenv(name, value)
         patch.delenv("AWS_SESSION_TOKEN", raising=False)
         patch.delenv("AWS_PROFILE", raising=False)
-        # Powertools reads the namespace when a module creates its Metrics: the handlers may be imported already.
-        for metrics in (telemetry.metrics, inbound_email_app.metrics):
-            if metrics.namespace is None:
-                patch.setattr(metrics, "namespace", "noask-attacks")
         composition.reset()
         # The only change to the product: its system prompt gains the running attack's canary line.
         patch.setattr(composition, "prompt_library", canary_prompt_library)

@@ -17,12 +17,27 @@ from shared.local.server import DEFAULT_WORKERS
 from tests.bench.api import per_draft_overhead
 from tests.bench.artifacts import artifact_sizes
 from tests.bench.core import ask_check_throughput, prompt_tokens
-from tests.bench.figures import Figure, markdown_table, report
+from tests.bench.figures import Figure, machine_description, markdown_table, report
 from tests.bench.imports import import_times
 from tests.bench.mail import email_parsing
 from tests.resilience.load import MODEL_LATENCY_SECONDS, LoadResult, measure
 
 REPORT_PATH = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
+README_PATH = Path(__file__).resolve().parents[2] / "README.md"
+# The README carries the latest table between these markers; `make bench` rewrites what is between them.
+README_START = "<!-- bench:start -->"
+README_END = "<!-- bench:end -->"
+
+
+def update_readme(readme: Path, figures: list[Figure]) -> bool:
+    """Replace the README's benchmark section; False when the README has no markers."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        return False
+    section = f"{README_START}\nMachine: {machine_description()}.\n\n{markdown_table(figures)}\n"
+    readme.write_text(text[:start] + section + text[end:], encoding="utf-8")
+    return True
 
 
 def load_figures(result: LoadResult) -> list[Figure]:
@@ -111,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(report(figures, skipped=skipped), encoding="utf-8")
     print(f"\nWritten to {args.output}", file=sys.stderr)
+    if args.output == REPORT_PATH and update_readme(README_PATH, figures):
+        print(f"Table copied into {README_PATH}", file=sys.stderr)
     return 0
 
 

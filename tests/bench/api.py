@@ -23,9 +23,6 @@ WARM_UP = 10
 
 def per_draft_overhead(dynamodb_endpoint: str) -> list[Figure]:
     with environment(function_variables(dynamodb_endpoint)):
-        from functions.draft_api import telemetry
-
-        telemetry.metrics.namespace = "noask-bench"
         client = HandlerClient(f"bench-user-{uuid.uuid4().hex}")
         # Powertools writes a log line and a metrics line per request to stdout: still done, not shown.
         with contextlib.redirect_stdout(io.StringIO()) as discarded:

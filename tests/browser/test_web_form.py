@@ -1,27 +1,28 @@
-"""The web form in headless Chromium, against the local server (real handler) on the session's DynamoDB Local."""
+"""The web form in headless Chromium, against `make run`'s server: `noask serve`, started as a child process."""
 
 from __future__ import annotations
 
 import json
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from shared.local.dynamodb import TEMPLATE_PATH
-from shared.local.invoke import local_dynamodb_overrides
-from shared.local.server import LocalApi
+from tests.browser.harness import (
+    LOCAL_DEFAULTS,
+    ServeProcess,
+    noask_serve,
+    process_tree,
+    save_screenshot,
+    still_running,
+    watched_page,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = TEMPLATE_PATH.parent / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]  # fmt: skip
 BIO = (
     "Maya Chen leads the data platform team at Northwind Analytics, where she moved the company's reporting onto "
     "streaming pipelines. Outside work she spends most weekends trail running in the Dolomites and volunteers "
@@ -31,52 +32,29 @@ PITCH = "I'm a data engineer who builds streaming pipelines for climate research
 
 
 @pytest.fixture(scope="module")
-def server_url(dynamodb_local: str) -> Iterator[str]:
-    # A user of its own, and no model whatever the shell holds: the page drafts offline, on 127.0.0.1 only.
-    overrides = {
-        **local_dynamodb_overrides(dynamodb_local),
-        "OPENAI_API_KEY": "",
-        "OPENAI_BASE_URL": "",
-        "OPENAI_API_KEY_SECRET_NAME": "",
-    }
-    with LocalApi(host="127.0.0.1", port=0, overrides=overrides, workers=2, claims={"sub": f"browser-{uuid.uuid4().hex}"}) as api:
-        api.start_in_thread()
-        yield api.url
+def server(dynamodb_local: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
+    """`noask serve` on the session's DynamoDB Local (it reuses the one NOASK_DYNAMODB_ENDPOINT names), stopped
+    with Ctrl-C after the module: it must exit 0 and leave none of its processes behind."""
+    environment = {**LOCAL_DEFAULTS, "NOASK_DYNAMODB_ENDPOINT": dynamodb_local}
+    with noask_serve(environment, tmp_path_factory.mktemp("noask-serve") / "stderr.log") as served:
+        yield served
+        children = process_tree(served.process.pid)
+    assert served.process.returncode == 0
+    assert "Stopped." in "".join(served.output)
+    assert children  # its worker processes
+    assert still_running(children) == {}
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.is_file():
-        pytest.skip("Debian chromium is not installed")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def server_url(server: ServeProcess) -> str:
+    return server.url
 
 
 @pytest.fixture
 def page(browser: Browser, server_url: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems: list[str] = []
-    foreign: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":  # a CSP violation or a script error lands here
-            problems.append(message.text)
-
-    def on_request(request: Request) -> None:
-        if not request.url.startswith(server_url):
-            foreign.append(request.url)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("request", on_request)
-    page.goto(f"{server_url}/")
-    yield page
-    context.close()
-    assert problems == []
-    assert foreign == []
+    with watched_page(browser, allowed_origins=(server_url,)) as page:
+        page.goto(f"{server_url}/")
+        yield page
 
 
 def api_get(server_url: str, path: str) -> Any:
@@ -137,8 +115,7 @@ def test_draft_explain_open_and_delete(page: Page, server_url: str) -> None:
 
     item = page.locator(".history-item", has_text="To Maya").first
     expect(item).to_be_visible()
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "web-form.png"), full_page=True)
+    save_screenshot(page, "web-form.png")
 
     draft_id = item.get_attribute("data-id")
     assert draft_id in [draft["id"] for draft in api_get(server_url, "/drafts")["items"]]
@@ -184,3 +161,29 @@ def test_history_loads_more_pages(page: Page, server_url: str) -> None:
     page.click("#load-more")
     total = len(api_get(server_url, "/drafts?limit=50")["items"])
     expect(page.locator(".history-item")).to_have_count(min(total, 20))
+
+
+def test_the_local_page_has_no_sign_in(page: Page, server_url: str) -> None:
+    with urllib.request.urlopen(f"{server_url}/", timeout=30) as response:
+        policy = response.headers["Content-Security-Policy"]
+    assert "connect-src 'self';" in policy
+    assert "form-action 'self';" in policy
+    assert page.evaluate("JSON.parse(document.getElementById('noask-config').textContent).signIn") is None
+    expect(page.locator("#sign-in")).to_have_count(0)
+    expect(page.locator("#sign-out")).to_have_count(0)
+    expect(page.locator("#sign-in-unavailable")).to_be_hidden()
+    expect(page.locator("#draft-form")).to_be_visible()
+
+
+def test_make_run_starts_and_stops_its_own_dynamodb_local(browser: Browser, tmp_path: Path) -> None:
+    # What a fresh `make run` does: no DynamoDB endpoint in the environment, so it starts DynamoDB Local itself.
+    environment = {**LOCAL_DEFAULTS, "NOASK_DYNAMODB_ENDPOINT": ""}
+    with noask_serve(environment, tmp_path / "stderr.log") as served:
+        children = process_tree(served.process.pid)
+        assert "java" in {name for name, _ in children.values()}
+        with watched_page(browser, allowed_origins=(served.url,)) as page:
+            page.goto(f"{served.url}/")
+            expect(page.locator("#history-empty")).to_be_visible()
+    assert served.process.returncode == 0
+    assert "Stopped." in "".join(served.output)
+    assert still_running(children) == {}

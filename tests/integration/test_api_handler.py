@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from functions.draft_api import app, telemetry
+from functions.draft_api import app
 from functions.draft_api.gate import MAX_BODY_BYTES
 from shared import composition
 from shared.composer import compose_offline
@@ -94,7 +94,6 @@ def api_env(dynamodb_local: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[No
     monkeypatch.setenv("NOASK_IDEMPOTENCY_TABLE", LOCAL_TABLE_NAMES["IdempotencyTable"])
     monkeypatch.setenv("NOASK_DAILY_DRAFT_QUOTA", "1000")
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "DraftApiFunction")
-    monkeypatch.setattr(telemetry.metrics, "namespace", "noask-test")
     composition.reset()
     yield
     composition.reset()

@@ -14,24 +14,14 @@ REPORTS: list[tuple[str, str]] = []
 
 
 @pytest.fixture
-def function_metrics(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Powertools reads the metrics namespace at import, which may have happened before our environment was set."""
-    from functions.draft_api import telemetry
-    from functions.inbound_email import app as inbound_email
-
-    monkeypatch.setattr(telemetry.metrics, "namespace", "noask-resilience")
-    monkeypatch.setattr(inbound_email.metrics, "namespace", "noask-resilience")
-
-
-@pytest.fixture
-def offline_functions(dynamodb_local: str, function_metrics: None) -> Iterator[str]:
+def offline_functions(dynamodb_local: str) -> Iterator[str]:
     """Handlers in this process see DynamoDB Local and no model: the offline composer writes every draft."""
     with environment(function_variables(dynamodb_local)):
         yield dynamodb_local
 
 
 @pytest.fixture
-def model_functions(dynamodb_local: str, fake_openai: FakeOpenAI, function_metrics: None) -> Iterator[FakeOpenAI]:
+def model_functions(dynamodb_local: str, fake_openai: FakeOpenAI) -> Iterator[FakeOpenAI]:
     """Handlers in this process see DynamoDB Local and the fake OpenAI server, which answers well unless scripted."""
     fake_openai.responder = well_behaved_model
     with environment(function_variables(dynamodb_local, llm_base_url=fake_openai.base_url)):

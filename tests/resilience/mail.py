@@ -36,6 +36,7 @@ MAYA_BIO = (
     "first ultramarathon and I spend most weekends trail running in the archipelago.\n\nBest,\nMaya"
 )
 DEFAULT_PITCH = "I'm a developer-experience engineer: I build the tools that keep CI fast and write about testing data pipelines."
+DEFAULT_NOTE = "For Maya, from the meetup."
 
 
 def ses_authentication(domain: str, *, passed: bool = True) -> str:
@@ -78,13 +79,13 @@ def inbound(
     return message
 
 
-def forward(sender: str, **options: Any) -> EmailMessage:
-    """A Gmail-style forward of Maya's bio, with the user's note above it; `options` go to `inbound`."""
+def forward(sender: str, *, bio: str = MAYA_BIO, note: str = DEFAULT_NOTE, **options: Any) -> EmailMessage:
+    """A Gmail-style forward of `bio` (Maya's, unless given), with the user's `note` above it; `options` go to `inbound`."""
     body = (
-        "For Maya, from the meetup.\n\n---------- Forwarded message ---------\n"
+        f"{note}\n\n---------- Forwarded message ---------\n"
         "From: Maya Lindqvist <maya.lindqvist@northwind.example>\n"
         "Date: Mon, Mar 3, 2025 at 6:41 PM\nSubject: Re: Data platform meetup\n"
-        f"To: Alex <{sender}>\n\n\n{MAYA_BIO}\n"
+        f"To: Alex <{sender}>\n\n\n{bio}\n"
     )
     return inbound(sender, "Fwd: Re: Data platform meetup", body, **options)
 
@@ -143,8 +144,9 @@ class EmailStack:
         self.timeout_seconds = timeout_seconds
         self._keys = itertools.count()
 
-    def register(self, user_id: str, email_address: str) -> Profile:
-        profile = Profile(user_id=user_id, email=email_address, pitch=DEFAULT_PITCH, sender_name="Alex")
+    def register(self, user_id: str, email_address: str, *, pitch: str = DEFAULT_PITCH) -> Profile:
+        """Store the profile that lets `email_address` draft by email, with `pitch` as its saved pitch."""
+        profile = Profile(user_id=user_id, email=email_address, pitch=pitch, sender_name="Alex")
         composition.history_store().put_profile(profile)
         return profile
 
@@ -172,6 +174,10 @@ class EmailStack:
                 continue
             return Delivery(key, outcome["status"], outcome["reason"], attempt, outcome=outcome)
         return Delivery(key, "dead_lettered", "raised", ASYNC_ATTEMPTS, error=error)
+
+    def send(self, message: Message) -> Delivery:
+        """Store `message` as SES would and deliver it once, with Lambda's retries."""
+        return self.deliver(self.store(as_bytes(message)))
 
     def replies(self) -> list[SentReply]:
         """Every message SES has sent so far, parsed."""

@@ -3,18 +3,6 @@
   const config = JSON.parse(document.getElementById("noask-config").textContent);
   const PAGE_SIZE = 10;
 
-  // ---- Auth hook ---------------------------------------------------------------------------
-  // Locally, `noask serve` stands in for Cognito: no token is needed. Deployed behind the HTTP
-  // API's JWT authorizer, put a Cognito ID token in localStorage under this key (for example
-  // after the Hosted UI redirect) and every API call sends it as a bearer token.
-  const TOKEN_KEY = "noask.idToken";
-  function authHeaders() {
-    let token = null;
-    try { token = window.localStorage.getItem(TOKEN_KEY); } catch (_) { token = null; }
-    return token ? { Authorization: `Bearer ${token}` } : {};
-  }
-  // -------------------------------------------------------------------------------------------
-
   const $ = (id) => document.getElementById(id);
   const form = $("draft-form");
   const submitButton = $("submit");
@@ -41,8 +29,190 @@
     return node;
   }
 
+  // ---- Sign-in -----------------------------------------------------------------------------
+  // Deployed, the HTTP API's JWT authorizer wants a Cognito ID token (its audience is the app client).
+  // The page gets one from Cognito's managed login by the OAuth 2.0 authorization code flow with PKCE,
+  // and keeps it in sessionStorage: it ends with the tab and is never shared with other tabs.
+  // Locally, `noask serve` stands in for the authorizer and config.signIn is null: no sign-in at all.
+  const signIn = config.signIn;
+  const SESSION_KEY = "noask.session"; // { idToken, refreshToken, expiresAt }
+  const PENDING_KEY = "noask.signIn"; // { state, verifier } while the user is at the sign-in page
+  const SAVED_FORM_KEY = "noask.form"; // what the user had typed, restored after signing in
+  // A token this close to its expiry is refreshed first, so it cannot expire on its way to the API.
+  const EXPIRY_MARGIN_MS = 60 * 1000;
+  const SIGNED_OUT_MESSAGE = "Sign in to draft messages and keep them in your history.";
+  const SESSION_ENDED_MESSAGE = "Your session has ended. Sign in again to carry on: what you typed is kept.";
+
+  function stored(key) {
+    try { return JSON.parse(window.sessionStorage.getItem(key)); } catch (_) { return null; }
+  }
+  function store(key, value) {
+    try {
+      if (value === null) window.sessionStorage.removeItem(key);
+      else window.sessionStorage.setItem(key, JSON.stringify(value));
+    } catch (_) { /* storage is off: nothing survives a reload, a sign-in included */ }
+  }
+
+  const base64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const randomString = (size) => base64url(window.crypto.getRandomValues(new Uint8Array(size)));
+  async function pkceChallenge(verifier) {
+    const digest = await window.crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
+    return base64url(new Uint8Array(digest));
+  }
+
+  function tokenClaims(token) {
+    try {
+      const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0))));
+    } catch (_) {
+      return {};
+    }
+  }
+
+  // POST to Cognito's token endpoint (form-encoded, no secret: a public client); the tokens, or null.
+  async function requestTokens(fields) {
+    try {
+      const response = await fetch(signIn.tokenUrl, { method: "POST", body: new URLSearchParams({ client_id: signIn.clientId, ...fields }) });
+      const tokens = response.ok ? await response.json() : null;
+      return tokens && tokens.id_token ? tokens : null;
+    } catch (_) {
+      return null;
+    }
+  }
+
+  function saveSession(tokens, refreshToken) {
+    // A refresh answers with new ID and access tokens only: the refresh token stays the same.
+    const session = { idToken: tokens.id_token, refreshToken: tokens.refresh_token || refreshToken, expiresAt: Date.now() + Number(tokens.expires_in || 0) * 1000 };
+    store(SESSION_KEY, session);
+    return session;
+  }
+
+  let refreshing = null;
+  // The ID token to send, refreshed when it is about to expire; null when there is no session left.
+  async function idToken() {
+    const session = stored(SESSION_KEY);
+    if (!session) return null;
+    if (session.expiresAt - EXPIRY_MARGIN_MS > Date.now()) return session.idToken;
+    // Requests that find the token expired together share one refresh.
+    if (!refreshing) {
+      refreshing = requestTokens({ grant_type: "refresh_token", refresh_token: session.refreshToken }).then((tokens) => {
+        refreshing = null;
+        if (!tokens) store(SESSION_KEY, null);
+        return tokens ? saveSession(tokens, session.refreshToken).idToken : null;
+      });
+    }
+    return refreshing;
+  }
+
+  // Back from the sign-in page with ?code&state: check the state, then trade the code and the PKCE verifier for tokens.
+  // Returns a message for the user when that failed, else null.
+  async function completeSignIn() {
+    const query = new URLSearchParams(window.location.search);
+    if (!query.has("code") && !query.has("error")) return null;
+    const pending = stored(PENDING_KEY);
+    store(PENDING_KEY, null);
+    // The code leaves the address bar and the browser history at once: it must not be bookmarked or shared.
+    window.history.replaceState(null, "", window.location.pathname);
+    if (!pending || !query.get("state") || query.get("state") !== pending.state) {
+      return "That sign-in did not start on this page, so it was ignored. Sign in here to carry on.";
+    }
+    if (!query.has("code")) return "Sign-in did not complete. Try again.";
+    const tokens = await requestTokens({ grant_type: "authorization_code", code: query.get("code"), redirect_uri: signIn.redirectUri, code_verifier: pending.verifier });
+    if (!tokens) return "Sign-in did not complete: the sign-in service refused the code. Try again.";
+    saveSession(tokens, null);
+    return null;
+  }
+
+  function showSignedIn(session) {
+    const email = tokenClaims(session.idToken).email;
+    $("signed-in-as").textContent = email ? `Signed in as ${email}` : "Signed in";
+    $("signed-in").hidden = false;
+    $("signed-out").hidden = true;
+    $("app").hidden = false;
+  }
+
+  // `announce`: the user was busy with the page, so focus moves to the prompt for screen readers to read it.
+  function showSignedOut(message, { announce = false } = {}) {
+    $("signed-in").hidden = true;
+    $("app").hidden = true;
+    $("signed-out").hidden = false;
+    $("sign-in-message").textContent = message;
+    if (announce) $("sign-in-title").focus();
+  }
+
+  function saveForm() {
+    const fields = Object.fromEntries(["target_bio", "pitch", "target_name", "sender_name"].map((name) => [name, $(name).value]));
+    if (Object.values(fields).some((value) => value.trim())) store(SAVED_FORM_KEY, { ...fields, channel: currentChannel() });
+  }
+
+  function restoreForm() {
+    const saved = stored(SAVED_FORM_KEY);
+    store(SAVED_FORM_KEY, null);
+    if (!saved) return;
+    for (const name of ["target_bio", "pitch", "target_name", "sender_name"]) {
+      if (typeof saved[name] === "string") $(name).value = saved[name];
+      $(name).dispatchEvent(new Event("input"));
+    }
+    const channel = form.querySelector(`input[name="channel"][value="${CSS.escape(String(saved.channel))}"]`);
+    if (channel) channel.checked = true;
+  }
+
+  if (signIn) {
+    const signInForm = $("sign-in-form");
+    signInForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      // The verifier waits in this origin's sessionStorage: the flow must start where it will end.
+      if (window.location.origin !== new URL(signIn.redirectUri).origin) {
+        window.location.assign(signIn.redirectUri);
+        return;
+      }
+      saveForm();
+      const pending = { state: randomString(16), verifier: randomString(32) };
+      store(PENDING_KEY, pending);
+      signInForm.elements.state.value = pending.state;
+      signInForm.elements.code_challenge.value = await pkceChallenge(pending.verifier);
+      signInForm.submit();
+    });
+
+    const signOutForm = $("sign-out-form");
+    signOutForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const session = stored(SESSION_KEY);
+      store(SESSION_KEY, null);
+      store(SAVED_FORM_KEY, null);
+      // Revoking the refresh token ends the session for good, not just in this tab. Best effort:
+      // signing out of the managed login below happens whatever the answer.
+      if (session && session.refreshToken) {
+        try {
+          await fetch(signIn.revokeUrl, { method: "POST", body: new URLSearchParams({ token: session.refreshToken, client_id: signIn.clientId }) });
+        } catch (_) { /* the service is out of reach: the session is gone from this tab all the same */ }
+      }
+      signOutForm.submit();
+    });
+  }
+
+  // A 401 means the API does not know who is calling: ask the user to sign in instead of showing an error.
+  function requireSignIn() {
+    if (signIn) {
+      store(SESSION_KEY, null);
+      showSignedOut(SESSION_ENDED_MESSAGE, { announce: true });
+    } else {
+      $("app").hidden = true;
+      $("sign-in-unavailable").hidden = false;
+    }
+    return { ok: false, status: 401, error: null };
+  }
+
+  // ---- API calls ---------------------------------------------------------------------------
+  // Resolves to { ok, status, data } or { ok: false, status, error }; error is null when the
+  // failure is already shown (the sign-in prompt).
   async function api(method, path, body, headers = {}) {
-    const init = { method, headers: { Accept: "application/json", ...authHeaders(), ...headers } };
+    const init = { method, headers: { Accept: "application/json", ...headers } };
+    if (signIn) {
+      const token = await idToken();
+      if (!token) return requireSignIn();
+      init.headers.Authorization = `Bearer ${token}`;
+    }
     if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
@@ -54,11 +224,11 @@
       return { ok: false, status: 0, error: { code: "network", message: "Could not reach noask. Check your connection and try again." } };
     }
     if (response.status === 204) return { ok: true, status: 204, data: null };
+    if (response.status === 401) return requireSignIn();
     let data = null;
     try { data = await response.json(); } catch (_) { data = null; }
     if (response.ok) return { ok: true, status: response.status, data };
     const error = (data && data.error) || { code: "http_" + response.status, message: `The server answered ${response.status}.` };
-    if (response.status === 401) error.message = "Sign in to use noask: this page has no session token. " + (error.message || "");
     return { ok: false, status: response.status, error };
   }
 
@@ -169,7 +339,7 @@
     const result = await api("POST", "/drafts", request, { "Idempotency-Key": state.pending.key });
     if (!result.ok) {
       setBusy(false, "");
-      showError(result.error);
+      if (result.error) showError(result.error);
       return;
     }
     state.pending = null;
@@ -300,7 +470,7 @@
   async function deleteDraft(item, draft) {
     const result = await api("DELETE", `/drafts/${encodeURIComponent(draft.id)}`);
     if (!result.ok && result.status !== 404) {
-      $("history-status").textContent = result.error.message;
+      if (result.error) $("history-status").textContent = result.error.message;
       return;
     }
     const next = item.nextElementSibling || item.previousElementSibling;
@@ -315,7 +485,7 @@
   async function openDraft(id) {
     const result = await api("GET", `/drafts/${encodeURIComponent(id)}`);
     if (!result.ok) {
-      $("history-status").textContent = result.error.message;
+      if (result.error) $("history-status").textContent = result.error.message;
       return;
     }
     showDraft(result.data);
@@ -342,7 +512,7 @@
     const result = await api("GET", `/drafts?${query}`);
     button.disabled = false;
     if (!result.ok) {
-      $("history-status").textContent = result.error.message;
+      if (result.error) $("history-status").textContent = result.error.message;
       return;
     }
     for (const draft of result.data.items) addToHistory(draft, { prepend: false });
@@ -355,5 +525,19 @@
   // Focus moves to these after a draft or an error, so screen readers announce them.
   $("result-title").setAttribute("tabindex", "-1");
   formError.setAttribute("tabindex", "-1");
-  loadHistory();
+
+  async function start() {
+    if (signIn) {
+      const problem = await completeSignIn();
+      const session = stored(SESSION_KEY);
+      if (!session) {
+        showSignedOut(problem || SIGNED_OUT_MESSAGE);
+        return;
+      }
+      showSignedIn(session);
+      restoreForm();
+    }
+    loadHistory();
+  }
+  start();
 })();
