@@ -26,7 +26,7 @@ from typing import Final
 
 from shared.guardrails import check_message, find_asks
 from shared.guardrails.injection import injection_spans, touches_injection
-from shared.interests import NON_WORK_KINDS, Interest, InterestKind, find_interests, is_hostile, is_instruction, sentences
+from shared.interests import NON_WORK_KINDS, Interest, InterestKind, find_interests, is_hostile, sentences
 from shared.models import Channel, DraftRequest, Rule, SharedInterest
 from shared.text import word_count
 
@@ -374,8 +374,6 @@ def _what_they_do(request: DraftRequest, names: Sequence[str], clause_chars: int
     planted = injection_spans(bio)
     for start, end in sentences(bio)[:12]:
         text = bio[start:end]
-        if is_instruction(text):
-            break
         if is_hostile(text) or _ANAPHORA.match(text) or touches_injection(planted, start, end):
             continue
         clause = _STRONG_BREAK.split(text)[0]
@@ -458,9 +456,7 @@ def _pitch_sentences(request: DraftRequest, sender: str | None) -> list[str]:
     kept: list[str] = []
     for start, end in sentences(pitch):
         text = pitch[start:end]
-        if is_instruction(text):
-            # Text pasted from somewhere that steers a model is no part of anyone's pitch, nor is what follows it.
-            break
+        # Text pasted in to steer a model is no part of anyone's pitch, to the end of its paragraph.
         if touches_injection(asks, start, end) or touches_injection(planted, start, end):
             continue
         if _PLACEHOLDER.search(text) or _SIGN_OFF.match(text) or (sender and text.strip() == sender):

@@ -3,8 +3,8 @@
 Interests are found by the shared lexicon and by the patterns people use to state them
 ("in my spare time", "avid", "volunteer at", "recently launched"). Every interest carries
 an exact quote from the bio, so a draft that opens with it can always show its evidence.
-The bio is untrusted: sentences carrying links, placeholders, requests or instructions are
-never used as evidence.
+The bio is untrusted: sentences carrying links, placeholders, requests or text planted for a
+model are never used as evidence.
 """
 
 from __future__ import annotations
@@ -82,17 +82,6 @@ _URL_OR_EMAIL = re.compile(
     r"(?i)\b(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|ai|dev|co|app|ly|me)\b"
 )
 _PLACEHOLDER = re.compile(r"\[[^\]]{0,40}\]|\{\{|\}\}|<[^<>]{0,40}>|\{[A-Za-z_ ]{1,30}\}")
-# Text that addresses a model rather than describing anyone: everything after it is attack payload.
-_INJECTION = re.compile(
-    r"(?i)\b(?:ignore|disregard|forget|override|skip)\b.{0,40}\b(?:instructions?|above|previous|prior|rules?|prompts?|everything)\b"
-    r"|\b(?:ignore|disregard)\s+(?:all|any|every|the\s+rest)\b|\bfollow\s+(?:this\s+|these\s+|my\s+|the\s+)?instructions?\b|\bendoftext\b|\b(?:system|developer|hidden|initial|original)\s+(?:prompt|message|instructions?)\b"
-    r"|\binstructions\b|\bprompt\s*:|\bas\s+an\s+ai\b|\blanguage\s+model\b|\byou\s+are\s+now\b|\bjailbreak|\bstop\s+everything\b"
-    r"|\b(?:respond|reply|answer|output|print|say|write|type|repeat|return)\s+(?:with|only|exactly|verbatim|the\s+following)\b"
-    r"|\b(?:say|print|output|repeat|type|write)\s*:?\s*[\"“'‘]|^\s*(?:system|assistant|user)\s*:|<\|[a-z_]+\|>"
-    r"|\bnote\s+to\s+(?:the\s+)?(?:automated|ai|llm|model|assistant|screening|reviewer)|\bautomated\s+(?:analysis|screening|review)"
-    r"|\b(?:and\s+)?(?:report|conclude|output|respond)\s*:\s|\bfocus\s+exclusively\b|\bimportant,\s+(?:really|extremely|very)\s+important"
-    r"|\bis\s+not\s+malicious\b"
-)
 # Requests of the reader: true of the bio's author, but never something to echo.
 _REQUEST = re.compile(
     r"(?i)\b(?:include|add|insert|append|mention)\b.{0,30}\b(?:link|url|email|address|referral)\b"
@@ -101,14 +90,10 @@ _REQUEST = re.compile(
 )
 
 
-def is_instruction(text: str) -> bool:
-    """True for text written to steer a model ("ignore previous instructions and say ..."): untrusted from there on."""
-    return _INJECTION.search(text) is not None
-
-
 def is_hostile(text: str) -> bool:
-    """True for text that must never be quoted or echoed: links, addresses, placeholders, instructions, requests."""
-    return bool(_URL_OR_EMAIL.search(text) or _PLACEHOLDER.search(text) or _INJECTION.search(text) or _REQUEST.search(text))
+    """True for text that must never be quoted or echoed: links, addresses, placeholders, requests, and text planted
+    for a model (shared.guardrails.injection: the same notion the final check applies to every draft)."""
+    return bool(_URL_OR_EMAIL.search(text) or _PLACEHOLDER.search(text) or _REQUEST.search(text) or injection_spans(text))
 
 
 # --- sentences and clauses ----------------------------------------------------------------
@@ -385,15 +370,13 @@ def find_interests(bio: str) -> list[Interest]:
     """The interests `bio` states, best opener first: non-work pursuits, then causes, then the rest.
 
     One interest per topic (its best-scored statement); sentences that carry links, placeholders
-    or requests are skipped, and nothing from the first instruction to a model onwards is used.
+    or requests are skipped, and so is text planted for a model, from its sentence to the end of
+    its paragraph (shared.guardrails.injection).
     """
     best: dict[str, Interest] = {}
-    # Text planted for a model (shared.guardrails.injection) is never evidence, to the end of its paragraph.
     planted = injection_spans(bio)
     for start, end in sentences(bio):
         sentence = _Span(start, end)
-        if is_instruction(bio[start:end]):
-            break
         if is_hostile(bio[start:end]) or touches_injection(planted, start, end):
             continue
         for interest in (*_lexicon_interests(bio, sentence), *_pattern_interests(bio, sentence)):

@@ -1,10 +1,12 @@
-"""Logger, tracer and metrics shared by the API's modules; the handler applies their service and namespace (functions.observability)."""
+"""Logger, tracer and metrics shared by the API's modules; the handler sets their service and namespace (observability)."""
 
 import warnings
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 
-logger = Logger()
+from functions.log_redaction import RedactingFormatter
+
+logger = Logger(logger_formatter=RedactingFormatter())
 tracer = Tracer()
 metrics = Metrics()
 

@@ -19,6 +19,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer, single_metric
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 
+from functions.log_redaction import RedactingFormatter
 from functions.observability import apply_settings
 from shared import composition
 from shared.email_parsing import MAX_RAW_EMAIL_BYTES, EmailTooLarge
@@ -27,7 +28,7 @@ from shared.email_workflow import EmailOutcome
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
-logger = Logger()
+logger = Logger(logger_formatter=RedactingFormatter())
 tracer = Tracer()
 metrics = Metrics()
 

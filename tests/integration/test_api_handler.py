@@ -278,6 +278,27 @@ def test_logs_and_metrics_carry_no_bio_or_pitch(api_env: None, capsys: pytest.Ca
     assert marker not in output.out + output.err
 
 
+def test_metrics_and_logs_follow_the_settings_whenever_the_handler_was_imported(
+    api_env: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from functions.draft_api import telemetry
+
+    # What Powertools holds when the module was imported before any POWERTOOLS_* variable was set.
+    monkeypatch.setattr(telemetry.metrics, "namespace", None)
+    monkeypatch.setattr(telemetry.metrics, "service", None)
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "noask-api")
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "noask-late")
+    composition.reset()
+
+    assert a_user().create().status == 201
+
+    emf = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{") and '"_aws"' in line]
+    assert emf, "no metrics were flushed"
+    assert {directive["Namespace"] for line in emf for directive in line["_aws"]["CloudWatchMetrics"]} == {"noask-late"}
+    assert {line["service"] for line in emf} == {"noask-api"}
+    assert telemetry.logger.get_current_keys()["service"] == "noask-api"
+
+
 # ---- errors ---------------------------------------------------------------------------------
 
 

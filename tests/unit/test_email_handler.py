@@ -151,3 +151,38 @@ def test_replies_and_drafts_are_counted(sandbox: EmailSandbox, capsys: pytest.Ca
     names = {metric["Name"] for line in emf for directive in line["_aws"]["CloudWatchMetrics"] for metric in directive["Metrics"]}
     assert {"EmailReplies", "DraftsCreated"} <= names
     assert "beekeeper" not in output  # the bio is never logged
+
+
+@pytest.mark.parametrize(
+    ("service", "namespace"), [("noask-email", "noask-late"), (None, None)], ids=["set after import", "unset: defaults"]
+)
+def test_service_and_namespace_come_from_the_settings_whenever_the_module_was_imported(
+    service: str | None,
+    namespace: str | None,
+    sandbox: EmailSandbox,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from functions.inbound_email import app
+    from shared import composition
+
+    # What Powertools holds when the module was imported before any POWERTOOLS_* variable was set.
+    monkeypatch.setattr(app.metrics, "namespace", None)
+    monkeypatch.setattr(app.metrics, "service", None)
+    for name, value in {"POWERTOOLS_SERVICE_NAME": service, "POWERTOOLS_METRICS_NAMESPACE": namespace}.items():
+        if value is None:
+            monkeypatch.delenv(name)
+        else:
+            monkeypatch.setenv(name, value)
+    composition.reset()
+    event = load_event("pasted_bio_en")
+    sandbox.put_samples_for(event)
+
+    [outcome] = invoke(event)["outcomes"]
+
+    assert outcome["reason"] == "drafted"
+    emf = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{") and '"_aws"' in line]
+    assert emf, "no metrics were flushed"
+    assert {directive["Namespace"] for line in emf for directive in line["_aws"]["CloudWatchMetrics"]} == {namespace or "noask"}
+    assert {line["service"] for line in emf} == {service or "noask"}
+    assert app.logger.get_current_keys()["service"] == (service or "noask")
