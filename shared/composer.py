@@ -164,7 +164,12 @@ _LEFTOVER_PRONOUN = re.compile(
     r"(?i)\b(?:I|me|my|mine|myself|we|us|our|ours|she|he|her|hers|his|him|herself|himself|they|them|their|theirs)\b|\bI['’]"
 )
 _SECOND_PERSON = re.compile(r"(?i)\byou(?:r|rs|rself|['’](?:re|ve|d|ll))?\b")
-_SUBJECT_START = re.compile(r"(?i)^(?:[\w'’-]+[ ,]+){0,7}?you(?:['’](?:re|ve|d|ll))?\b")
+# "you" opens the clause, or follows one short time/place phrase ("in your spare time you ...", "when you're not
+# coding, you ..."); anything else before it (a list of nouns, a job title) would not read as a sentence.
+_SUBJECT_START = re.compile(
+    r"(?i)^(?:(?:in|on|at|when|whenever|outside|every|most|during|after|before|since|over|each|these|this|off)\b[^,;]{0,60}?,?\s+)?"
+    r"you(?:['’](?:re|ve|d|ll))?\b"
+)
 
 
 def _base_form(verb: str) -> str:

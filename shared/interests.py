@@ -19,7 +19,7 @@ from typing import Final
 from shared.guardrails.injection import injection_spans, touches_injection
 from shared.lexicon import FORM_TO_TOPIC, TOPIC_TO_CATEGORY
 
-MAX_EVIDENCE_CHARS = 120
+MAX_EVIDENCE_CHARS = 160
 
 
 class InterestKind(StrEnum):

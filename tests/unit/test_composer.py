@@ -247,3 +247,12 @@ def test_email_subject_names_the_interest_or_the_sender() -> None:
     _, subject, _ = draft(bio("spare_time_first_person"), channel=Channel.EMAIL, sender_name="Sam Patel")
     assert subject is not None
     assert "bouldering" in subject.lower() or "Sam" in subject
+
+
+def test_a_list_of_hobbies_is_not_retold_as_a_broken_sentence() -> None:
+    bio = "Keen rock climber, occasional woodworker, and I run a small book club. Staff engineer at a payments company."
+    body = compose_offline(
+        DraftRequest(target_bio=bio, pitch="I'm a data engineer moving into platform work.", channel=Channel.LINKEDIN_MESSAGE)
+    ).body
+    assert "woodworker, and you" not in body, body
+    assert re.search(r"\byou(?:'re| )", body), body
