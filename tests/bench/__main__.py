@@ -16,7 +16,7 @@ from shared.local.dynamodb import DynamoDBLocal, create_tables_from_template
 from shared.local.server import DEFAULT_WORKERS
 from tests.bench.api import per_draft_overhead
 from tests.bench.artifacts import artifact_sizes
-from tests.bench.core import ask_check_throughput, prompt_tokens
+from tests.bench.core import ask_check_accuracy, ask_check_throughput, prompt_tokens
 from tests.bench.figures import Figure, machine_description, markdown_table, report
 from tests.bench.imports import import_times
 from tests.bench.mail import email_parsing
@@ -99,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {title} done in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
 
     step("ask check throughput", ask_check_throughput)
+    step("ask check accuracy", ask_check_accuracy)
     step("prompt tokens", prompt_tokens)
     step("import times", import_times)
     step("email parsing", email_parsing)

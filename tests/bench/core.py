@@ -47,6 +47,24 @@ def ask_check_throughput() -> list[Figure]:
     return [Figure("Ask check throughput", checked / elapsed, "messages/s", note=note)]
 
 
+def ask_check_accuracy() -> list[Figure]:
+    """Catch rate over the ask corpus and false-positive rate over the no-ask corpus (aims: >= 98 %, <= 2 %)."""
+    figures = []
+    for name, label, aim in (
+        ("asks.txt", "Ask check catch rate", "aim: at least 98 %"),
+        ("no_asks.txt", "Ask check false-positive rate", "aim: at most 2 %"),
+    ):
+        path = DATA / name
+        if not path.is_file():
+            continue
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        flagged = sum(1 for line in lines if find_asks(line))
+        figures.append(
+            Figure(label, 100 * flagged / len(lines), "%", note=f"{flagged} of {len(lines)} messages in {name} flagged; {aim}")
+        )
+    return figures
+
+
 def prompt_tokens() -> list[Figure]:
     import tiktoken
 

@@ -1,7 +1,7 @@
 """Load on the local stack: 20 concurrent clients against `noask serve`, a model that answers after 1 s.
 
 Duration, clients and workers come from NOASK_LOAD_SECONDS / NOASK_LOAD_CLIENTS / NOASK_LOAD_WORKERS
-(20 clients for 20 s here; `make load` runs 60 s). The figures are printed at the end of the run and
+(20 clients for 60 s, as `make load` and `make bench` run it). The figures are printed at the end of the run and
 written to test-artifacts/load.md; only correctness is asserted, never a timing.
 """
 
