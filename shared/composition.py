@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from mypy_boto3_s3.client import S3Client
     from mypy_boto3_sesv2.client import SESV2Client
 
-    from shared.email_ports import Mailer, RawEmailStore
-    from shared.email_workflow import InboundEmailWorkflow
+    from shared.email.ports import Mailer, RawEmailStore
+    from shared.email.workflow import InboundEmailWorkflow
 
 # prompts/ sits next to shared/ in the repo and in the deployed artifact (CodeUri is the repo root).
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
@@ -163,7 +163,7 @@ def raw_email_store() -> RawEmailStore:
 
 @cache
 def inbound_email_workflow() -> InboundEmailWorkflow:
-    from shared.email_workflow import InboundEmailWorkflow
+    from shared.email.workflow import InboundEmailWorkflow
 
     config = settings()
     return InboundEmailWorkflow(

@@ -13,6 +13,8 @@ from shared.text import normalise
 MAX_BIO_CHARS = 8_000
 MAX_PITCH_CHARS = 1_500
 MAX_NAME_CHARS = 120
+MAX_SENDER_INTERESTS_CHARS = 500
+MAX_OFFER_CHARS = 300
 
 
 class Channel(StrEnum):
@@ -57,14 +59,21 @@ class DraftRequest(BaseModel):
     channel: Channel = Field(default=Channel.LINKEDIN_MESSAGE, description="Where the message will be sent.")
     target_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_NAME_CHARS)] | None = None
     sender_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_NAME_CHARS)] | None = None
+    sender_interests: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_SENDER_INTERESTS_CHARS)] | None = (
+        Field(default=None, description='Your own interests, free text, e.g. "trail running, watercolour, jazz piano".')
+    )
+    offer: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_OFFER_CHARS)] | None = Field(
+        default=None,
+        description='Something you can give that needs nothing back, e.g. "my checklist for remote usability sessions".',
+    )
 
-    @field_validator("target_bio", "pitch", "target_name", "sender_name", mode="before")
+    @field_validator("target_bio", "pitch", "target_name", "sender_name", "sender_interests", "offer", mode="before")
     @classmethod
     def _normalise(cls, value: object) -> object:
         # Invisible characters are stripped before limits apply, so they cannot hide text.
         return normalise(value) if isinstance(value, str) else value
 
-    @field_validator("target_name", "sender_name")
+    @field_validator("target_name", "sender_name", "sender_interests", "offer")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value or None
@@ -83,6 +92,12 @@ class Rule(StrEnum):
     PLACEHOLDER = "placeholder"
     FOREIGN_LINK = "foreign_link"
     INJECTED_TEXT = "injected_text"
+    # A claim of sharing an interest ("fellow runner", "I swim too") that the sender's interests and pitch do not support.
+    UNSUPPORTED_CLAIM = "unsupported_claim"
+    # Invisible, format, bidi-control or tag characters: text a reader cannot see but a model or filter can.
+    HIDDEN_CHARACTER = "hidden_character"
+    # A draft in a language whose asks the gate cannot read.
+    UNCOVERED_LANGUAGE = "uncovered_language"
     # Checked by the drafting service, which alone knows the system prompt it rendered.
     PROMPT_LEAK = "prompt_leak"
     # Not a guardrail: a model answer that is not the expected JSON, explained to the model for repair.
@@ -98,6 +113,9 @@ RULE_DESCRIPTIONS: dict[Rule, str] = {
     Rule.PLACEHOLDER: "Has no unfilled placeholders such as [Name] or {{company}}.",
     Rule.FOREIGN_LINK: "Adds no link or email address that you did not give.",
     Rule.INJECTED_TEXT: "Repeats no instruction or text planted in the bio or pitch for the model.",
+    Rule.UNSUPPORTED_CLAIM: "Claims to share an interest only when your own interests or pitch say you do.",
+    Rule.HIDDEN_CHARACTER: "Contains no invisible, formatting or direction-control characters.",
+    Rule.UNCOVERED_LANGUAGE: "Is written in a language whose asks the checks can read.",
     Rule.PROMPT_LEAK: "Reveals nothing of noask's own instructions to the model.",
     Rule.MALFORMED_OUTPUT: "The model answered with one JSON object in the expected shape.",
 }
@@ -131,6 +149,9 @@ class SharedInterest(BaseModel):
     topic: str | None
     bio_evidence: str | None = Field(description="A quote that literally occurs in the bio, or null when none was found.")
     found: bool
+    shared_with_sender: bool = Field(
+        default=False, description="True when the sender's own interests include it, so the message may say it is shared."
+    )
 
     @classmethod
     def none_found(cls) -> SharedInterest:

@@ -22,8 +22,8 @@ from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from functions.log_redaction import RedactingFormatter
 from functions.observability import apply_settings
 from shared import composition
-from shared.email_parsing import MAX_RAW_EMAIL_BYTES, EmailTooLarge
-from shared.email_workflow import EmailOutcome
+from shared.email.parsing import MAX_RAW_EMAIL_BYTES, EmailTooLarge
+from shared.email.workflow import EmailOutcome
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext

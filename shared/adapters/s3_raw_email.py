@@ -1,4 +1,4 @@
-"""`shared.email_ports.RawEmailStore` over S3: the raw messages SES's receipt rule stores in the email bucket.
+"""`shared.email.ports.RawEmailStore` over S3: the raw messages SES's receipt rule stores in the email bucket.
 
 boto3 is imported by the caller's client factory, never at import time.
 """
@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from shared.email_parsing import EmailTooLarge
+from shared.email.parsing import EmailTooLarge
 
 if TYPE_CHECKING:
     from mypy_boto3_s3.client import S3Client

@@ -1,4 +1,4 @@
-"""`shared.email_ports.Mailer` over SES v2: the MIME message goes out as built (`Content.Raw`).
+"""`shared.email.ports.Mailer` over SES v2: the MIME message goes out as built (`Content.Raw`).
 
 boto3 is imported by the caller's client factory, never at import time.
 """

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
-from shared.lexicon import FORM_TO_TOPIC
+from shared.interests.lexicon import FORM_TO_TOPIC
 from shared.models import Rule, Violation
 from shared.text import fold
 

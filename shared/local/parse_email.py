@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from shared.email_parsing import MAX_RAW_EMAIL_BYTES, EmailTooLarge, ParsedEmail, parse_email
-from shared.email_trust import read_verdicts, screen
+from shared.email.parsing import MAX_RAW_EMAIL_BYTES, EmailTooLarge, ParsedEmail, parse_email
+from shared.email.trust import read_verdicts, screen
 
 EXIT_OK, EXIT_USAGE = 0, 2
 SCOPE = (

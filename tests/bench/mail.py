@@ -12,7 +12,7 @@ import tracemalloc
 from collections.abc import Callable
 from email import message_from_bytes, policy
 
-from shared.email_parsing import parse_email
+from shared.email.parsing import parse_email
 from tests.bench.figures import Figure, median
 from tests.resilience.mail import as_bytes, forward, with_attachment
 

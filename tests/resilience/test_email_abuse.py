@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from shared import composition
-from shared.email_parsing import MAX_RAW_EMAIL_BYTES
+from shared.email.parsing import MAX_RAW_EMAIL_BYTES
 from tests.resilience.mail import (
     MAYA_BIO,
     Delivery,

@@ -126,7 +126,7 @@ class MemoryHistory:
 
 
 class CapturingMailer:
-    """shared.email_ports.Mailer that keeps what it was asked to send."""
+    """shared.email.ports.Mailer that keeps what it was asked to send."""
 
     def __init__(self) -> None:
         self.sent: list[EmailMessage] = []

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from shared.composer import compose_offline
 from shared.guardrails import check_message
-from shared.lexicon import FORM_TO_TOPIC
+from shared.interests.lexicon import FORM_TO_TOPIC
 from shared.models import MAX_BIO_CHARS, Channel, DraftRequest, Violation
 from shared.text import normalise, words
 

@@ -10,7 +10,7 @@ import pytest
 
 from shared.adapters.s3_raw_email import S3RawEmailStore
 from shared.adapters.ses_mailer import SesMailer
-from shared.email_parsing import EmailTooLarge
+from shared.email.parsing import EmailTooLarge
 from shared.local.email_sandbox import EmailSandbox, reply_text
 from tests.support.emails import DRAFTING_ADDRESS, REGISTERED_ADDRESS, sample
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from shared.email_parsing import (
+from shared.email.parsing import (
     MAX_PART_BYTES,
     MAX_RAW_EMAIL_BYTES,
     EmailTooLarge,

@@ -8,8 +8,8 @@ from email.parser import BytesParser
 
 import pytest
 
-from shared.email_parsing import parse_email
-from shared.email_reply import build_problem_reply, build_reply, reply_subject
+from shared.email.parsing import parse_email
+from shared.email.reply import build_problem_reply, build_reply, reply_subject
 from shared.models import Channel, CheckOutcome, DraftResult, Rule, SharedInterest
 from tests.support.emails import DRAFTING_ADDRESS, REGISTERED_ADDRESS, sample, ses_message
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from shared.email_parsing import parse_email
-from shared.email_trust import aligned, decide_reply, parse_authentication_results, read_verdicts, screen
+from shared.email.parsing import parse_email
+from shared.email.trust import aligned, decide_reply, parse_authentication_results, read_verdicts, screen
 from shared.history import Profile
 from tests.support.emails import DRAFTING_ADDRESS, REGISTERED_ADDRESS, registered_profile, sample, ses_message
 

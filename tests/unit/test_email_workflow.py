@@ -8,8 +8,8 @@ from email.message import EmailMessage
 import pytest
 
 from shared.composition import PROMPTS_DIR
-from shared.email_parsing import MAX_RAW_EMAIL_BYTES
-from shared.email_workflow import EmailOutcome, InboundEmailWorkflow, draft_id_for
+from shared.email.parsing import MAX_RAW_EMAIL_BYTES
+from shared.email.workflow import EmailOutcome, InboundEmailWorkflow, draft_id_for
 from shared.models import MAX_BIO_CHARS, Channel, DraftRequest, DraftResult
 from shared.prompts import PromptLibrary
 from shared.service import DraftingService, UnsafeDraftError

@@ -14,7 +14,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
-from shared.email_parsing import ParsedEmail, TrustHeaders
+from shared.email.parsing import ParsedEmail, TrustHeaders
 from shared.history import Profile
 
 SES_AUTHSERV_ID = "amazonses.com"

@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from html import escape
 
-from shared.email_parsing import ParsedEmail
+from shared.email.parsing import ParsedEmail
 from shared.models import CHANNEL_SPECS, DraftResult
 
 REPLY_DISPLAY_NAME = "noask"

@@ -22,5 +22,5 @@ class Mailer(Protocol):
 
 class RawEmailStore(Protocol):
     def fetch(self, bucket: str, key: str, *, max_bytes: int) -> bytes:
-        """The stored raw message. Raises shared.email_parsing.EmailTooLarge, before downloading, when it exceeds max_bytes."""
+        """The stored raw message. Raises shared.email.parsing.EmailTooLarge, before downloading, when it exceeds max_bytes."""
         ...

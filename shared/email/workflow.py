@@ -17,10 +17,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from shared.email_parsing import EmailTooLarge, ParsedEmail, parse_email
-from shared.email_ports import Drafter, Mailer
-from shared.email_reply import build_problem_reply, build_reply
-from shared.email_trust import decide_reply, screen
+from shared.email.parsing import EmailTooLarge, ParsedEmail, parse_email
+from shared.email.ports import Drafter, Mailer
+from shared.email.reply import build_problem_reply, build_reply
+from shared.email.trust import decide_reply, screen
 from shared.history import DraftRecord, HistoryStore, Profile
 from shared.models import CHANNEL_SPECS, MAX_BIO_CHARS, MAX_NAME_CHARS, MAX_PITCH_CHARS, Channel, DraftRequest
 from shared.service import UnsafeDraftError

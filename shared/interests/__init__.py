@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Final
 
 from shared.guardrails.injection import injection_spans, touches_injection
-from shared.lexicon import FORM_TO_TOPIC, TOPIC_TO_CATEGORY
+from shared.interests.lexicon import FORM_TO_TOPIC, TOPIC_TO_CATEGORY
 
 MAX_EVIDENCE_CHARS = 160
 

@@ -1,0 +1,1 @@
+"""Forward-to-draft: parsing, trust, reply and the inbound workflow."""
