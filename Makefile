@@ -77,17 +77,22 @@ build: $(SAM_VENV)/.installed
 # `sam build` runs these (BuildMethod: makefile) with ARTIFACTS_DIR set. Both functions share one
 # artifact: runtime code, prompts and dependencies only; no tests, venvs, local tooling or caches.
 # boto3 and botocore come as a matched pair from the Lambda runtime: the botocore that the X-Ray SDK
-# pulls in is dropped, or it would shadow the runtime's and could mismatch its boto3.
-# Bytecode is compiled for the runtime (hash-checked, so zip timestamps do not matter) because
-# Lambda's code directory is read-only: without it every cold start recompiles every module.
+# pulls in is dropped, and so are the packages only it needed (urllib3, dateutil, six), or they would
+# shadow the runtime's copies. Bytecode is compiled for the runtime (hash-checked, so zip timestamps do
+# not matter) because Lambda's code directory is read-only: for all of our code and for every library
+# module a cold start or a draft imports (shared/local/cold_modules.py), not for the hundreds a draft
+# never loads.
 build-DraftApiFunction build-InboundEmailFunction: $(BIN)/.installed
 	tar -c --exclude=__pycache__ --exclude='*.pyc' --exclude=shared/local --exclude=shared/cli.py \
 		functions shared prompts | tar -x -C "$(ARTIFACTS_DIR)"
 	$(BIN)/pip install -q --disable-pip-version-check --no-compile -r requirements.txt \
 		--target "$(ARTIFACTS_DIR)" --platform $(LAMBDA_PLATFORM) --implementation cp \
 		--python-version $(LAMBDA_PYTHON) --only-binary=:all:
-	rm -rf "$(ARTIFACTS_DIR)"/bin "$(ARTIFACTS_DIR)"/botocore "$(ARTIFACTS_DIR)"/botocore-*.dist-info
-	$(BIN)/python -m compileall -q -j 0 --invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)"
+	cd "$(ARTIFACTS_DIR)" && rm -rf bin botocore botocore-*.dist-info urllib3 urllib3-*.dist-info \
+		dateutil python_dateutil-*.dist-info six.py six-*.dist-info
+	$(BIN)/python -m compileall -q -j 0 --invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)/functions" "$(ARTIFACTS_DIR)/shared"
+	$(BIN)/python -m shared.local.cold_modules | sed 's|^|$(ARTIFACTS_DIR)/|' | while read -r file; do [ -f "$$file" ] && echo "$$file"; done \
+		| $(BIN)/python -m compileall -q --invalidation-mode unchecked-hash -i -
 
 pytest: setup $(SAM_VENV)/.installed .local/attack-wheels/.fetched chromium
 	NOASK_SAM_BIN=$(CURDIR)/$(SAM_VENV)/bin/sam $(BIN)/pytest
