@@ -62,7 +62,8 @@ def test_modes_go_from_strictest_to_the_prompt_alone() -> None:
     assert [mode.value for mode in MODES] == ["json_schema", "json_object_with_schema", "json_object", "prompt"]
     assert next_mode(OutputMode.PROMPT) is None
     assert response_format(OutputMode.PROMPT, name="n", schema=SCHEMA) is None
-    assert response_format(OutputMode.JSON_OBJECT_WITH_SCHEMA, name="n", schema=SCHEMA) == {"type": "json_object", "schema": SCHEMA}
+    with_schema = response_format(OutputMode.JSON_OBJECT_WITH_SCHEMA, name="n", schema=SCHEMA)
+    assert with_schema == {"type": "json_object", "schema": SCHEMA}
 
 
 def test_the_working_mode_is_remembered_per_endpoint_and_model() -> None:
