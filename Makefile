@@ -83,8 +83,13 @@ test-llm: setup
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# With no model configured, `make llm-local`'s server is used when it is up; otherwise the offline composer.
 run: setup
-	$(BIN)/noask serve --port $(PORT)
+	@if [ -z "$$OPENAI_BASE_URL$$OPENAI_API_KEY" ] && $(BIN)/python -c "import urllib.request; \
+		urllib.request.urlopen('http://127.0.0.1:$(LLM_PORT)/v1/models', timeout=1)" 2>/dev/null; then \
+		echo "Using the local model at http://127.0.0.1:$(LLM_PORT)/v1 (make llm-local)."; \
+		export OPENAI_BASE_URL=http://127.0.0.1:$(LLM_PORT)/v1 NOASK_MODEL=smollm2-135m; \
+	fi; $(BIN)/noask serve --port $(PORT)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
