@@ -15,6 +15,7 @@ from shared.guardrails import check_message, check_outcomes, find_asks, find_pro
 from shared.guardrails.form import find_foreign_links
 from shared.guardrails.grounding import find_ungrounded_interest
 from shared.guardrails.injection import find_injected_evidence, find_injected_text
+from shared.interests import Overlap, find_overlap, topics_in
 from shared.models import Channel, DraftRequest, DraftResult, ModelAttempt, Provider, Rule, SharedInterest, Violation
 from shared.ports import CallLog, ChatMessage, DraftModel, ModelError
 from shared.prompts import PromptLibrary
@@ -49,9 +50,12 @@ _BROKE: Final = {
     Rule.INJECTED_TEXT: "it repeated text planted in the bio or pitch",
     Rule.PROMPT_LEAK: "it repeated noask's instructions to the model",
     Rule.MALFORMED_OUTPUT: "the answer was not the expected JSON",
+    Rule.UNSUPPORTED_CLAIM: "it claimed to share an interest the sender never said they have",
+    Rule.HIDDEN_CHARACTER: "it held invisible or direction-control characters",
+    Rule.UNCOVERED_LANGUAGE: "it was written in a language the checks cannot read",
 }
 # No draft that breaks one of these is ever returned, whoever wrote it.
-GATED_RULES: Final = frozenset({Rule.ASK, Rule.FOREIGN_LINK, Rule.INJECTED_TEXT, Rule.PROMPT_LEAK})
+GATED_RULES: Final = frozenset({Rule.ASK, Rule.FOREIGN_LINK, Rule.INJECTED_TEXT, Rule.PROMPT_LEAK, Rule.UNSUPPORTED_CLAIM})
 
 
 class ModelDraft(BaseModel):
@@ -69,7 +73,7 @@ MODEL_DRAFT_SCHEMA: Final[dict[str, object]] = ModelDraft.model_json_schema()
 
 
 class UnsafeDraftError(RuntimeError):
-    """Even the offline draft broke a gated rule (an ask, a foreign link, planted or prompt text): nothing safe to return."""
+    """Even the offline draft broke a gated rule (an ask, a foreign link, planted or prompt text, an unsupported claim)."""
 
 
 @dataclass(frozen=True)
@@ -105,9 +109,12 @@ class DraftingService:
             return self._offline(request, _Calls(), found=[], fallback_reason=None, system_prompt=None)
         model = self._model
         call_deadline = deadline - self._reserve_seconds
-        messages = self._prompts.draft_messages(request)
-        # What the model was told; no draft, subject or shared interest may repeat it.
-        system_prompt = messages[0].content
+        overlap = find_overlap(request.target_bio, request.sender_interests, pitch=request.pitch)
+        shared_topic = overlap.topic if overlap else None
+        messages = self._prompts.draft_messages(request, shared_topic=shared_topic)
+        # What the model was told (the system prompt and the user message's own wording); no draft, subject or
+        # shared interest may repeat it.
+        system_prompt = f"{messages[0].content}\n{self._prompts.user_fixed_wording(request, shared_topic=shared_topic)}"
         calls = _Calls()
         found: list[Violation] = []
         fallback_reason = ""
@@ -128,7 +135,7 @@ class DraftingService:
                 calls.attempts.append(ModelAttempt(outcome="failed", detail=error.reason))
                 fallback_reason = f"{error.code}: {error.reason}"
                 break
-            candidate, violations = self._evaluate(request, answer, system_prompt)
+            candidate, violations = self._evaluate(request, answer, system_prompt, overlap)
             if candidate is not None and not violations:
                 calls.attempts.append(
                     ModelAttempt(outcome="repaired", detail="Its repaired draft passed every check.")
@@ -153,7 +160,9 @@ class DraftingService:
         logger.info("Model draft not used; offline composer writes it.", extra={"fallback": fallback_reason.split(":")[0]})
         return self._offline(request, calls, found=found, fallback_reason=fallback_reason, system_prompt=system_prompt)
 
-    def _evaluate(self, request: DraftRequest, answer: str, system_prompt: str) -> tuple[_Candidate | None, list[Violation]]:
+    def _evaluate(
+        self, request: DraftRequest, answer: str, system_prompt: str, overlap: Overlap | None
+    ) -> tuple[_Candidate | None, list[Violation]]:
         try:
             parsed = ModelDraft.model_validate_json(answer)
         except ValidationError as error:
@@ -167,15 +176,18 @@ class DraftingService:
         if not parsed.body.strip():
             return None, [Violation(rule=Rule.MALFORMED_OUTPUT, message="The body was empty.")]
         evidence = parsed.bio_evidence.strip()
+        topic = parsed.shared_interest_topic.strip()
         # Channels without a subject ignore one; an email without one breaks the length rule.
         subject = (parsed.subject or "").strip() or None
         candidate = _Candidate(
             body=parsed.body.strip(),
             subject=subject if request.spec.has_subject else None,
             shared_interest=SharedInterest(
-                topic=parsed.shared_interest_topic.strip() or None,
+                topic=topic or None,
                 bio_evidence=evidence or None,
                 found=bool(evidence),
+                # Shared only when the sender has the interest and the draft opens with that one.
+                shared_with_sender=overlap is not None and overlap.topic in topics_in(f"{topic}\n{evidence}"),
             ),
         )
         return candidate, self._check(request, candidate, system_prompt)
@@ -189,6 +201,8 @@ class DraftingService:
             subject=candidate.subject,
             bio_evidence=candidate.shared_interest.bio_evidence,
             known_names=tuple(name for name in (request.target_name, request.sender_name) if name),
+            sender_interests=request.sender_interests,
+            offer=request.offer,
         )
         if system_prompt:
             violations += _prompt_leaks(candidate, system_prompt)
@@ -227,7 +241,9 @@ class DraftingService:
         blocking = sorted({violation.rule.value for violation in violations if violation.rule in GATED_RULES})
         if blocking:
             raise UnsafeDraftError(f"The {provider} draft breaks {', '.join(blocking)} and cannot be returned.")
-        rules = rules_checked(channel=request.channel, bio=request.target_bio, pitch=request.pitch)
+        rules = rules_checked(
+            channel=request.channel, bio=request.target_bio, pitch=request.pitch, sender_interests=request.sender_interests
+        )
         if system_prompt:
             rules.append(Rule.PROMPT_LEAK)
         return DraftResult(
