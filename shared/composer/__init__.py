@@ -64,7 +64,8 @@ def compose_offline(request: DraftRequest) -> OfflineDraft:
     variation = Variation(request)
     voice = voice_of(request, variation)
     pitch = pitch_sentences(request.pitch, voice.sender)
-    offer = offer_phrase(request.offer, request.pitch)
+    names = tuple(name for name in (request.target_name, request.sender_name) if name)
+    offer = offer_phrase(request.offer, pitch=request.pitch, sources=(request.target_bio, request.pitch, *names))
     limit = request.spec.max_chars if request.spec.max_words is None else None
     clause_chars = NOTE_CLAUSE_CHARS.get(limit, MAX_CLAUSE_CHARS) if limit else MAX_CLAUSE_CHARS
     reading = BioReading(request.target_bio)

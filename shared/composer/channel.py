@@ -20,6 +20,8 @@ TARGET_MAX_WORDS = 80
 # Notes are clauses run together; the clause from the bio may be this long.
 MAX_CLAUSE_CHARS = 120
 NOTE_CLAUSE_CHARS = {200: 70, 300: 100}
+# A note with this much room left (a Premium note of under ~230 characters) gets one more warm line.
+NOTE_ROOM_WORTH_FILLING = 70
 
 
 def _paragraphs(*parts: str) -> str:
@@ -55,16 +57,31 @@ def note_bodies(
     worth shortening the pitch for, a question is not.
     """
     closing_line = closer(hook, variation, offer)
+    extra = fillers(variation, closing_line)
     sign_offs = [f"{voice.sign_off} {voice.sender}", f"– {voice.sender}", ""] if voice.sender else [""]
+    # The sender's offer is worth a plainer opener; only when no opener leaves room for it does the note go without.
+    if offer is not None:
+        for opener in openers(hook, variation, note=True):
+            for sign_off in sign_offs:
+                yield from _note(voice.greeting, opener, pitch, closing_line, sign_off, limit)
     for opener in openers(hook, variation, note=True):
         for sign_off in sign_offs:
-            if offer is not None:
-                yield from _note(voice.greeting, opener, pitch, closing_line, sign_off, limit)
             for body in _note(voice.greeting, opener, pitch, "", sign_off, limit):
                 with_closing = _insert_before_sign_off(body, closing_line, sign_off)
                 if closing_line and len(with_closing) <= limit:
-                    yield with_closing
-                yield body
+                    yield _filled(with_closing, extra, sign_off, limit)
+                yield _filled(body, extra, sign_off, limit)
+
+
+def _filled(body: str, extra: Sequence[str], sign_off: str, limit: int) -> str:
+    """A Premium note with room left gets a warm line more, so it uses the space it has."""
+    for filler in extra:
+        if limit - len(body) < NOTE_ROOM_WORTH_FILLING:
+            break
+        longer = _insert_before_sign_off(body, filler, sign_off)
+        if len(longer) <= limit:
+            body = longer
+    return body
 
 
 def _note(greeting: str, opener: str, pitch: Sequence[str], closing: str, sign_off: str, limit: int) -> Iterator[str]:

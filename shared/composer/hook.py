@@ -19,7 +19,7 @@ from shared.composer.wording import article, keeps_capital, looks_english, lower
 from shared.guardrails import find_asks, injection_spans
 from shared.guardrails.form import find_foreign_links, find_placeholders
 from shared.guardrails.injection import touches_injection
-from shared.interests import Interest, InterestKind, Overlap, find_interests, find_overlap, sentences
+from shared.interests import Interest, InterestKind, Overlap, find_interests, find_overlap, sentences, topics_in
 from shared.models import DraftRequest, SharedInterest
 from shared.text import word_count
 
@@ -67,6 +67,11 @@ class Hook:
         )
 
 
+# Anything that could be part of an address, however spelled ("trails-example.club", "site[.]com", "me at x dot io"):
+# stricter than the link check on purpose, since a retold clause must never carry half of one.
+_LINK_LIKE = re.compile(r"\w(?:\.|\[\.\]|\(\.\)|\sdot\s)\w|@|://|\bwww\b", re.IGNORECASE)
+
+
 class BioReading:
     """The bio analysed once per request: its sentences and planted text, and whether a span may be quoted."""
 
@@ -83,7 +88,12 @@ class BioReading:
         index = bisect.bisect_right(self._starts, start) - 1
         sentence_start, sentence_end = self.sentences[index] if index >= 0 else (start, end)
         around = self.bio[max(sentence_start, start - _CONTEXT_CHARS) : min(max(sentence_end, end), end + _CONTEXT_CHARS)]
-        return not (find_foreign_links(around, allowed_sources="") or find_placeholders(around) or find_asks(around))
+        return not (
+            _LINK_LIKE.search(around)
+            or find_foreign_links(around, allowed_sources="")
+            or find_placeholders(around)
+            or find_asks(around)
+        )
 
     def quotable_text(self, text: str) -> bool:
         start = self.bio.find(text)
@@ -140,12 +150,42 @@ def pursuit_name(interest: Interest) -> str | None:
     return None
 
 
+_HEADLINE_PIECE = re.compile(r"\s*(?:,|;|\band\b|\.)\s*")
+_HEADLINE_LEAD = re.compile(r"^(?:(?:a|an)\s+)?(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+_PRONOUNS = re.compile(r"(?i)\b(?:I|me|my|we|our|she|he|her|his|they|their)\b")
+
+
+def _headline_clause(interest: Interest, mention: str) -> str | None:
+    """ "Salsa dancer on Thursday nights" -> "you're a salsa dancer on Thursday nights": a headline item about a person."""
+    evidence = interest.evidence
+    position = evidence.lower().find(mention.lower())
+    if position < 0:
+        return None
+    start = max((found.end() for found in _HEADLINE_PIECE.finditer(evidence, 0, position)), default=0)
+    breaks = _HEADLINE_PIECE.search(evidence, position + len(mention))
+    piece = evidence[start : breaks.start() if breaks else len(evidence)].strip()
+    lead = piece[: piece.lower().find(mention.lower())]
+    if not piece or not _HEADLINE_LEAD.match(lead) or _PRONOUNS.search(piece) or _ROLE_WORDS.search(piece):
+        return None
+    # The piece must name a person ("salsa dancer", "amateur potter"), not an activity or a thing.
+    if not any(is_agent(word.lower().strip("()")) for word in piece.split()[:5]):
+        return None
+    piece = re.sub(r"(?i)^(?:a|an)\s+", "", piece)
+    first = piece.split()[0]
+    piece = piece if first.isupper() and len(first) > 1 else piece[:1].lower() + piece[1:]
+    return f"you're {article(piece.split()[0])} {piece}"
+
+
 def _built_clause(interest: Interest, name: str | None) -> str | None:
     """A clause made from the bio's own word for the interest, when its evidence cannot be retold."""
     if interest.kind in (InterestKind.BACKGROUND, InterestKind.RECENT_WORK):
         return None
     mention = _mention(interest)
-    if looks_english(interest.evidence) and is_agent(mention.lower()):
+    english = looks_english(interest.evidence)
+    headline = _headline_clause(interest, mention) if english else None
+    if headline is not None:
+        return headline
+    if english and is_agent(mention.lower()):
         position = interest.evidence.lower().find(mention.lower())
         adjective = _HOBBY_CUE_ADJECTIVE.search(interest.evidence[: max(position, 0)])
         described = f"{adjective.group(1).lower()} {mention}" if adjective else mention
@@ -185,6 +225,8 @@ def _retold(interest: Interest, reteller: Reteller, max_chars: int) -> str | Non
                 part, position = piece, position - start
                 candidates.append(part)
                 break
+    # A clause that also tells their job ("you're a backend engineer at X and you play saxophone") is the last resort.
+    candidates.sort(key=lambda candidate: bool(_ROLE_WORDS.search(candidate.replace(interest.mention, ""))))
     for candidate in dict.fromkeys(candidates):
         retold = reteller.second_person(candidate, max_chars=max_chars)
         if retold is not None:
@@ -245,6 +287,8 @@ _NOW = re.compile(r"(?i)^(?:now|currently|today)\s+")
 # Sentences that lean on the one before ("Before that I ...") make no sense on their own.
 _ANAPHORA = re.compile(r"(?i)^(?:before|after|since|prior to|besides|beyond|apart from) (?:that|this|then|which)\b")
 _MAX_FALLBACK_SENTENCE = 400
+# Career history ("founded my first company in 2009") is no opener.
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def _what_they_do(request: DraftRequest, reading: BioReading, reteller: Reteller, clause_chars: int) -> str | None:
@@ -252,7 +296,13 @@ def _what_they_do(request: DraftRequest, reading: BioReading, reteller: Reteller
     bio = request.target_bio
     for start, end in reading.sentences[:12]:
         text = bio[start:end]
-        if end - start > _MAX_FALLBACK_SENTENCE or _ANAPHORA.match(text) or not reading.quotable(start, end):
+        if (
+            end - start > _MAX_FALLBACK_SENTENCE
+            or _ANAPHORA.match(text)
+            or _YEAR.search(text)
+            or topics_in(text) & _NOT_INTERESTS
+            or not reading.quotable(start, end)
+        ):
             continue
         clause = _STRONG_BREAK.split(text)[0]
         retold = reteller.second_person(clause, max_chars=clause_chars)

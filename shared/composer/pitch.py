@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from shared.composer.wording import article, capitalise, keeps_capital, looks_english, lower_first, sentence
+from shared.composer.wording import article, capitalise, keeps_capital, looks_english, lower_first, sentence, variants
 from shared.guardrails import find_asks, injection_spans
 from shared.guardrails.form import find_foreign_links
+from shared.guardrails.grounding import find_invented_facts
 from shared.guardrails.injection import touches_injection
 from shared.interests import sentences
 from shared.text import word_count
@@ -139,15 +140,24 @@ _OFFER_LEAD = re.compile(
 )
 _OFFER_TAIL = re.compile(r"(?i)[\s,;:—–-]*(?:if (?:it['’]s|that['’]s|it is|you['’]d find it|useful|helpful).*)?[.!]*$")
 MAX_OFFER_CHARS = 120
+_MEETING = re.compile(r"(?i)\b(?:" + "|".join(re.escape(word) for word in variants("hooks", "meeting_words")) + r")\b")
 
 
-def offer_phrase(offer: str | None, pitch: str) -> str | None:
+def offer_phrase(offer: str | None, *, pitch: str, sources: Sequence[str]) -> str | None:
     """The sender's offer as a noun phrase ("my checklist for remote usability sessions"), or None when it cannot be
-    used: it asks for something, carries a link the pitch does not give, or was planted for a model."""
+    used: it asks for something, carries a link the pitch does not give, was planted for a model, or names what the
+    final check cannot vouch for (it knows the bio, pitch and names in `sources`, not the offer)."""
     if not offer:
         return None
     text = " ".join(offer.split())
-    if find_asks(text) or injection_spans(text) or _PLACEHOLDER.search(text) or find_foreign_links(text, allowed_sources=pitch):
+    if (
+        find_asks(text)
+        or injection_spans(text)
+        or _PLACEHOLDER.search(text)
+        or _MEETING.search(text)
+        or find_foreign_links(text, allowed_sources=pitch)
+        or find_invented_facts(text, sources=sources)
+    ):
         return None
     text = _OFFER_TAIL.sub("", _OFFER_LEAD.sub("", text, count=1), count=1).strip()
     if not text or len(text) > MAX_OFFER_CHARS or "?" in text or not looks_english(text):

@@ -9,7 +9,6 @@ caller falls back to something plainer. Verbs agree with "you", including the la
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import Final
 
 from shared.composer.wording import lower_first, table, variants
@@ -43,7 +42,7 @@ _FIRST_PERSON: Final[list[tuple[re.Pattern[str], str]]] = [
         (r"\bus\b", "you"),
     )
 ]
-_FIRST_PERSON_CUE = re.compile(r"\bI\b|\bI['’]|\b[Mm]y\b")
+_FIRST_PERSON_CUE = re.compile(r"\bI\b|\bI['’]|\b[Mm]y\b|\b[Ww]e\b|\b[Oo]ur\b")
 _IRREGULAR: Final = table("agreement", "irregular")
 _AGREEING_VERBS: Final = frozenset(variants("agreement", "verbs")) | frozenset(_IRREGULAR)
 # A later verb of the same subject: after "and", "or" or a list comma, maybe with an adverb in between.
@@ -160,7 +159,3 @@ def full_name(name: str | None) -> str | None:
     if not name or not all(NAME_TOKEN.match(token) for token in name.split()):
         return None
     return name
-
-
-def names_in(values: Sequence[str | None]) -> tuple[str, ...]:
-    return tuple(value for value in values if value)
