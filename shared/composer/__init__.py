@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from shared.composer.channel import MAX_CLAUSE_CHARS, NOTE_CLAUSE_CHARS, long_bodies, note_bodies, who_says_hello
-from shared.composer.hook import BioReading, Hook, hooks
+from shared.composer.hook import BioReading, hooks
 from shared.composer.phrasing import subject as email_subject
 from shared.composer.phrasing import voice as voice_of
 from shared.composer.pitch import UnusablePitchError, offer_phrase, pitch_sentences
@@ -72,8 +72,7 @@ def compose_offline(request: DraftRequest) -> OfflineDraft:
     reteller = Reteller(request.target_bio, request.target_name)
     who = who_says_hello(voice.sender, pitch)
     fallback: OfflineDraft | None = None
-    candidates: list[Hook] = hooks(request, reading, reteller, clause_chars)
-    for hook in candidates:
+    for hook in hooks(request, reading, reteller, clause_chars):
         subject = email_subject(hook, who, variation) if request.spec.has_subject else None
         bodies = (
             note_bodies(hook, pitch, variation, voice, offer, limit)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
@@ -80,6 +81,7 @@ class BioReading:
         self.sentences = sentences(bio)
         self._starts = [start for start, _ in self.sentences]
         self._planted = injection_spans(bio)
+        self._quotable: dict[str, bool] = {}
 
     def quotable(self, start: int, end: int) -> bool:
         """True when bio[start:end] and its sentence around it are clean enough to quote or retell."""
@@ -96,8 +98,10 @@ class BioReading:
         )
 
     def quotable_text(self, text: str) -> bool:
-        start = self.bio.find(text)
-        return start != -1 and self.quotable(start, start + len(text))
+        if text not in self._quotable:
+            start = self.bio.find(text)
+            self._quotable[text] = start != -1 and self.quotable(start, start + len(text))
+        return self._quotable[text]
 
 
 # --- naming a pursuit ---------------------------------------------------------------------------
@@ -243,37 +247,53 @@ def _mood(interest: Interest) -> Mood | None:
     return Mood.CAUSE if interest.kind is InterestKind.CAUSE else None
 
 
-def hooks(request: DraftRequest, reading: BioReading, reteller: Reteller, clause_chars: int) -> list[Hook]:
-    """Candidate openings, best first; the last one is always the honest fallback."""
+def _hook(interest: Interest, mood: Mood, shared: Overlap | None, reteller: Reteller, clause_chars: int) -> Hook | None:
+    name = pursuit_name(interest)
+    retold = (_retold(interest, reteller, clause_chars), _built_clause(interest, name))
+    clauses = tuple(dict.fromkeys(clause for clause in retold if clause is not None and len(clause) <= clause_chars))
+    if mood is Mood.RECENT:
+        clauses = clauses[:1] if clauses and not clauses[0].startswith("you're into") else ()
+    noun_phrase = None
+    if name is not None and mood is not Mood.RECENT:
+        noun_phrase = f"the {name}" if _COUNT_FORM.fullmatch(name) else name
+    if not clauses and noun_phrase is None:
+        return None
+    return Hook(interest, mood, clauses, noun_phrase, name, shared)
+
+
+_MOOD_ORDER: Final = (Mood.HOBBY, Mood.CAUSE, Mood.RECENT)
+
+
+def hooks(request: DraftRequest, reading: BioReading, reteller: Reteller, clause_chars: int) -> Iterator[Hook]:
+    """Candidate openings, best first and built only as far as they are needed; the last is the honest fallback.
+
+    The shared overlap first; then pursuits, causes and recent news, each in the interests' own ranking, those the
+    bio lets us retell as a clause before those it only names.
+    """
     bio = request.target_bio
     overlap = find_overlap(bio, request.sender_interests, pitch=request.pitch)
-    interests: list[Interest] = list(find_interests(bio))
-    if overlap is not None:
-        interests = [overlap.interest, *(interest for interest in interests if interest != overlap.interest)]
-    found: list[Hook] = []
-    for interest in interests:
-        shared = overlap if overlap is not None and interest == overlap.interest else None
+    if overlap is not None and reading.quotable_text(overlap.interest.evidence):
+        shared = _hook(overlap.interest, Mood.HOBBY, overlap, reteller, clause_chars)
+        if shared is not None:
+            yield shared
+    by_mood: dict[Mood, list[Interest]] = {mood: [] for mood in _MOOD_ORDER}
+    for interest in find_interests(bio):
         mood = _mood(interest)
-        if mood is None or interest.topic in _NOT_INTERESTS or not reading.quotable_text(interest.evidence):
+        if mood is None or interest.topic in _NOT_INTERESTS:
             continue
-        if shared is None and interest.score < MIN_OPENER_SCORE and mood is not Mood.RECENT:
+        if interest.score < MIN_OPENER_SCORE and mood is not Mood.RECENT:
             continue
-        name = pursuit_name(interest)
-        retold = (_retold(interest, reteller, clause_chars), _built_clause(interest, name))
-        clauses = tuple(dict.fromkeys(clause for clause in retold if clause is not None and len(clause) <= clause_chars))
-        if mood is Mood.RECENT:
-            clauses = clauses[:1] if clauses and not clauses[0].startswith("you're into") else ()
-        noun_phrase = None
-        if name is not None and mood is not Mood.RECENT:
-            noun_phrase = f"the {name}" if _COUNT_FORM.fullmatch(name) else name
-        if not clauses and noun_phrase is None:
-            continue
-        found.append(Hook(interest, mood, clauses, noun_phrase, name, shared))
-    # Pursuits first, then causes, then news; within each, the interests' own ranking.
-    rank = {Mood.HOBBY: 0, Mood.CAUSE: 1, Mood.RECENT: 2}
-    found.sort(key=lambda hook: (hook.overlap is None, rank[hook.mood], not hook.clauses))
+        by_mood[mood].append(interest)
+    for mood in _MOOD_ORDER:
+        found = [
+            hook
+            for interest in by_mood[mood]
+            if reading.quotable_text(interest.evidence)
+            and (hook := _hook(interest, mood, None, reteller, clause_chars)) is not None
+        ]
+        yield from sorted(found, key=lambda hook: not hook.clauses)
     what_they_do = _what_they_do(request, reading, reteller, clause_chars)
-    return [*found, Hook(None, Mood.HONEST, (what_they_do,) if what_they_do else ())]
+    yield Hook(None, Mood.HONEST, (what_they_do,) if what_they_do else ())
 
 
 _ROLE_WORDS = re.compile(
