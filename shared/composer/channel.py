@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from shared.composer.hook import Hook
-from shared.composer.phrasing import Voice, bridge, closer, fillers, nameless_sign_off, openers
+from shared.composer.phrasing import Voice, bridge, closer, echoes, fillers, nameless_sign_off, openers
 from shared.composer.pitch import fit_pitch
 from shared.composer.wording import Variation
 from shared.text import word_count
@@ -42,9 +42,11 @@ def long_bodies(hook: Hook, pitch: Sequence[str], variation: Variation, voice: V
         opening = f"{opener} {lead if pitch_text.startswith('I') else ''}{pitch_text}"
         closing = closing_line
         for filler in extra:
-            if word_count(_paragraphs(voice.greeting, opening, closing, sign_off)) >= TARGET_MIN_WORDS:
+            so_far = _paragraphs(voice.greeting, opening, closing, sign_off)
+            if word_count(so_far) >= TARGET_MIN_WORDS:
                 break
-            closing = f"{closing} {filler}".strip()
+            if not echoes(filler, so_far):
+                closing = f"{closing} {filler}".strip()
         yield _paragraphs(voice.greeting, opening, closing, sign_off)
 
 
@@ -79,7 +81,7 @@ def _filled(body: str, extra: Sequence[str], sign_off: str, limit: int) -> str:
         if limit - len(body) < NOTE_ROOM_WORTH_FILLING:
             break
         longer = _insert_before_sign_off(body, filler, sign_off)
-        if len(longer) <= limit:
+        if len(longer) <= limit and not echoes(filler, body):
             body = longer
     return body
 

@@ -156,6 +156,7 @@ def pursuit_name(interest: Interest) -> str | None:
 
 _HEADLINE_PIECE = re.compile(r"\s*(?:,|;|\band\b|\.)\s*")
 _HEADLINE_LEAD = re.compile(r"^(?:(?:a|an)\s+)?(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+_VERB = re.compile(r"(?i)\b(?:is|are|was|were|am|be|been|has|have|do|does)\b")
 _PRONOUNS = re.compile(r"(?i)\b(?:I|me|my|we|our|she|he|her|his|they|their)\b")
 
 
@@ -171,8 +172,9 @@ def _headline_clause(interest: Interest, mention: str) -> str | None:
     lead = piece[: piece.lower().find(mention.lower())]
     if not piece or not _HEADLINE_LEAD.match(lead) or _PRONOUNS.search(piece) or _ROLE_WORDS.search(piece):
         return None
-    # The piece must name a person ("salsa dancer", "amateur potter"), not an activity or a thing.
-    if not any(is_agent(word.lower().strip("()")) for word in piece.split()[:5]):
+    # The piece must name a person ("salsa dancer", "amateur potter"): the mention itself or the word right after it.
+    after = piece[piece.lower().find(mention.lower()) + len(mention) :].split()[:1]
+    if not (is_agent(mention.lower()) or (after and is_agent(after[0].lower()) and len(after[0]) > 4)) or _VERB.search(lead):
         return None
     piece = re.sub(r"(?i)^(?:a|an)\s+", "", piece)
     first = piece.split()[0]

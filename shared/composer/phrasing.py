@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from shared.composer.hook import Hook, Mood, is_agent, same_stem
@@ -66,8 +67,16 @@ def closer(hook: Hook, variation: Variation, offer: str | None) -> str:
     return ""
 
 
+_ECHO_WORDS = re.compile(r"(?i)\b(?:hello|week|profile)\b")
+
+
 def fillers(variation: Variation, closing: str) -> list[str]:
     return [filler for filler in variation.order("filler", variants("closers", "fillers")) if filler != closing]
+
+
+def echoes(filler: str, body: str) -> bool:
+    """True when `filler` would repeat a word the body already leans on ("hello", "week", "profile")."""
+    return any(word.group().lower() in body.lower() for word in _ECHO_WORDS.finditer(filler))
 
 
 @dataclass(frozen=True)
