@@ -11,7 +11,7 @@ from typing import Final
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shared.composer import compose_offline
-from shared.guardrails import check_message, check_outcomes, find_asks, find_prompt_leaks, rules_checked
+from shared.guardrails import check_draft, check_outcomes, find_asks, find_prompt_leaks, rules_checked
 from shared.guardrails.form import find_foreign_links
 from shared.guardrails.grounding import find_ungrounded_interest
 from shared.guardrails.injection import find_injected_evidence, find_injected_text
@@ -193,16 +193,8 @@ class DraftingService:
         return candidate, self._check(request, candidate, system_prompt)
 
     def _check(self, request: DraftRequest, candidate: _Candidate, system_prompt: str | None) -> list[Violation]:
-        violations = check_message(
-            candidate.body,
-            channel=request.channel,
-            bio=request.target_bio,
-            pitch=request.pitch,
-            subject=candidate.subject,
-            bio_evidence=candidate.shared_interest.bio_evidence,
-            known_names=tuple(name for name in (request.target_name, request.sender_name) if name),
-            sender_interests=request.sender_interests,
-            offer=request.offer,
+        violations = check_draft(
+            request, candidate.body, subject=candidate.subject, bio_evidence=candidate.shared_interest.bio_evidence
         )
         if system_prompt:
             violations += _prompt_leaks(candidate, system_prompt)
@@ -219,7 +211,9 @@ class DraftingService:
     ) -> DraftResult:
         offline = compose_offline(request)
         candidate = _Candidate(body=offline.body, subject=offline.subject, shared_interest=offline.shared_interest)
-        return self._result(request, candidate, "offline", OFFLINE_MODEL, calls, found, fallback_reason, system_prompt)
+        return self._result(
+            request, candidate, "offline", OFFLINE_MODEL, calls, found, fallback_reason, system_prompt, offline.violations
+        )
 
     def _result(
         self,
@@ -231,13 +225,19 @@ class DraftingService:
         found: list[Violation],
         fallback_reason: str | None,
         system_prompt: str | None,
+        verdict: list[Violation] | None = None,
     ) -> DraftResult:
-        # The final gate: whoever wrote the draft, it is checked again here and never returned with an ask, a link
-        # the sender did not give, text an attacker planted for the model, or the model's own instructions: the
-        # failures that hurt the sender most and that injected text aims at. The shared interest shown with the
-        # draft passes too, or is replaced.
-        candidate = replace(candidate, shared_interest=_shown_interest(request, candidate, provider, system_prompt))
-        violations = self._check(request, candidate, system_prompt)
+        # The final gate: whoever wrote the draft, it is judged here and never returned with an ask, a link the
+        # sender did not give, text an attacker planted for the model, or the model's own instructions: the failures
+        # that hurt the sender most and that injected text aims at. The shared interest shown with the draft passes
+        # too, or is replaced. `verdict` is check_draft's judgement already made of this very draft (the offline
+        # composer's): it stands as long as the shared interest shown is the one it judged.
+        shown = _shown_interest(request, candidate, provider, system_prompt)
+        if verdict is not None and shown == candidate.shared_interest:
+            violations = list(verdict) + (_prompt_leaks(candidate, system_prompt) if system_prompt else [])
+        else:
+            candidate = replace(candidate, shared_interest=shown)
+            violations = self._check(request, candidate, system_prompt)
         blocking = sorted({violation.rule.value for violation in violations if violation.rule in GATED_RULES})
         if blocking:
             raise UnsafeDraftError(f"The {provider} draft breaks {', '.join(blocking)} and cannot be returned.")

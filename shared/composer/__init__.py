@@ -27,7 +27,7 @@ from shared.composer.phrasing import voice as voice_of
 from shared.composer.pitch import UnusablePitchError, offer_phrase, pitch_sentences
 from shared.composer.retell import Reteller
 from shared.composer.wording import Variation
-from shared.guardrails import check_message
+from shared.guardrails import check_draft
 from shared.models import DraftRequest, Rule, SharedInterest, Violation
 
 __all__ = ["OfflineDraft", "UnusablePitchError", "compose_offline"]
@@ -42,16 +42,8 @@ class OfflineDraft:
 
 
 def verdict(request: DraftRequest, body: str, subject: str | None, interest: SharedInterest) -> list[Violation]:
-    """The guardrail verdict for a draft of `request`: the same call the drafting service makes."""
-    return check_message(
-        body,
-        channel=request.channel,
-        bio=request.target_bio,
-        pitch=request.pitch,
-        subject=subject,
-        bio_evidence=interest.bio_evidence,
-        known_names=tuple(name for name in (request.target_name, request.sender_name) if name),
-    )
+    """The guardrail verdict for a draft of `request`: the same one the drafting service gives."""
+    return check_draft(request, body, subject=subject, bio_evidence=interest.bio_evidence)
 
 
 def compose_offline(request: DraftRequest) -> OfflineDraft:

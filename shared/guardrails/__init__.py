@@ -49,12 +49,13 @@ from shared.guardrails.injection import (
     find_prompt_leaks,
     injection_spans,
 )
-from shared.models import RULE_DESCRIPTIONS, Channel, CheckOutcome, Rule, Violation
+from shared.models import RULE_DESCRIPTIONS, Channel, CheckOutcome, DraftRequest, Rule, Violation
 
 __all__ = [
     "ASK_KINDS",
     "GUARDRAIL_RULES",
     "AskKind",
+    "check_draft",
     "check_message",
     "check_outcomes",
     "find_asks",
@@ -142,6 +143,21 @@ def check_message(
         found += find_injected_evidence(bio_evidence, sources=untrusted)
     order = {rule: index for index, rule in enumerate(GUARDRAIL_RULES)}
     return sorted(found, key=lambda v: (order[v.rule], v.start is None, v.start or 0))
+
+
+def check_draft(request: DraftRequest, body: str, *, subject: str | None, bio_evidence: str | None) -> list[Violation]:
+    """check_message with everything a draft request gives: the one verdict every draft is judged by, whoever wrote it."""
+    return check_message(
+        body,
+        channel=request.channel,
+        bio=request.target_bio,
+        pitch=request.pitch,
+        subject=subject,
+        bio_evidence=bio_evidence,
+        known_names=tuple(name for name in (request.target_name, request.sender_name) if name),
+        sender_interests=request.sender_interests,
+        offer=request.offer,
+    )
 
 
 def check_outcomes(violations: Iterable[Violation], *, rules: Iterable[Rule]) -> list[CheckOutcome]:
