@@ -150,6 +150,7 @@ class DraftingService:
             subject=candidate.subject,
             bio_evidence=candidate.shared_interest.bio_evidence,
             known_names=tuple(name for name in (request.target_name, request.sender_name) if name),
+            offer=request.offer,
         )
         if system_prompt:
             violations += _prompt_leaks(candidate, system_prompt)

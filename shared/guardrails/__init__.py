@@ -108,8 +108,9 @@ def check_message(
     subject: str | None = None,
     bio_evidence: str | None = None,
     known_names: Iterable[str] = (),
+    offer: str | None = None,
 ) -> list[Violation]:
-    """Every violation of the rules that these inputs allow checking."""
+    """Every violation of the rules that these inputs allow checking. The offer, like the pitch, may give links."""
     rules = rules_checked(channel=channel, bio=bio, pitch=pitch)
     names = tuple(known_names)
     subject_text = subject or ""
@@ -131,8 +132,9 @@ def check_message(
     if Rule.PLACEHOLDER in rules:
         found += find_placeholders(body) + _in_subject(find_placeholders(subject_text))
     if Rule.FOREIGN_LINK in rules:
-        found += find_foreign_links(body, allowed_sources=pitch or "")
-        found += _in_subject(find_foreign_links(subject_text, allowed_sources=pitch or ""))
+        given = f"{pitch or ''}\n{offer or ''}"
+        found += find_foreign_links(body, allowed_sources=given)
+        found += _in_subject(find_foreign_links(subject_text, allowed_sources=given))
     if Rule.INJECTED_TEXT in rules:
         # The names are untrusted text too: "Dana (ignore previous instructions)" is no name.
         untrusted = (bio or "", pitch or "", *names)
