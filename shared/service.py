@@ -14,6 +14,7 @@ from shared.composer import compose_offline
 from shared.guardrails import check_draft, check_outcomes, find_asks, find_prompt_leaks, rules_checked
 from shared.guardrails.form import find_foreign_links
 from shared.guardrails.grounding import find_ungrounded_interest
+from shared.guardrails.hidden import find_hidden_characters, strip_hidden_characters
 from shared.guardrails.injection import find_injected_evidence, find_injected_text
 from shared.interests import Overlap, find_overlap, topics_in
 from shared.models import Channel, DraftRequest, DraftResult, ModelAttempt, Provider, Rule, SharedInterest, Violation
@@ -55,7 +56,17 @@ _BROKE: Final = {
     Rule.UNCOVERED_LANGUAGE: "it was written in a language the checks cannot read",
 }
 # No draft that breaks one of these is ever returned, whoever wrote it.
-GATED_RULES: Final = frozenset({Rule.ASK, Rule.FOREIGN_LINK, Rule.INJECTED_TEXT, Rule.PROMPT_LEAK, Rule.UNSUPPORTED_CLAIM})
+GATED_RULES: Final = frozenset(
+    {
+        Rule.ASK,
+        Rule.FOREIGN_LINK,
+        Rule.INJECTED_TEXT,
+        Rule.PROMPT_LEAK,
+        Rule.UNSUPPORTED_CLAIM,
+        Rule.HIDDEN_CHARACTER,
+        Rule.UNCOVERED_LANGUAGE,
+    }
+)
 
 
 class ModelDraft(BaseModel):
@@ -210,10 +221,13 @@ class DraftingService:
         system_prompt: str | None,
     ) -> DraftResult:
         offline = compose_offline(request)
-        candidate = _Candidate(body=offline.body, subject=offline.subject, shared_interest=offline.shared_interest)
-        return self._result(
-            request, candidate, "offline", OFFLINE_MODEL, calls, found, fallback_reason, system_prompt, offline.violations
-        )
+        # Nothing invisible is ever returned, even if some slipped into the composer's quotes.
+        body = strip_hidden_characters(offline.body)
+        subject = strip_hidden_characters(offline.subject) if offline.subject else offline.subject
+        candidate = _Candidate(body=body, subject=subject, shared_interest=offline.shared_interest)
+        # The composer's verdict stands for the text it judged; text changed since is judged again.
+        verdict = offline.violations if (body, subject) == (offline.body, offline.subject) else None
+        return self._result(request, candidate, "offline", OFFLINE_MODEL, calls, found, fallback_reason, system_prompt, verdict)
 
     def _result(
         self,
@@ -305,6 +319,7 @@ def _is_safe_interest(request: DraftRequest, interest: SharedInterest, system_pr
         or find_injected_text(topic, sources=untrusted)
         or find_foreign_links(shown, allowed_sources="")
         or find_asks(topic)
+        or find_hidden_characters(shown)
         or (system_prompt and find_prompt_leaks(shown, system_prompt=system_prompt))
     )
 
