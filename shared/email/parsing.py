@@ -27,7 +27,15 @@ MAX_RAW_EMAIL_BYTES = 40 * 1024 * 1024  # SES receiving's own limit
 MAX_PART_BYTES = 1_000_000  # decoded bytes kept per text part
 # Enough encoded text for MAX_PART_BYTES in the bulkiest transfer encoding (quoted-printable: 3 chars a byte).
 _MAX_ENCODED_CHARS = 3 * MAX_PART_BYTES + 64_000
-_MAX_MIME_DEPTH = 16
+MAX_MIME_DEPTH = 30
+MAX_MIME_PARTS = 200
+# Before parsing, lines that could open a part are counted: a part has at most one Content-Type line and
+# one delimiter line ("--boundary"), so more of them than this means far more parts than MAX_MIME_PARTS.
+# The counts also bound how deep the stdlib parser (which recurses per nesting level) can be made to go.
+_PRESCAN_CONTENT_TYPES = MAX_MIME_PARTS + 1
+_PRESCAN_DELIMITERS = 4 * MAX_MIME_PARTS
+_CONTENT_TYPE_LINE = re.compile(rb"(?im)^content-type[ \t]*:")
+_DELIMITER_LINE = re.compile(rb"(?m)^--")
 _FEED_CHUNK_BYTES = 64 * 1024
 # The forward parser's patterns backtrack on long lines (cost grows with the square of the line
 # length), so it sees only the head of the body, wrapped: forward headers are short lines near the
@@ -36,8 +44,23 @@ _FORWARD_SCAN_CHARS = 32_000
 _MAX_LINE_CHARS = 400
 
 
-class EmailTooLarge(ValueError):
+class EmailRefused(ValueError):
+    """A message refused before anything reads it; `reason` is a stable code for the drop."""
+
+    reason = "refused"
+
+
+class EmailTooLarge(EmailRefused):
     """The raw message is larger than SES would ever deliver."""
+
+    reason = "too_large"
+
+
+class MimeTooComplex(EmailTooLarge):
+    """More MIME parts or deeper nesting than any real forward has (a subclass of EmailTooLarge: callers that
+    drop oversized mail drop this too)."""
+
+    reason = "mime_too_complex"
 
 
 class TrustHeaders(BaseModel):
@@ -48,10 +71,10 @@ class TrustHeaders(BaseModel):
     authentication_results: tuple[str, ...] = ()
     spam_verdicts: tuple[str, ...] = ()
     virus_verdicts: tuple[str, ...] = ()
-    auto_submitted: str | None = None
-    precedence: str | None = None
+    auto_submitted: tuple[str, ...] = ()
+    precedence: tuple[str, ...] = ()
     return_path: str | None = None
-    list_id: str | None = None
+    list_headers: tuple[str, ...] = ()  # names of the RFC 2369/2919 list headers present
     autoreply: bool = False
     content_type: str = "text/plain"
 
@@ -83,6 +106,7 @@ def parse_email(raw: bytes) -> ParsedEmail:
     if len(raw) > MAX_RAW_EMAIL_BYTES:
         raise EmailTooLarge(f"message is {len(raw)} bytes; the limit is {MAX_RAW_EMAIL_BYTES}")
     message = _parse_mime(raw)
+    _check_mime_shape(message)
     sender = _single_sender(message)
     subject = _one_line(_header(message, "Subject") or "")
     body, attached, ignored = _body_and_attached_message(message)
@@ -120,13 +144,41 @@ def parse_email(raw: bytes) -> ParsedEmail:
 
 
 def _parse_mime(raw: bytes) -> Message:
+    _prescan(raw)
     # Fed in chunks: parsebytes() decodes and splits the whole message at once, which peaks near
     # 8x its size; chunks keep the peak under 3x (the tracemalloc test in test_email_parsing holds it).
     parser = BytesFeedParser(policy=policy.default)
     view = memoryview(raw)
-    for start in range(0, len(raw), _FEED_CHUNK_BYTES):
-        parser.feed(bytes(view[start : start + _FEED_CHUNK_BYTES]))
-    return parser.close()
+    try:
+        for start in range(0, len(raw), _FEED_CHUNK_BYTES):
+            parser.feed(bytes(view[start : start + _FEED_CHUNK_BYTES]))
+        return parser.close()
+    except RecursionError as error:  # the prescan makes this unreachable; kept so it can never escape as a crash
+        raise MimeTooComplex("the message nests its parts too deeply to read") from error
+
+
+def _prescan(raw: bytes) -> None:
+    """Refuse, in one linear pass and before the parser runs, a message with far too many parts."""
+    content_types = sum(1 for _ in _CONTENT_TYPE_LINE.finditer(raw))
+    delimiters = sum(1 for _ in _DELIMITER_LINE.finditer(raw))
+    if content_types > _PRESCAN_CONTENT_TYPES or delimiters > _PRESCAN_DELIMITERS:
+        raise MimeTooComplex(f"the message has more than {MAX_MIME_PARTS} MIME parts")
+
+
+def _check_mime_shape(message: Message) -> None:
+    """Count parts and nesting without recursion; attached messages count as a level and their parts as parts."""
+    stack: list[tuple[Message, int]] = [(message, 0)]
+    parts = 0
+    while stack:
+        part, depth = stack.pop()
+        parts += 1
+        if depth > MAX_MIME_DEPTH:
+            raise MimeTooComplex(f"the message nests MIME parts more than {MAX_MIME_DEPTH} levels deep")
+        if parts > MAX_MIME_PARTS:
+            raise MimeTooComplex(f"the message has more than {MAX_MIME_PARTS} MIME parts")
+        payload = part.get_payload()
+        if isinstance(payload, list):
+            stack.extend((sub, depth + 1) for sub in payload if isinstance(sub, Message))
 
 
 # --- headers -----------------------------------------------------------------------------------
@@ -141,10 +193,9 @@ def _header(message: Message, name: str) -> str | None:
 
 
 def _all_headers(message: Message, name: str) -> tuple[str, ...]:
-    try:
-        return tuple(_one_line(str(value)) for value in message.get_all(name, []))
-    except Exception:  # as in _header: a malformed header counts as absent
-        return ()
+    """Every copy of a header, raw and unfolded: read without the header parser, so none can be lost to a parse error."""
+    wanted = name.lower()
+    return tuple(_one_line(str(value)) for key, value in message.raw_items() if key.lower() == wanted)
 
 
 def _one_line(value: str) -> str:
@@ -189,15 +240,19 @@ def _message_id(value: str | None) -> str | None:
     return ids[0] if ids else None
 
 
+# Any of these marks mailing-list mail (RFC 2369, RFC 2919), whichever ones a list server chose to add.
+_LIST_HEADERS = ("List-Id", "List-Unsubscribe", "List-Post", "List-Help", "List-Subscribe", "List-Owner", "List-Archive")
+
+
 def _trust_headers(message: Message) -> TrustHeaders:
     return TrustHeaders(
         authentication_results=_all_headers(message, "Authentication-Results"),
         spam_verdicts=_all_headers(message, "X-SES-Spam-Verdict"),
         virus_verdicts=_all_headers(message, "X-SES-Virus-Verdict"),
-        auto_submitted=_header(message, "Auto-Submitted"),
-        precedence=_header(message, "Precedence"),
+        auto_submitted=_all_headers(message, "Auto-Submitted"),
+        precedence=_all_headers(message, "Precedence"),
         return_path=_header(message, "Return-Path"),
-        list_id=_header(message, "List-Id"),
+        list_headers=tuple(name for name in _LIST_HEADERS if name in message),
         autoreply=any(_header(message, name) is not None for name in ("X-Autoreply", "X-Autorespond")),
         content_type=message.get_content_type(),
     )
@@ -213,7 +268,7 @@ def _leaves(message: Message) -> Iterator[Message]:
         part, depth = stack.pop()
         if part.get_content_maintype() == "multipart":
             payload = part.get_payload()
-            if isinstance(payload, list) and depth < _MAX_MIME_DEPTH:
+            if isinstance(payload, list) and depth < MAX_MIME_DEPTH:
                 stack.extend((sub, depth + 1) for sub in reversed(payload) if isinstance(sub, Message))
             continue
         yield part
