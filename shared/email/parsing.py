@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 from emailforwardparser import forward_parser
 from pydantic import BaseModel, ConfigDict
 
-from shared.models import MAX_BIO_CHARS, Channel
+from shared.models import MAX_BIO_CHARS, MAX_OFFER_CHARS, MAX_SENDER_INTERESTS_CHARS, Channel
 from shared.text import normalise
 
 MAX_RAW_EMAIL_BYTES = 40 * 1024 * 1024  # SES receiving's own limit
@@ -91,6 +91,8 @@ class ParsedEmail(BaseModel):
     references: tuple[str, ...] = ()
     note: str = ""
     pitch: str | None = None
+    sender_interests: str | None = None
+    offer: str | None = None
     channel: Channel | None = None
     channel_problem: str | None = None
     forwarded: bool = False
@@ -121,7 +123,7 @@ def parse_email(raw: bytes) -> ParsedEmail:
     if not forwarded:
         # Not a forward: the whole body is the bio, but leading `pitch:`/`channel:` lines still count.
         note, forwarded_body = _leading_directives(body)
-    note_text, pitch, channel, channel_problem = _directives(trim_quotes_and_signature(note))
+    directives = _directives(trim_quotes_and_signature(note))
     bio, bio_truncated = _bounded_bio(trim_quotes_and_signature(forwarded_body))
     return ParsedEmail(
         sender=sender,
@@ -129,10 +131,12 @@ def parse_email(raw: bytes) -> ParsedEmail:
         subject=subject,
         message_id=_message_id(_header(message, "Message-ID")),
         references=tuple(_message_ids(_header(message, "References") or "")),
-        note=note_text,
-        pitch=pitch,
-        channel=channel,
-        channel_problem=channel_problem,
+        note=directives.note,
+        pitch=directives.pitch,
+        sender_interests=directives.sender_interests,
+        offer=directives.offer,
+        channel=directives.channel,
+        channel_problem=directives.channel_problem,
         forwarded=forwarded,
         forwarded_from=forwarded_from,
         target_name=target_name,
@@ -462,7 +466,9 @@ def _split_forward(body: str, subject: str) -> tuple[bool, str, str, str | None,
     return True, note, forwarded_body, address.lower() or None, _one_line(name) or None
 
 
-_DIRECTIVE = re.compile(r"^[ \t*]*(pitch|channel)[ \t]*:[ \t]*(.*)$", re.IGNORECASE)
+_DIRECTIVE = re.compile(r"^[ \t*]*(pitch|channel|interests|offer)[ \t]*:[ \t]*(.*)$", re.IGNORECASE)
+# Note lines are untrusted like the bio, and bounded like DraftRequest's fields.
+_DIRECTIVE_LIMITS = {"interests": MAX_SENDER_INTERESTS_CHARS, "offer": MAX_OFFER_CHARS}
 
 
 def _leading_directives(body: str) -> tuple[str, str]:
@@ -493,10 +499,22 @@ def parse_channel(value: str) -> Channel | None:
         return _CHANNEL_ALIASES.get(key)
 
 
-def _directives(note: str) -> tuple[str, str | None, Channel | None, str | None]:
-    """(note without directive lines, pitch override, channel override, problem with the channel line)."""
-    kept: list[str] = []
+class Directives(BaseModel):
+    """What the note above a forward says: its own text and the `pitch:`/`interests:`/`offer:`/`channel:` lines."""
+
+    model_config = ConfigDict(frozen=True)
+
+    note: str = ""
     pitch: str | None = None
+    sender_interests: str | None = None
+    offer: str | None = None
+    channel: Channel | None = None
+    channel_problem: str | None = None
+
+
+def _directives(note: str) -> Directives:
+    kept: list[str] = []
+    values: dict[str, str] = {}
     channel: Channel | None = None
     problem: str | None = None
     for line in note.split("\n"):
@@ -505,14 +523,30 @@ def _directives(note: str) -> tuple[str, str | None, Channel | None, str | None]
             kept.append(line)
             continue
         name, value = match.group(1).lower(), match.group(2).strip().strip("*").strip()
-        if name == "pitch":
-            pitch = value or pitch
+        if name != "channel":
+            if value:
+                values[name] = _bounded_words(value, _DIRECTIVE_LIMITS.get(name))
         elif value:
             channel = parse_channel(value)
             if channel is None:
                 allowed = ", ".join(c.value for c in Channel)
                 problem = f"'{value[:60]}' is not a channel; use one of: {allowed}."
-    return normalise("\n".join(kept)), pitch, channel, problem
+    return Directives(
+        note=normalise("\n".join(kept)),
+        pitch=values.get("pitch"),
+        sender_interests=values.get("interests"),
+        offer=values.get("offer"),
+        channel=channel,
+        channel_problem=problem,
+    )
+
+
+def _bounded_words(value: str, limit: int | None) -> str:
+    """At most `limit` characters, cut at a word boundary."""
+    if limit is None or len(value) <= limit:
+        return value
+    cut = value.rfind(" ", 0, limit + 1)
+    return value[: cut if cut > 0 else limit].rstrip(" ,;")
 
 
 # --- trimming and bounding ---------------------------------------------------------------------

@@ -23,7 +23,7 @@ from shared.email.parsing import (
     parse_email,
     trim_quotes_and_signature,
 )
-from shared.models import MAX_BIO_CHARS, Channel
+from shared.models import MAX_BIO_CHARS, MAX_OFFER_CHARS, MAX_SENDER_INTERESTS_CHARS, Channel
 from tests.support.emails import REGISTERED_ADDRESS, sample, sample_names, ses_message
 
 # sample → what a reader of that message would say it contains.
@@ -464,3 +464,33 @@ def test_messages_within_the_mime_limits_parse(raw: bytes) -> None:
     parsed = parse_email(raw)
     assert parsed.sender == REGISTERED_ADDRESS
     assert parsed.bio
+
+
+def test_interests_and_offer_lines_above_the_forward() -> None:
+    body = (
+        "Draft this please.\nInterests: trail running, watercolour\n*offer:* my checklist for usability sessions\n"
+        f"pitch: I teach SQL.\n\n{FORWARD_HEADER}I run trails every weekend."
+    )
+    parsed = parse_email(ses_message(body=body))
+
+    assert parsed.sender_interests == "trail running, watercolour"
+    assert parsed.offer == "my checklist for usability sessions"
+    assert parsed.pitch == "I teach SQL."
+    assert parsed.note == "Draft this please."
+    assert "checklist" not in parsed.bio
+
+
+def test_interests_and_offer_are_bounded_like_a_draft_request() -> None:
+    body = f"interests: {'jazz piano, ' * 100}\noffer: {'a long offer ' * 60}\n\n{FORWARD_HEADER}I sail."
+    parsed = parse_email(ses_message(body=body))
+
+    assert parsed.sender_interests is not None
+    assert parsed.offer is not None
+    assert 400 < len(parsed.sender_interests) <= MAX_SENDER_INTERESTS_CHARS
+    assert 200 < len(parsed.offer) <= MAX_OFFER_CHARS
+    assert parsed.sender_interests.endswith("jazz piano")
+
+
+def test_interests_and_offer_lines_lead_a_pasted_bio_too() -> None:
+    parsed = parse_email(ses_message(subject="bio", body="interests: chess\noffer: a reading list\n\nI play chess."))
+    assert (parsed.sender_interests, parsed.offer, parsed.bio) == ("chess", "a reading list", "I play chess.")
