@@ -29,7 +29,7 @@ _OPENING_CHARS = 400
 _TOKEN = re.compile(r"\S{1,60}")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _HEADING_SEPARATORS = frozenset({"—", "–", "-", "|", "·", "•", ":", "/"})
-_TRAILING_PUNCTUATION = ",;:—–|()\"“”"
+_TRAILING_PUNCTUATION = ',;:—–|()"“”'
 
 
 @dataclass(frozen=True)

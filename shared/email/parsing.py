@@ -20,7 +20,11 @@ from html.parser import HTMLParser
 from emailforwardparser import forward_parser
 from pydantic import BaseModel, ConfigDict
 
+from shared.email.forwards import find_forward, is_forward_subject, mailbox
+from shared.email.salutations import strip_salutations
+from shared.email.trimming import trim_quotes_and_signature
 from shared.models import MAX_BIO_CHARS, MAX_OFFER_CHARS, MAX_SENDER_INTERESTS_CHARS, Channel
+from shared.target_name import display_name, name_target, written_in_first_person
 from shared.text import normalise
 
 MAX_RAW_EMAIL_BYTES = 40 * 1024 * 1024  # SES receiving's own limit
@@ -98,6 +102,7 @@ class ParsedEmail(BaseModel):
     forwarded: bool = False
     forwarded_from: str | None = None
     target_name: str | None = None
+    target_rule: str | None = None  # which rule of shared.target_name named the target
     bio: str = ""
     bio_truncated: bool = False
     attachments_ignored: int = 0
@@ -117,14 +122,15 @@ def parse_email(raw: bytes) -> ParsedEmail:
         forwarded = True
         note = body
         forwarded_body, _, _ = _body_and_attached_message(attached)
-        forwarded_from, target_name = _mailbox(attached)
+        forwarded_from, sender_name = _mailbox(attached)
     else:
-        forwarded, note, forwarded_body, forwarded_from, target_name = _split_forward(body, subject)
+        forwarded, note, forwarded_body, forwarded_from, sender_name = _split_forward(body, subject)
     if not forwarded:
         # Not a forward: the whole body is the bio, but leading `pitch:`/`channel:` lines still count.
         note, forwarded_body = _leading_directives(body)
     directives = _directives(trim_quotes_and_signature(note))
-    bio, bio_truncated = _bounded_bio(trim_quotes_and_signature(forwarded_body))
+    bio, bio_truncated = _bounded_bio(strip_salutations(trim_quotes_and_signature(forwarded_body)))
+    target = name_target(bio, forwarded_from=sender_name if forwarded else None, own_writing=written_in_first_person(bio))
     return ParsedEmail(
         sender=sender,
         sender_domain=sender.rpartition("@")[2],
@@ -139,7 +145,8 @@ def parse_email(raw: bytes) -> ParsedEmail:
         channel_problem=directives.channel_problem,
         forwarded=forwarded,
         forwarded_from=forwarded_from,
-        target_name=target_name,
+        target_name=target.name if target else None,
+        target_rule=target.rule if target else None,
         bio=bio,
         bio_truncated=bio_truncated,
         attachments_ignored=ignored,
@@ -414,12 +421,6 @@ def html_to_text(html: str) -> str:
 
 # --- forwards, notes and directives ------------------------------------------------------------
 
-# Outlook desktop's plain-text separator, which the forward parser only finds when the subject says "FW:".
-_OUTLOOK_ORIGINAL = re.compile(
-    r"(?im)^[ \t]*-{3,}[ \t]*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original|"
-    r"Messaggio originale|Oorspronkelijk bericht|Mensagem original|Originalmeddelande|Oprindelig meddelelse)[ \t]*-{3,}[ \t]*$"
-)
-_GMAIL_SEPARATOR = "---------- Forwarded message ---------"
 # "⸮" is a printable character, so the parser's own clean-up keeps it.
 _HIDDEN_ENCODED_WORD = "=\u2e2e"
 
@@ -446,18 +447,27 @@ def _forwarded_metadata(text: str, subject: str | None) -> forward_parser.Forwar
 
 
 def _split_forward(body: str, subject: str) -> tuple[bool, str, str, str | None, str | None]:
-    """(forwarded, note above the forward, forwarded body, original sender address, original sender name)."""
+    """(forwarded, note above the forward, forwarded body, original sender address, original sender name).
+
+    Our reader (shared.email.forwards) finds header blocks whatever the subject says; the library is asked
+    only when ours finds none and the subject says "forward", for layouts ours does not know.
+    """
+    found = find_forward(body[:_FORWARD_SCAN_CHARS], subject)
+    if found is not None:
+        address, name = mailbox(found.sender)
+        return True, found.note, found.body, address, display_name(name) if name else None
+    if not is_forward_subject(subject):
+        return False, "", body, None, None
+    return _library_forward(body, subject)
+
+
+def _library_forward(body: str, subject: str) -> tuple[bool, str, str, str | None, str | None]:
     text = _wrap_long_lines(body[:_FORWARD_SCAN_CHARS].replace("\r\n", "\n"))
-    text = _OUTLOOK_ORIGINAL.sub(_GMAIL_SEPARATOR, text, count=1)
     # The forward parser runs RFC 2047 decoding over text that is already decoded, and raises when an
     # encoded word ("=?utf-8?q?…?=") meets non-ASCII text; hide "=?" from it and restore it afterwards.
     text, subject = text.replace("=?", _HIDDEN_ENCODED_WORD), subject.replace("=?", _HIDDEN_ENCODED_WORD)
     found = _forwarded_metadata(text, subject)
     if found is None or not found.forwarded or not found.email.body:
-        # The parser only looks for a separator when the subject does not contradict a forward;
-        # users often rewrite the subject, so try the body alone as well.
-        found = _forwarded_metadata(text, None)
-    if found is None or not found.forwarded:
         return False, "", body, None, None
     author = found.email.from_
     note, forwarded_body, address, name = (
@@ -550,32 +560,6 @@ def _bounded_words(value: str, limit: int | None) -> str:
 
 
 # --- trimming and bounding ---------------------------------------------------------------------
-
-_SIGNATURE_DELIMITER = re.compile(r"(?m)^--[ \t]?$")
-_MOBILE_SIGNATURE = re.compile(
-    r"(?im)^[ \t]*(?:sent from my [\w .-]{1,40}|sent from (?:mail|outlook) for [\w .-]{1,30}|get outlook for [\w .-]{1,30}|"
-    r"sent from yahoo mail[\w .-]{0,40}|von meinem [\w .-]{1,40} gesendet|gesendet von meinem [\w .-]{1,40}|"
-    r"envoy[ée] de mon [\w .-]{1,40}|enviado desde mi [\w .-]{1,40}|inviato da[l]? [\w .-]{1,40})"
-    # Outlook mobile appends its link: "Get Outlook for iOS<https://aka.ms/o0ukef>".
-    r"(?:[ \t]*<[^>\n]{1,200}>)?[ \t]*$"
-)
-_ATTRIBUTION = re.compile(
-    r"(?m)^[ \t]*(?:On|Am|Le|El|Il giorno|Op|Em)\b[^\n]{0,200}(?:\n[^\n]{0,200})?"
-    # German Gmail puts the name after the verb: "Am … schrieb Jane <jane@example.com>:".
-    r"\b(?:wrote|schrieb|a écrit|escribió|ha scritto|geschreven|escreveu)\b[^\n]{0,200}:[ \t]*$"
-)
-_QUOTED_LINE = re.compile(r"(?m)^[ \t]*>.*(?:\n|$)")
-
-
-def trim_quotes_and_signature(text: str) -> str:
-    """Drop quoted replies ("> " lines, everything from "On … wrote:") and signatures ("-- ", "Sent from my iPhone")."""
-    text = text.replace("\r\n", "\n")
-    for pattern in (_ATTRIBUTION, _SIGNATURE_DELIMITER, _MOBILE_SIGNATURE):
-        match = pattern.search(text)
-        if match:
-            text = text[: match.start()]
-    return normalise(_QUOTED_LINE.sub("", text))
-
 
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]]*(?=\s)|\n\n")
 

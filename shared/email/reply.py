@@ -31,7 +31,7 @@ _CHANNEL_PHRASES = {
 
 
 def channel_phrase(channel: Channel) -> str:
-    """"an email", "a LinkedIn message": the channel as it reads after "for"."""
+    """ "an email", "a LinkedIn message": the channel as it reads after "for"."""
     return _CHANNEL_PHRASES[channel]
 
 
