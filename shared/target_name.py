@@ -47,6 +47,8 @@ class _Words:
     not_names: frozenset[str]
     third_person: frozenset[str]
     first_person: frozenset[str]
+    third_person_cjk: tuple[str, ...]
+    first_person_cjk: tuple[str, ...]
 
 
 @cache
@@ -65,15 +67,18 @@ def _words() -> _Words:
         not_names=frozenset(w.casefold() for w in data["not_names"]),
         third_person=frozenset(w.casefold() for w in data["third_person"]),
         first_person=frozenset(w.casefold() for w in data["first_person"]),
+        third_person_cjk=tuple(data["third_person_cjk"]),
+        first_person_cjk=tuple(data["first_person_cjk"]),
     )
 
 
 def written_in_first_person(text: str) -> bool:
     """More first-person words ("I", "my", "soy", "ich") than third-person ones ("she", "his", "elle")."""
     words = _words()
-    tokens = [token.casefold() for token in _WORD.findall(text[:4_000])]
-    first = sum(token in words.first_person for token in tokens)
-    third = sum(token in words.third_person for token in tokens)
+    head = text[:4_000]
+    tokens = [token.casefold() for token in _WORD.findall(head)]
+    first = sum(token in words.first_person for token in tokens) + sum(head.count(w) for w in words.first_person_cjk)
+    third = sum(token in words.third_person for token in tokens) + sum(head.count(w) for w in words.third_person_cjk)
     return first > third
 
 

@@ -133,8 +133,8 @@ def _header_run(lines: list[_Line], start: int) -> tuple[int, dict[str, str]]:
         found = _header(line) if line.quotes == quotes else None
         if found is not None:
             field, value = found
-            if field in fields and field in ("from", "subject"):
-                break  # a second block starts right here
+            if field in fields:
+                break  # a header block names each field once: a second block starts here
             fields.setdefault(field, value)
             index += 1
         elif not line.text.strip() and index + 1 < len(lines) and _header(lines[index + 1]) is not None:
@@ -224,13 +224,16 @@ def header_block_offset(text: str) -> int | None:
     """Where the first header block ("From: …" and another header field, quoted or not) or its separator starts."""
     lines = text.split("\n")[:_MAX_LINES]
     parsed = _lines("\n".join(lines))
-    for index, line in enumerate(parsed):
-        if _header(line) is None:
+    index = 0
+    while index < len(parsed):
+        if _header(parsed[index]) is None:
+            index += 1
             continue
-        _, fields = _header_run(parsed, index)
+        end, fields = _header_run(parsed, index)
         if "from" in fields and len(fields) >= 2 and ("@" in fields["from"] or len(fields) >= 3):
             start = index - 1 if index > 0 and _separator_kind(parsed[index - 1]) else index
             return sum(len(raw) + 1 for raw in lines[:start])
+        index = max(end, index + 1)
     return None
 
 
