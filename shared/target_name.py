@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from shared.email.salutations import after_greeting
+
 _DATA = Path(__file__).resolve().parent / "data" / "target_name.toml"
 _MAX_NAME_TOKENS = 6
 _MAX_HEADING_CHARS = 140
@@ -30,6 +32,8 @@ _TOKEN = re.compile(r"\S{1,60}")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _HEADING_SEPARATORS = frozenset({"—", "–", "-", "|", "·", "•", ":", "/"})
 _TRAILING_PUNCTUATION = ',;:—–|()"“”'
+_MAX_LEAD_IN_CHARS = 200
+_SENTENCE_START = re.compile(r"(?<=[.!?])[ \t\n]+")
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,8 @@ class _Words:
     first_person: frozenset[str]
     third_person_cjk: tuple[str, ...]
     first_person_cjk: tuple[str, ...]
+    about_words: frozenset[str]
+    opening_verbs: frozenset[str]
 
 
 @cache
@@ -69,16 +75,27 @@ def _words() -> _Words:
         first_person=frozenset(w.casefold() for w in data["first_person"]),
         third_person_cjk=tuple(data["third_person_cjk"]),
         first_person_cjk=tuple(data["first_person_cjk"]),
+        about_words=frozenset(w.casefold() for w in data["about_words"]),
+        opening_verbs=frozenset(w.casefold() for w in data["opening_verbs"]),
     )
 
 
-def written_in_first_person(text: str) -> bool:
-    """More first-person words ("I", "my", "soy", "ich") than third-person ones ("she", "his", "elle")."""
+def _pronoun_counts(text: str) -> tuple[int, int]:
     words = _words()
     head = text[:4_000]
     tokens = [token.casefold() for token in _WORD.findall(head)]
     first = sum(token in words.first_person for token in tokens) + sum(head.count(w) for w in words.first_person_cjk)
     third = sum(token in words.third_person for token in tokens) + sum(head.count(w) for w in words.third_person_cjk)
+    return first, third
+
+
+def _says_he_she_or_they(text: str) -> bool:
+    return _pronoun_counts(text)[1] > 0
+
+
+def written_in_first_person(text: str) -> bool:
+    """More first-person words ("I", "my", "soy", "ich") than third-person ones ("she", "his", "elle")."""
+    first, third = _pronoun_counts(text)
     return first > third
 
 
@@ -160,13 +177,9 @@ def _heading(first_line: str, *, more_lines: bool) -> str | None:
     return None
 
 
-def name_target(bio: str, *, forwarded_from: str | None = None, own_writing: bool = False) -> NamedTarget | None:
-    """The person `bio` is about, or None when it does not say. `forwarded_from` is a display name."""
-    text = bio.strip()
+def _opening_rules(text: str, *, first_person: bool, pronouns: bool, after_lead_in: bool) -> NamedTarget | None:
     lines = text.split("\n", 1)
-    first_line = lines[0].strip()
-    first_person = written_in_first_person(text)
-    if (heading := _heading(first_line, more_lines=len(lines) > 1)) is not None:
+    if (heading := _heading(lines[0].strip(), more_lines=len(lines) > 1)) is not None:
         return NamedTarget(heading, "speaker_heading")
     opening = _TOKEN.findall(text[:_OPENING_CHARS])
     if (start := _after_phrase(opening, _words().intro_phrases)) is not None:
@@ -174,12 +187,63 @@ def name_target(bio: str, *, forwarded_from: str | None = None, own_writing: boo
         if (full := _full_name(name)) is not None:
             return NamedTarget(full, "intro_phrase")
     name, index = _name_at(opening, 0)
-    if (full := _full_name(name)) is not None and _ends_name(opening, index) and not first_person:
-        return NamedTarget(full, "third_person_opening")
+    # A first name alone ("Rahul runs …") counts only right after a forwarder's lead-in, in a bio that says "he",
+    # "she" or "they" ("Forwarding this …" opens a sentence, not a bio).
+    alone = after_lead_in and pronouns
+    if name and not first_person and _ends_name(opening, index) and (len(name) >= 2 or alone):
+        return NamedTarget(_full_name(name) or name[0], "third_person_opening")
     if (start := _after_phrase(opening, _words().self_introductions)) is not None:
         name, _ = _name_at(opening, start)
         if (full := _full_name(name)) is not None:
             return NamedTarget(full, "self_introduction")
+    return None
+
+
+def _later_opening(text: str, *, pronouns: bool) -> NamedTarget | None:
+    """ "Hey Jordan, intro as discussed. Maya Chen leads …": a full name opening the second or third sentence,
+    in a bio that says "she"/"he"/"they" or right before a verb bios open with ("is", "leads", "es", "ist")."""
+    for sentence in _SENTENCE_START.split(text[:_OPENING_CHARS])[1:3]:
+        tokens = _TOKEN.findall(sentence)
+        name, index = _name_at(tokens, 0)
+        verb = index < len(tokens) and tokens[index].casefold() in _words().opening_verbs
+        if (full := _full_name(name)) is not None and _ends_name(tokens, index) and (pronouns or verb):
+            return NamedTarget(full, "third_person_opening")
+    return None
+
+
+def _lead_in(text: str) -> tuple[str | None, str]:
+    """A forwarder's lead-in ending in ":" on the first line ("here's a little about Ines:", "Speaker bio:"):
+    (the name it gives after "about"/"sobre"/"über", if any; the text after it)."""
+    first_line = text.split("\n", 1)[0]
+    colon = first_line.find(":")
+    if colon <= 0 or colon > _MAX_LEAD_IN_CHARS:
+        return None, text
+    head = _TOKEN.findall(first_line[:colon])
+    rest = text[colon + 1 :].lstrip().lstrip("'\"‘“«")
+    name: list[str] = []
+    index = len(head)
+    while index > 0 and len(name) < 3 and _is_name_word(head[index - 1]):
+        index -= 1
+        name.insert(0, _clean(head[index]))
+    about = index > 0 and head[index - 1].casefold() in _words().about_words
+    return (" ".join(name) if name and about else None), rest
+
+
+def name_target(bio: str, *, forwarded_from: str | None = None, own_writing: bool = False) -> NamedTarget | None:
+    """The person `bio` is about, or None when it does not say. `forwarded_from` is a display name."""
+    text = bio.strip()[: 4 * _OPENING_CHARS]
+    text = (after_greeting(text) or text).strip()
+    lead_in_name, after = _lead_in(text)
+    for candidate, after_lead_in in ((text, False), (after.strip(), True)):
+        first_person = written_in_first_person(candidate)
+        pronouns = _says_he_she_or_they(candidate)
+        found = _opening_rules(candidate, first_person=first_person, pronouns=pronouns, after_lead_in=after_lead_in) or (
+            None if first_person else _later_opening(candidate, pronouns=pronouns)
+        )
+        if found is not None:
+            return found
+        if after_lead_in and lead_in_name is not None:
+            return NamedTarget(lead_in_name, "lead_in")
     if own_writing and forwarded_from and (sender := display_name(forwarded_from)):
         return NamedTarget(sender, "forwarded_sender_own_writing")
     return None

@@ -35,17 +35,22 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return greeting, sign_off
 
 
-def _strip_opening(lines: list[str]) -> list[str]:
+def after_greeting(text: str) -> str | None:
+    """The text after a leading greeting ("Hi Sam," / "Hola Marta:"), or None when it opens with none."""
     greeting, _ = _patterns()
-    while lines and not lines[0].strip():
-        lines = lines[1:]
-    if not lines:
+    stripped = text.lstrip()
+    first_line = stripped.split("\n", 1)[0].rstrip()
+    match = greeting.match(first_line)
+    if match is None or (match.end() < len(first_line) and not match.group(0).rstrip().endswith((",", "!", ":"))):
+        return None  # "Hillary Chen runs …" is a name, not "Hi"; a greeting needs its own line or punctuation
+    return stripped[match.end() :]
+
+
+def _strip_opening(lines: list[str]) -> list[str]:
+    rest_of_text = after_greeting("\n".join(lines))
+    if rest_of_text is None:
         return lines
-    match = greeting.match(lines[0].strip())
-    if match is None or (match.end() < len(lines[0].strip()) and not match.group(0).rstrip().endswith((",", "!", ":"))):
-        return lines  # "Hillary Chen runs …" is a name, not "Hi"; a greeting needs its own line or punctuation
-    rest = lines[0].strip()[match.end() :]
-    lines = ([rest] if rest else []) + lines[1:]
+    lines = rest_of_text.split("\n")
     while lines and not lines[0].strip():
         lines = lines[1:]
     if lines:
