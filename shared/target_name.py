@@ -251,7 +251,7 @@ def name_target(bio: str, *, forwarded_from: str | None = None, own_writing: boo
 
 def display_name(value: str) -> str | None:
     """A mail display name as a person's name: quotes and addresses dropped, "Doe, Jane" turned round."""
-    name = re.sub(r"[<\[(][^>\])]{0,200}[>\])]", " ", value).strip().strip("\"'").strip()
+    name = re.sub(r"[<\[(][^>\])]{0,200}[>\])]", " ", value).replace("*", " ").strip().strip("\"'“”").strip()
     if "@" in name:
         return None
     if name.count(",") == 1:

@@ -121,8 +121,9 @@ def parse_email(raw: bytes) -> ParsedEmail:
         # Not a forward: the whole body is the bio, but leading `pitch:`/`channel:` lines still count.
         note, forwarded_body = _leading_directives(body)
     directives = _directives(trim_quotes_and_signature(note))
-    bio, bio_truncated = _bounded_bio(strip_salutations(trim_quotes_and_signature(forwarded_body)))
-    target = name_target(bio, forwarded_from=sender_name if forwarded else None, own_writing=written_in_first_person(bio))
+    signer = sender_name if forwarded else None
+    bio, bio_truncated = _bounded_bio(strip_salutations(trim_quotes_and_signature(forwarded_body), signer=signer))
+    target = name_target(bio, forwarded_from=signer, own_writing=written_in_first_person(bio))
     return ParsedEmail(
         sender=sender,
         sender_domain=sender.rpartition("@")[2],

@@ -66,20 +66,23 @@ def _strip_opening(lines: list[str]) -> list[str]:
     return lines
 
 
-def _strip_closing(lines: list[str]) -> list[str]:
+def _strip_closing(lines: list[str], signer: str | None) -> list[str]:
     _, sign_off = _patterns()
     filled = [index for index, line in enumerate(lines) if line.strip()]
     for index in reversed(filled[-(_MAX_LINES_AFTER_SIGN_OFF + 1) :]):
         line = lines[index].strip()
         if len(line) <= _MAX_SIGN_OFF_LINE_CHARS and sign_off.match(line) and index > filled[0]:
             return lines[:index]
-    # "…on Tuesdays.\n\nTomás": a lone name after a blank line is a signature.
-    if len(filled) >= 2 and _LONE_NAME.match(lines[filled[-1]].strip()) and not lines[filled[-1] - 1].strip():
+    # "…on Tuesdays.\n\nTomás": the sender's name alone after a blank line is their signature.
+    last = lines[filled[-1]].strip() if filled else ""
+    signed = bool(signer) and bool(last) and last.split()[0].casefold() in (signer or "").casefold().split()
+    if len(filled) >= 2 and signed and _LONE_NAME.match(last) and not lines[filled[-1] - 1].strip():
         return lines[: filled[-1]]
     return lines
 
 
-def strip_salutations(text: str) -> str:
-    """The letter's text without its greeting, the forwarder's lead-in and its sign-off."""
-    lines = _strip_closing(_strip_opening(text.split("\n")))
+def strip_salutations(text: str, *, signer: str | None = None) -> str:
+    """The letter's text without its greeting, the forwarder's lead-in and its sign-off (and `signer`'s name
+    alone on the last line, when the letter's sender is known)."""
+    lines = _strip_closing(_strip_opening(text.split("\n")), signer)
     return "\n".join(lines).strip()

@@ -17,7 +17,7 @@ EXAMPLES: list[dict[str, Any]] = tomllib.loads(
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[example["letter"][:30] for example in EXAMPLES])
 def test_examples_kept_with_the_phrases(example: dict[str, Any]) -> None:
-    assert strip_salutations(example["letter"]) == example["bio"]
+    assert strip_salutations(example["letter"], signer=example.get("signer")) == example["bio"]
 
 
 def test_a_bio_that_is_only_a_greeting_is_left_empty_not_crashing() -> None:

@@ -56,7 +56,13 @@ def test_first_person_is_read_from_the_pronouns(text: str, first: bool) -> None:
 
 @pytest.mark.parametrize(
     ("value", "name"),
-    [('"Doe, Jane"', "Jane Doe"), ("Jane Doe <jane@x.example>", "Jane Doe"), ("jane@x.example", None), ("", None)],
+    [
+        ('"Doe, Jane"', "Jane Doe"),
+        ("Jane Doe <jane@x.example>", "Jane Doe"),
+        ("**Jane Doe**", "Jane Doe"),
+        ("jane@x.example", None),
+        ("", None),
+    ],
 )
 def test_display_names_read_as_names(value: str, name: str | None) -> None:
     assert display_name(value) == name
