@@ -25,6 +25,7 @@ from tests.eval.metrics import (
     Entry,
     Spread,
     agreement_errors,
+    claim_sentences,
     load_corpus,
     load_hobby_words,
     most_common_opening,
@@ -165,12 +166,29 @@ def goals(drafted: Sequence[Drafted]) -> list[Goal]:
         ),
     )
 
+    said = [
+        draft
+        for draft in with_overlap
+        if any(names_any(sentence, draft.entry.overlap, words) for sentence in claim_sentences(opener(draft.body)))
+    ]
+    found.append(
+        Goal(
+            "Overlap said to be shared in the opener (“fellow …”, “… too”)",
+            f"{_percent(rate(len(said), len(with_overlap)))} ({len(said)} of {len(with_overlap)})",
+            "for information",
+            None,
+        )
+    )
+
     false_claims = []
     for draft in written:
         if draft.entry.overlap:
-            continue
-        claims = sharing_claims(draft.text)
-        flagged = bool(draft.result and draft.result.shared_interest.shared_with_sender)
+            # With an overlap, a claim is expected; one that names none of the shared hobbies is still false.
+            claims = [sentence for sentence in claim_sentences(draft.text) if not names_any(sentence, draft.entry.overlap, words)]
+            flagged = False
+        else:
+            claims = sharing_claims(draft.text)
+            flagged = bool(draft.result and draft.result.shared_interest.shared_with_sender)
         if claims or flagged:
             why = ", ".join(f"“{claim}”" for claim in claims) or "shared_with_sender=true"
             found_in = f"sender: “{draft.entry.sender_interests}”" if draft.entry.sender_interests else "no sender interests"

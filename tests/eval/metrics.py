@@ -155,6 +155,14 @@ def sharing_claims(text: str) -> list[str]:
     return [match.group(0).strip() for match in _SHARING_CLAIMS.finditer(fold(text))]
 
 
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+
+
+def claim_sentences(text: str) -> list[str]:
+    """The sentences of `text` that claim a shared interest, so a claim can be matched with what it names."""
+    return [sentence.strip() for sentence in _SENTENCE.findall(text) if sharing_claims(sentence)]
+
+
 # --- agreement after "you" ---------------------------------------------------------------------
 
 _CLAUSE_BREAK = re.compile(r"[.!?;:\n()\"“”]|,\s+(?=(?:which|who|whose|where|when|so|because|but|while)\b)")

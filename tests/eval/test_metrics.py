@@ -7,6 +7,7 @@ import pytest
 from tests.eval.metrics import (
     Spread,
     agreement_errors,
+    claim_sentences,
     load_corpus,
     load_hobby_words,
     most_common_opening,
@@ -91,6 +92,12 @@ def test_work_sentences_do_not_name_a_hobby(text: str, hobby: str) -> None:
 )
 def test_sharing_claims_are_detected(draft: str) -> None:
     assert sharing_claims(draft)
+
+
+def test_claim_sentences_keep_what_the_claim_names() -> None:
+    text = "Hi Ana,\nFellow salsa dancer here! Your bread sounds great. I bake too."
+    assert claim_sentences(text) == ["Fellow salsa dancer here!", "I bake too."]
+    assert claim_sentences("What got you into sailing?") == []
 
 
 @pytest.mark.parametrize(
