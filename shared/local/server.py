@@ -4,7 +4,9 @@ Like `sam local start-api`, without a container: each HTTP request becomes an AP
 payload v2.0 event for the route template.yaml declares, and the function's handler answers it with
 the environment template.yaml gives it (see shared.local.invoke). Requests run in a pool of worker
 processes, one request at a time each, as Lambda runs them; a handler module is imported once per
-worker and stays warm.
+worker and stays warm. Each request has API Gateway's 30 s from its arrival: the handler's context counts
+down from there (time spent waiting for a worker included), a request still unanswered then gets a 503 and
+its worker is killed and later replaced, and Ctrl-C or SIGTERM stop every worker at once.
 
 Identity: API Gateway's JWT authorizer puts the verified claims in the event. Here a fixed local
 user's claims stand in for it on the routes that have the authorizer. This module is the only place
@@ -369,13 +371,15 @@ class FunctionPool:
         self._give_back(worker)
 
     def invoke(self, event: dict[str, Any]) -> HttpResponse:
-        arrived = time.monotonic()
-        gateway_deadline = arrived + self._integration_timeout
+        gateway_deadline = time.monotonic() + self._integration_timeout
         request_id = event["requestContext"]["requestId"]
         if not self._slots.acquire(timeout=max(0.0, gateway_deadline - time.monotonic())):
             return _gateway_error(HTTPStatus.SERVICE_UNAVAILABLE, "Service Unavailable")
         try:
-            worker = self._take()
+            try:
+                worker = self._take()
+            except OSError:  # shutting down, or no process could be started
+                return _gateway_error(HTTPStatus.SERVICE_UNAVAILABLE, "Service Unavailable")
             try:
                 if not worker.wait_ready(gateway_deadline - time.monotonic()):
                     self._give_back(worker)  # still importing: it stays for the next request
