@@ -99,7 +99,7 @@ def names_any(text: str, hobbies: Iterable[str], words: Mapping[str, Sequence[st
 _ABBREVIATION_DOT = re.compile(r"\b(Dr|Mr|Mrs|Ms|Mx|Prof|St|Jr|Sr|vs|e\.g|i\.e)\.", re.IGNORECASE)
 _GREETING = re.compile(
     r"^\s*(?:hi|hey|hello|hiya|dear|greetings|good (?:morning|afternoon|evening)|hola|bonjour|salut|hallo|"
-    r"guten tag|ciao|buongiorno|ola|oi|buenos dias|hoi)\b[^,!.\n]{0,40}(?:[,!.\n]|$)",
+    r"guten tag|ciao|buongiorno|ola|oi|buenos dias|hoi)\b[^,!.\n—–:;]{0,40}(?:[,!.\n—–:]|$)",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")

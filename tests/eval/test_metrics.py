@@ -31,6 +31,7 @@ WORDS = load_hobby_words()
         ("Loved reading about St. Mary's lake swims. More below.", "Loved reading about St Mary's lake swims."),
         ("Hey there, quick hello from a fellow climber.", "quick hello from a fellow climber."),
         ("Bonjour Camille, la voile ! I make tools.", "la voile !"),
+        ("Hi there — fellow runner here. I build tools.", "fellow runner here."),
     ],
 )
 def test_opener_is_the_first_sentence_after_the_greeting(body: str, expected: str) -> None:
