@@ -243,6 +243,28 @@ def goals(drafted: Sequence[Drafted]) -> list[Goal]:
     return found
 
 
+def kind_rows(drafted: Sequence[Drafted]) -> list[str]:
+    """Hobby-first and overlap rates per kind of bio: where the misses concentrate."""
+    words = load_hobby_words()
+    rows = ["| Kind of bio | Drafts | Hobby first | Overlap found |", "| --- | ---: | --- | --- |"]
+    for kind in sorted({draft.entry.kind for draft in drafted}):
+        of_kind = [draft for draft in drafted if draft.entry.kind == kind and draft.result]
+        with_hobby = [draft for draft in of_kind if draft.entry.hobbies]
+        with_overlap = [draft for draft in of_kind if draft.entry.overlap]
+        first = sum(1 for draft in with_hobby if names_any(opener(draft.body), draft.entry.hobbies, words))
+        found = sum(
+            1
+            for draft in with_overlap
+            if draft.result
+            and draft.result.shared_interest.shared_with_sender
+            and names_any(draft.body, draft.entry.overlap, words)
+        )
+        rows.append(
+            f"| {kind} | {len(of_kind)} | {_percent(rate(first, len(with_hobby)))} | {_percent(rate(found, len(with_overlap)))} |"
+        )
+    return rows
+
+
 def channel_rows(drafted: Sequence[Drafted]) -> list[str]:
     rows = [
         "| Channel | Drafts | Characters min / median / max | Limit | Words min / median / max | Word range |",
@@ -335,6 +357,10 @@ def report(entries: Sequence[Entry], drafted: Sequence[Drafted], found: Sequence
         "## Goals",
         "",
         *goal_rows(found),
+        "",
+        "## By kind of bio",
+        "",
+        *kind_rows(drafted),
         "",
         "## Characters and words per channel",
         "",
