@@ -107,6 +107,10 @@ def draft_all(entries: Sequence[Entry]) -> list[Drafted]:
             except UnsafeDraftError as error:
                 drafted.append(Drafted(entry, channel, None, [], time.perf_counter() - started, error=str(error)))
                 continue
+            except Exception as error:  # a crash on one bio is a finding to report, not a reason to stop the report
+                crash = f"crashed: {type(error).__name__}: {error}"
+                drafted.append(Drafted(entry, channel, None, [], time.perf_counter() - started, error=crash))
+                continue
             seconds = time.perf_counter() - started
             violations = check_message(
                 result.body,
@@ -229,7 +233,7 @@ def goals(drafted: Sequence[Drafted]) -> list[Goal]:
         )
     )
     refused = [f"{draft.label}: {draft.error}" for draft in drafted if draft.error]
-    found.append(Goal("Bios with no draft (UnsafeDraftError)", str(len(refused)), "0", not refused, refused))
+    found.append(Goal("Drafts not returned (unsafe or crashed)", str(len(refused)), "0", not refused, refused))
 
     opening, share = most_common_opening([draft.body for draft in written], OPENING_WORDS)
     found.append(
