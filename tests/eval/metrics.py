@@ -217,8 +217,8 @@ _SUBJECT_RESETS = frozenset(
     ]
 )
 _IRREGULAR_THIRD_PERSON = frozenset({"is", "has", "does", "goes", "was", "isn't", "hasn't", "doesn't", "wasn't"})
-# After "and", a plural noun looks like a third-person verb ("you love long walks and runs in the hills"): a verb
-# is only read there when an object follows it, not a preposition or the end of the clause.
+# After "and", a plural noun looks like a third-person verb ("you love long walks and runs in the hills"); see
+# _reads_as_verb for when it is read as a verb.
 _PREPOSITIONS = frozenset(
     [
         "on",
@@ -278,14 +278,18 @@ def agreement_errors(text: str) -> list[str]:
                 if tokens[later] != "and":
                     continue
                 verb = _after_aside(tokens, _after_adverbs(tokens, later + 1))
-                if (
-                    verb is not None
-                    and tokens[verb] in third_person
-                    and verb + 1 < len(tokens)
-                    and tokens[verb + 1] not in _PREPOSITIONS
-                ):
+                if verb is not None and tokens[verb] in third_person and _reads_as_verb(tokens, later, verb):
                     errors.append(" ".join([token, "…", *tokens[later : verb + 1]]))
     return errors
+
+
+def _reads_as_verb(tokens: Sequence[str], conjunction: int, word: int) -> bool:
+    """Whether the "-s" word after "and" is a verb rather than a plural noun ("long walks and runs")."""
+    if word > conjunction + 1:
+        return True  # an adverb or an aside sits between: "and still performs", "and, in winter, skis"
+    if not tokens[conjunction - 1].endswith("s"):
+        return True  # joined to a singular: "a keen cricketer and plays"
+    return word + 1 < len(tokens) and tokens[word + 1] not in _PREPOSITIONS  # it takes an object: "and bakes bread"
 
 
 def _after_adverbs(tokens: Sequence[str], start: int | None) -> int | None:

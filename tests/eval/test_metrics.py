@@ -127,6 +127,8 @@ def test_curiosity_is_not_a_sharing_claim(draft: str) -> None:
         "when you isn't in theatre, you dance salsa",
         "you write about carbon markets and, in your spare time, restores vintage typewriters.",
         "you're into ceramics and teaches a wheel-throwing class",
+        "you're a keen cricketer and plays for a weekend club",
+        "you are a lifelong ballet dancer and still performs with an amateur company",
     ],
 )
 def test_third_person_verbs_after_you_are_agreement_errors(draft: str) -> None:
@@ -139,6 +141,7 @@ def test_third_person_verbs_after_you_are_agreement_errors(draft: str) -> None:
         "I saw that you run ultramarathons and bake sourdough.",
         "She runs ultramarathons and bakes sourdough.",
         "You love long walks and runs.",
+        "you love long walks and runs in the hills",
         "you do long runs and rides on weekends",
         "Your team ships weekly and runs a great blog.",
         "I saw that you lead a team, which runs the payments platform.",
