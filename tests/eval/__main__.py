@@ -26,6 +26,7 @@ from tests.eval.metrics import (
     Spread,
     agreement_errors,
     claim_sentences,
+    doubled_words,
     load_corpus,
     load_hobby_words,
     most_common_opening,
@@ -49,8 +50,8 @@ SHOWCASE: tuple[tuple[str, Channel], ...] = (
     ("fw-design-systems", Channel.LINKEDIN_NOTE_PREMIUM),
     ("sp-climate-fintech", Channel.LINKEDIN_MESSAGE),
 )
-# How many examples of each kind of miss the report lists.
-MAX_EXAMPLES = 12
+# How many bios the report lists for each kind of miss (one line per bio, its other channels counted).
+MAX_EXAMPLES = 20
 OPENING_WORDS = 4
 
 
@@ -205,6 +206,12 @@ def goals(drafted: Sequence[Drafted]) -> list[Goal]:
         if (errors := agreement_errors(draft.text))
     ]
     found.append(Goal("Agreement errors (“you … bakes”)", str(len(agreement)), "0", not agreement, agreement))
+    doubled = [
+        f"{draft.label}: {', '.join(f'“{words}”' for words in repeats)}"
+        for draft in written
+        if (repeats := doubled_words(draft.text))
+    ]
+    found.append(Goal("Drafts with a doubled word (“you you”)", str(len(doubled)), "for information", None, doubled))
 
     for rule, name in ((Rule.ASK, "Drafts with an ask"), (Rule.INVENTED_FACT, "Drafts with an invented fact")):
         broken = [
@@ -379,9 +386,14 @@ def report(entries: Sequence[Entry], drafted: Sequence[Drafted], found: Sequence
         lines += ["", "## Misses", ""]
         for goal in missed:
             lines += [f"### {goal.name} ({len(goal.misses)})", ""]
-            lines += [f"- {miss}" for miss in goal.misses[:MAX_EXAMPLES]]
-            if len(goal.misses) > MAX_EXAMPLES:
-                lines.append(f"- … and {len(goal.misses) - MAX_EXAMPLES} more")
+            by_bio: dict[str, list[str]] = {}
+            for miss in goal.misses:
+                by_bio.setdefault(miss.split(" / ", 1)[0], []).append(miss)
+            for misses in list(by_bio.values())[:MAX_EXAMPLES]:
+                others = f" (and on {len(misses) - 1} more channels)" if len(misses) > 1 else ""
+                lines.append(f"- {misses[0]}{others}")
+            if len(by_bio) > MAX_EXAMPLES:
+                lines.append(f"- … and {len(by_bio) - MAX_EXAMPLES} more bios")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

@@ -309,6 +309,14 @@ def _after_aside(tokens: Sequence[str], start: int | None) -> int | None:
     return None
 
 
+_DOUBLED_WORD = re.compile(r"\b(\w+)[ \t]+\1\b")
+
+
+def doubled_words(text: str) -> list[str]:
+    """A word written twice in a row ("you you est directeur"): a retelling that went wrong."""
+    return [match.group(0) for match in _DOUBLED_WORD.finditer(fold(text))]
+
+
 # --- lengths -----------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from tests.eval.metrics import (
     Spread,
     agreement_errors,
     claim_sentences,
+    doubled_words,
     load_corpus,
     load_hobby_words,
     most_common_opening,
@@ -152,6 +153,12 @@ def test_third_person_verbs_after_you_are_agreement_errors(draft: str) -> None:
 )
 def test_agreeing_verbs_are_not_errors(draft: str) -> None:
     assert agreement_errors(draft) == []
+
+
+def test_doubled_words() -> None:
+    assert doubled_words("I saw that you you est directeur.") == ["you you"]
+    assert doubled_words("You run, you bake, and you swim.") == []
+    assert doubled_words("A hello\nHello Ana,") == [], "a subject and a greeting are separate lines"
 
 
 def test_spread_and_rate() -> None:
