@@ -50,7 +50,7 @@ def hostile_shapes() -> dict[str, str]:
         'runs of "a."': _fill("a."),
         "one long word, then many short sentences with names": _names_after_long_word(),
         "alternating classes": _fill("a1!A "),
-        "emoji runs": _fill("😀🎉🏃‍♀️"),
+        "emoji runs": _fill("😀🎉🏃🌊"),
     }
 
 
