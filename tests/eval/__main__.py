@@ -381,6 +381,7 @@ def report(entries: Sequence[Entry], drafted: Sequence[Drafted], found: Sequence
         "",
         *showcase_rows(drafted),
     ]
+    lines += ["", *HOW_MEASURED]
     missed = [goal for goal in found if goal.misses]
     if missed:
         lines += ["", "## Misses", ""]
@@ -396,6 +397,23 @@ def report(entries: Sequence[Entry], drafted: Sequence[Drafted], found: Sequence
                 lines.append(f"- … and {len(by_bio) - MAX_EXAMPLES} more bios")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+HOW_MEASURED = (
+    "## How each measure is taken",
+    "",
+    "- **Hobby first**: the opener is the first sentence after the greeting; it must name one of the bio's labelled"
+    " hobbies (any word form from `hobby_words.toml`). Counted over drafts of bios that state a hobby.",
+    "- **Overlap found**: over drafts of bios whose sender interests share a labelled hobby (in another word form or"
+    " language), `shared_interest.shared_with_sender` is true and the draft names that hobby.",
+    "- **False claims**: a sharing phrase (“fellow”, “… too”, “like you”, “we both”, “same here”, “as well”, “another"
+    " … here”, “I'm also”) or `shared_with_sender` where there is no overlap; where there is one, a claim sentence that"
+    " names none of the shared hobbies.",
+    "- **Agreement errors**: “you” followed by a third-person verb (“you plays”, “you isn't”), or a third-person verb"
+    " joined by “and” in the same clause (“you run marathons and bakes bread”); verbs from `agreement_verbs.txt`.",
+    "- **Asks and invented facts**: `check_message` on the returned draft with its bio, pitch and names.",
+    "- **Opening share**: the most common first four words of the opener, folded, over all drafts.",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
