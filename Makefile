@@ -18,7 +18,7 @@ LAMBDA_PYTHON := 3.11
 # SAM CLI sends usage telemetry unless told not to; our tests talk to nothing but 127.0.0.1.
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: llm-local test-llm setup chromium run test lint typecheck pytest template bench load build clean build-DraftApiFunction build-InboundEmailFunction
+.PHONY: llm-local test-llm setup chromium run test lint typecheck pytest template bench eval load build clean build-DraftApiFunction build-InboundEmailFunction
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -135,6 +135,10 @@ test: setup $(SAM_VENV)/.installed lint typecheck template pytest
 
 bench: setup
 	$(BIN)/python -m tests.bench
+
+# The draft-quality report: every corpus bio drafted offline on every channel; writes docs/quality.md. Always exits 0.
+eval: setup
+	$(BIN)/python -m tests.eval
 
 # 20 clients for 60 s against `noask serve`, with a model that answers after 1 s; the figures print at the end.
 load: setup
