@@ -24,7 +24,7 @@ _MAX_NESTING = 12
 _MIN_OWN_TEXT_LETTERS = 20
 _QUOTE_PREFIX = re.compile(r"^(?:[ \t]{0,3}>)+[ \t]?")
 _RULE = re.compile(r"^[ \t]*_{8,}[ \t]*$")
-_SEPARATOR_NOISE = re.compile(r"^[\s\-_*=>]+|[\s\-_*=>:：]+$")
+_SEPARATOR_NOISE = " \t-_*=>"  # around a separator's words: "-------- Forwarded Message --------"
 _ADDRESS = re.compile(r"[^\s<>\[\]()\"';,:]{1,64}@[^\s<>\[\]()\"';,:]{1,253}")
 
 
@@ -114,7 +114,7 @@ def _separator_kind(line: _Line) -> str | None:
     """ "forward", "ambiguous" (Outlook's "Original Message", also above replies), "rule", or None."""
     if _RULE.match(line.text):
         return "rule"
-    phrase = " ".join(_SEPARATOR_NOISE.sub("", line.text).casefold().split())
+    phrase = " ".join(line.text.strip(_SEPARATOR_NOISE).rstrip(":：").strip(_SEPARATOR_NOISE).casefold().split())
     layout = _layout()
     if phrase in layout.reply_separators:
         return "ambiguous"
