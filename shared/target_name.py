@@ -55,6 +55,7 @@ class _Words:
     first_person_cjk: tuple[str, ...]
     about_words: frozenset[str]
     opening_verbs: frozenset[str]
+    not_after_name: frozenset[str]
 
 
 @cache
@@ -77,6 +78,7 @@ def _words() -> _Words:
         first_person_cjk=tuple(data["first_person_cjk"]),
         about_words=frozenset(w.casefold() for w in data["about_words"]),
         opening_verbs=frozenset(w.casefold() for w in data["opening_verbs"]),
+        not_after_name=frozenset(w.casefold() for w in data["not_after_name"]),
     )
 
 
@@ -139,7 +141,9 @@ def _name_at(tokens: list[str], start: int) -> tuple[list[str], int]:
 
 
 def _ends_name(tokens: list[str], index: int) -> bool:
-    """What follows a name in an opening sentence: a lower-case word, a comma, or "’s"."""
+    """What follows a name in an opening sentence: a lower-case word, a comma, or "’s" (not "based")."""
+    if index < len(tokens) and _clean(tokens[index]).casefold() in _words().not_after_name:
+        return False
     previous = tokens[index - 1]
     if previous.endswith((",", "’s", "'s")) or previous != _clean(previous):
         return True
