@@ -152,8 +152,8 @@ def _dmarc_names_from_domain(verdicts: Verdicts, from_domain: str) -> bool:
     """Every DMARC result passes and names the From domain (or its organisational domain) in header.from."""
     if verdicts.dmarc != "pass" or not from_domain:
         return False
-    accepted = {from_domain, organisational_domain(from_domain)}
-    return all(verdict.domain in accepted for verdict in verdicts.dmarc_results)
+    accepted = {from_domain, organisational_domain(from_domain)} - {None}
+    return all(verdict.domain is not None and verdict.domain in accepted for verdict in verdicts.dmarc_results)
 
 
 def authentication(verdicts: Verdicts, from_domain: str) -> Decision:

@@ -213,6 +213,11 @@ def test_authentication_results_that_must_not_pass(results: str) -> None:
     assert decide(ses_message(authentication_results=results)) == (False, "not_authenticated")
 
 
+def test_dmarc_pass_without_header_from_fails_even_for_a_from_domain_that_is_a_public_suffix() -> None:
+    raw = ses_message(sender="x@co.uk", authentication_results="amazonses.com; spf=fail smtp.mailfrom=e.example; dmarc=pass")
+    assert screen(parse_email(raw)).reason == "not_authenticated"
+
+
 def test_dmarc_pass_for_the_organisational_domain_counts() -> None:
     results = "amazonses.com; spf=fail smtp.mailfrom=x.example; dmarc=pass header.from=fabrikam.example"
     raw = ses_message(sender="Alex <alex@eu.fabrikam.example>", authentication_results=results)
