@@ -36,6 +36,21 @@ _MAX_LEAD_IN_CHARS = 200
 _SENTENCE_START = re.compile(r"(?<=[.!?])[ \t\n]+")
 
 
+# Each rule, said for someone reading why the draft greets this person.
+RULE_EXPLANATIONS = {
+    "speaker_heading": "the bio's first line is a name heading (a speaker blurb)",
+    "intro_phrase": 'the bio introduces the person by name ("Meet …")',
+    "third_person_opening": "the bio opens with the person's name, written in the third person",
+    "self_introduction": 'the person names themself ("I\'m …")',
+    "lead_in": 'the forwarder says who the bio is about ("here\'s a little about …:")',
+    "forwarded_sender_own_writing": "no name in the bio; the forwarded message is its sender's own writing",
+}
+
+
+def explain_rule(rule: str | None) -> str:
+    return RULE_EXPLANATIONS.get(rule or "", rule or "no rule")
+
+
 @dataclass(frozen=True)
 class NamedTarget:
     name: str
