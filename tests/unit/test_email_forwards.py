@@ -140,3 +140,15 @@ def test_an_attribution_line_without_a_forward_subject_is_a_reply(subject: str) 
     parsed = parse_email(ses_message(subject=subject, body=OUTLOOK_2019_ATTRIBUTION))
     assert not parsed.forwarded
     assert parsed.bio == "Here you go."
+
+
+def test_a_wrapped_recipient_list_and_outlook_importance_stay_out_of_the_bio() -> None:
+    body = (
+        "Draft please.\n\n-----Original Message-----\nFrom: Doe, Jane <jane@x.example>\nSent: Monday, March 3, 2025 4:05 PM\n"
+        "To: Alex <alex@fabrikam.example>; Sam <sam@fabrikam.example>;\nKim <kim@fabrikam.example>\n"
+        "Subject: Hello\nImportance: High\n\nI build boats and I sail them."
+    )
+    parsed = parse_email(ses_message(subject="bio for you", body=body))
+    assert parsed.forwarded_from == "jane@x.example"
+    assert parsed.target_name == "Jane Doe"
+    assert parsed.bio == "I build boats and I sail them."
