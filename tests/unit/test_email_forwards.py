@@ -152,3 +152,17 @@ def test_a_wrapped_recipient_list_and_outlook_importance_stay_out_of_the_bio() -
     assert parsed.forwarded_from == "jane@x.example"
     assert parsed.target_name == "Jane Doe"
     assert parsed.bio == "I build boats and I sail them."
+
+
+def test_in_nested_forwards_a_message_without_text_of_its_own_does_not_carry_the_bio() -> None:
+    body = (
+        "For the workshop.\n\n---------- Forwarded message ---------\nFrom: Tom Becker <tom@contoso.example>\n"
+        "Date: Tue, Mar 4, 2025\nSubject: Fwd: Ines\nTo: Alex <alex@fabrikam.example>\n\n"
+        "Ines Duarte runs the ceramics studio at Fábrica and swims in the sea all winter.\n\n"
+        "---------- Forwarded message ---------\nFrom: Ines Duarte <ines@fabrica.example>\nDate: Mon, Mar 3, 2025\n"
+        "Subject: Re: workshop\nTo: Tom <tom@contoso.example>\n\nSee you then!\n"
+    )
+    parsed = parse_email(ses_message(subject="bio for you", body=body))
+    assert parsed.forwarded_from == "tom@contoso.example"
+    assert parsed.target_name == "Ines Duarte"
+    assert parsed.bio == "Ines Duarte runs the ceramics studio at Fábrica and swims in the sea all winter."
