@@ -114,7 +114,7 @@ def test_automated_mail_is_never_answered(headers: list[tuple[str, str]], reason
     assert decide(ses_message(headers=headers)) == (False, reason)
 
 
-@pytest.mark.parametrize("value", ["no", "No", "no; comment"])
+@pytest.mark.parametrize("value", ["no", "No", "no; comment", "no (typed by a person)"])
 def test_auto_submitted_no_is_a_person(value: str) -> None:
     assert decide(ses_message(headers=[("Auto-Submitted", value)])) == (True, "ok")
 
@@ -242,6 +242,8 @@ def test_hostile_authentication_results_parse_in_linear_time_without_recursion()
     ("headers", "reason"),
     [
         ([("Auto-Submitted", "no"), ("Auto-Submitted", "auto-replied")], "auto_submitted"),
+        ([("Auto-Submitted", "no (x) auto-generated")], "auto_submitted"),
+        ([("Auto-Submitted", "=?utf-8?q?no?=")], "auto_submitted"),
         ([("Auto-Submitted", "auto-generated"), ("Auto-Submitted", "no")], "auto_submitted"),
         ([("Precedence", "first-class"), ("Precedence", "bulk")], "bulk"),
         ([("Precedence", "normal"), ("Precedence", "auto_reply")], "autoreply"),
