@@ -243,7 +243,6 @@ def test_hostile_authentication_results_parse_in_linear_time_without_recursion()
     [
         ([("Auto-Submitted", "no"), ("Auto-Submitted", "auto-replied")], "auto_submitted"),
         ([("Auto-Submitted", "no (x) auto-generated")], "auto_submitted"),
-        ([("Auto-Submitted", "=?utf-8?q?no?=")], "auto_submitted"),
         ([("Auto-Submitted", "auto-generated"), ("Auto-Submitted", "no")], "auto_submitted"),
         ([("Precedence", "first-class"), ("Precedence", "bulk")], "bulk"),
         ([("Precedence", "normal"), ("Precedence", "auto_reply")], "autoreply"),
@@ -276,3 +275,8 @@ def test_scanning_verdicts_other_than_pass_or_missing_refuse(spam: str | None, v
 
 def test_a_second_verdict_copy_that_is_not_pass_refuses() -> None:
     assert decide(ses_message(headers=[("X-SES-Spam-Verdict", "GRAY")])) == (False, "spam")
+
+
+def test_an_encoded_word_auto_submitted_is_not_read_as_no() -> None:
+    raw = ses_message().replace(b"Subject:", b"Auto-Submitted: =?utf-8?q?no?=\nSubject:", 1)
+    assert decide(raw) == (False, "auto_submitted")
