@@ -33,6 +33,9 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _HEADING_SEPARATORS = frozenset({"—", "–", "-", "|", "·", "•", ":", "/"})
 _TRAILING_PUNCTUATION = ',;:—–|()"“”'
 _MAX_LEAD_IN_CHARS = 200
+# "佐藤 花子（さとう はなこ）": family and given name in CJK script, with a space or a reading in brackets.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+_CJK_HEADING = re.compile(rf"^([{_CJK}]{{1,5}}([ \u3000])?[{_CJK}]{{1,5}})[ \u3000]?([（(][^）)\n]{{1,40}}[）)])?$")
 _SENTENCE_START = re.compile(r"(?<=[.!?])[ \t\n]+")
 
 
@@ -71,6 +74,7 @@ class _Words:
     about_words: frozenset[str]
     opening_verbs: frozenset[str]
     not_after_name: frozenset[str]
+    not_names_cjk: frozenset[str]
 
 
 @cache
@@ -94,6 +98,7 @@ def _words() -> _Words:
         about_words=frozenset(w.casefold() for w in data["about_words"]),
         opening_verbs=frozenset(w.casefold() for w in data["opening_verbs"]),
         not_after_name=frozenset(w.casefold() for w in data["not_after_name"]),
+        not_names_cjk=frozenset(data["not_names_cjk"]),
     )
 
 
@@ -183,6 +188,9 @@ def _heading(first_line: str, *, more_lines: bool) -> str | None:
     """A name alone on the first line (with more below), or a name and then a title after a separator."""
     if len(first_line) > _MAX_HEADING_CHARS:
         return None
+    cjk = _CJK_HEADING.match(first_line)
+    if cjk and more_lines and (cjk.group(2) or cjk.group(3)) and cjk.group(1) not in _words().not_names_cjk:
+        return cjk.group(1)
     tokens = _TOKEN.findall(first_line)
     name, index = _name_at(tokens, 0)
     full = _full_name(name)
