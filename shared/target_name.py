@@ -33,7 +33,25 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _HEADING_SEPARATORS = frozenset({"—", "–", "-", "|", "·", "•", ":", "/"})
 _TRAILING_PUNCTUATION = ',;:—–|()"“”'
 _MAX_LEAD_IN_CHARS = 200
+# "佐藤 花子（さとう はなこ）": family and given name in CJK script, with a space or a reading in brackets.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+_CJK_HEADING = re.compile(rf"^([{_CJK}]{{1,5}}([ \u3000])?[{_CJK}]{{1,5}})[ \u3000]?([（(][^）)\n]{{1,40}}[）)])?$")
 _SENTENCE_START = re.compile(r"(?<=[.!?])[ \t\n]+")
+
+
+# Each rule, said for someone reading why the draft greets this person.
+RULE_EXPLANATIONS = {
+    "speaker_heading": "the bio's first line is a name heading (a speaker blurb)",
+    "intro_phrase": 'the bio introduces the person by name ("Meet …")',
+    "third_person_opening": "the bio opens with the person's name, written in the third person",
+    "self_introduction": 'the person names themself ("I\'m …")',
+    "lead_in": 'the forwarder says who the bio is about ("here\'s a little about …:")',
+    "forwarded_sender_own_writing": "no name in the bio; the forwarded message is its sender's own writing",
+}
+
+
+def explain_rule(rule: str | None) -> str:
+    return RULE_EXPLANATIONS.get(rule or "", rule or "no rule")
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,8 @@ class _Words:
     first_person_cjk: tuple[str, ...]
     about_words: frozenset[str]
     opening_verbs: frozenset[str]
+    not_after_name: frozenset[str]
+    not_names_cjk: frozenset[str]
 
 
 @cache
@@ -77,6 +97,8 @@ def _words() -> _Words:
         first_person_cjk=tuple(data["first_person_cjk"]),
         about_words=frozenset(w.casefold() for w in data["about_words"]),
         opening_verbs=frozenset(w.casefold() for w in data["opening_verbs"]),
+        not_after_name=frozenset(w.casefold() for w in data["not_after_name"]),
+        not_names_cjk=frozenset(data["not_names_cjk"]),
     )
 
 
@@ -139,7 +161,9 @@ def _name_at(tokens: list[str], start: int) -> tuple[list[str], int]:
 
 
 def _ends_name(tokens: list[str], index: int) -> bool:
-    """What follows a name in an opening sentence: a lower-case word, a comma, or "’s"."""
+    """What follows a name in an opening sentence: a lower-case word, a comma, or "’s" (not "based")."""
+    if index < len(tokens) and _clean(tokens[index]).casefold() in _words().not_after_name:
+        return False
     previous = tokens[index - 1]
     if previous.endswith((",", "’s", "'s")) or previous != _clean(previous):
         return True
@@ -164,6 +188,9 @@ def _heading(first_line: str, *, more_lines: bool) -> str | None:
     """A name alone on the first line (with more below), or a name and then a title after a separator."""
     if len(first_line) > _MAX_HEADING_CHARS:
         return None
+    cjk = _CJK_HEADING.match(first_line)
+    if cjk and more_lines and (cjk.group(2) or cjk.group(3)) and cjk.group(1) not in _words().not_names_cjk:
+        return cjk.group(1)
     tokens = _TOKEN.findall(first_line)
     name, index = _name_at(tokens, 0)
     full = _full_name(name)

@@ -24,7 +24,8 @@ _MAX_NESTING = 12
 _MIN_OWN_TEXT_LETTERS = 20
 _QUOTE_PREFIX = re.compile(r"^(?:[ \t]{0,3}>)+[ \t]?")
 _RULE = re.compile(r"^[ \t]*_{8,}[ \t]*$")
-_SEPARATOR_NOISE = re.compile(r"^[\s\-_*=>]+|[\s\-_*=>:：]+$")
+_SEPARATOR_NOISE = " \t-_*=>"  # around a separator's words: "-------- Forwarded Message --------"
+_CORE_FIELDS = ("date", "to", "cc", "subject")
 _ADDRESS = re.compile(r"[^\s<>\[\]()\"';,:]{1,64}@[^\s<>\[\]()\"';,:]{1,253}")
 
 
@@ -114,7 +115,7 @@ def _separator_kind(line: _Line) -> str | None:
     """ "forward", "ambiguous" (Outlook's "Original Message", also above replies), "rule", or None."""
     if _RULE.match(line.text):
         return "rule"
-    phrase = " ".join(_SEPARATOR_NOISE.sub("", line.text).casefold().split())
+    phrase = " ".join(line.text.strip(_SEPARATOR_NOISE).rstrip(":：").strip(_SEPARATOR_NOISE).casefold().split())
     layout = _layout()
     if phrase in layout.reply_separators:
         return "ambiguous"
@@ -124,10 +125,12 @@ def _separator_kind(line: _Line) -> str | None:
 
 
 def _header_run(lines: list[_Line], start: int) -> tuple[int, dict[str, str]]:
-    """Header lines from `start` (one blank line between two of them is allowed): (end, fields)."""
+    """Header lines from `start`: (end, fields). One blank line between two header lines is allowed, and so are
+    up to three lines of a wrapped value ("To: a; b;" then "c") when a header line follows them."""
     fields: dict[str, str] = {}
     index = start
     quotes = lines[start].quotes
+    wrapped = 0
     while index < len(lines):
         line = lines[index]
         found = _header(line) if line.quotes == quotes else None
@@ -135,13 +138,34 @@ def _header_run(lines: list[_Line], start: int) -> tuple[int, dict[str, str]]:
             field, value = found
             if field in fields:
                 break  # a header block names each field once: a second block starts here
-            fields.setdefault(field, value)
+            fields[field] = value
             index += 1
         elif not line.text.strip() and index + 1 < len(lines) and _header(lines[index + 1]) is not None:
+            index += 1
+        elif fields and wrapped < 3 and line.text.strip() and _header_follows(lines, index + 1, quotes):
+            wrapped += 1
             index += 1
         else:
             break
     return index, fields
+
+
+def _header_follows(lines: list[_Line], index: int, quotes: int) -> bool:
+    """A header line at `index`, or at `index + 1` after one more wrapped line."""
+    for ahead in (index, index + 1):
+        if ahead < len(lines) and lines[ahead].quotes == quotes and _header(lines[ahead]) is not None:
+            return True
+        if ahead >= len(lines) or not lines[ahead].text.strip():
+            return False
+    return False
+
+
+def _is_block(fields: dict[str, str], *, separated: bool) -> bool:
+    """A sender and at least one more of date, recipients or subject; an address, a separator or a third field
+    ("From: Lisbon" and "Date: 1980" in a bio are not a forward)."""
+    sender = fields.get("from", "")
+    core = sum(field in fields for field in _CORE_FIELDS)
+    return bool(sender) and core >= 1 and ("@" in sender or separated or core >= 2)
 
 
 def _find_block(lines: list[_Line], begin: int, subject: str | None) -> _Block | None:
@@ -165,11 +189,8 @@ def _find_block(lines: list[_Line], begin: int, subject: str | None) -> _Block |
 
 
 def _opens_forward(fields: dict[str, str], kind: str | None, *, quotes: int, subject: str | None) -> bool:
-    sender = fields.get("from", "")
-    if not sender or len(fields) < 2:
+    if not _is_block(fields, separated=kind is not None):
         return False
-    if not ("@" in sender or kind or len(fields) >= 3):
-        return False  # "From: Lisbon" and "Date: 1980" in a bio are not a forward
     replying = bool(subject) and is_reply_subject(subject or "")
     if quotes:
         # A reply's quoted original ("> From: …") is no forward; MailMate quotes its forwards under "Forwarded message:".
@@ -230,7 +251,7 @@ def header_block_offset(text: str) -> int | None:
             index += 1
             continue
         end, fields = _header_run(parsed, index)
-        if "from" in fields and len(fields) >= 2 and ("@" in fields["from"] or len(fields) >= 3):
+        if _is_block(fields, separated=index > 0 and _separator_kind(parsed[index - 1]) is not None):
             start = index - 1 if index > 0 and _separator_kind(parsed[index - 1]) else index
             return sum(len(raw) + 1 for raw in lines[:start])
         index = max(end, index + 1)

@@ -122,7 +122,9 @@ def parse_email(raw: bytes) -> ParsedEmail:
         note, forwarded_body = _leading_directives(body)
     directives = _directives(trim_quotes_and_signature(note))
     signer = sender_name if forwarded else None
-    bio, bio_truncated = _bounded_bio(strip_salutations(trim_quotes_and_signature(forwarded_body), signer=signer))
+    # The bio keeps at most MAX_BIO_CHARS: trimming reads a bounded head of the text, not up to MAX_PART_BYTES of it.
+    head = forwarded_body[:_FORWARD_SCAN_CHARS]
+    bio, bio_truncated = _bounded_bio(strip_salutations(trim_quotes_and_signature(head), signer=signer))
     target = name_target(bio, forwarded_from=signer, own_writing=written_in_first_person(bio))
     return ParsedEmail(
         sender=sender,

@@ -15,6 +15,7 @@ from html import escape
 
 from shared.email.parsing import ParsedEmail
 from shared.models import Channel, DraftResult
+from shared.target_name import explain_rule
 
 REPLY_DISPLAY_NAME = "noask"
 MAX_SUBJECT_CHARS = 200
@@ -93,11 +94,14 @@ def build_reply(
             "Shared interest: none found in the bio, so the draft says something true and specific about it instead."
         ]
     checks = [f"  {'✓' if outcome.passed else '✗'} {outcome.explanation}" for outcome in result.checks]
+    if interest.found and interest.shared_with_sender:
+        interest_lines.insert(0, f"You both: {interest.topic or 'an interest from the bio'}")
+    greeting = [f"Written for {parsed.target_name}: {explain_rule(parsed.target_rule)}."] if parsed.target_name else []
 
     text: list[str] = [f"Here is your no-ask draft for {channel}, ready to copy.", ""]
     if result.subject:
         text += [f"Subject: {result.subject}", ""]
-    text += ["----- draft -----", result.body, "----- end of draft -----", "", *interest_lines, ""]
+    text += ["----- draft -----", result.body, "----- end of draft -----", "", *greeting, *interest_lines, ""]
     text += [f"Written by {written_by(result)}.", "Checks:", *checks, ""]
     text += [f"Note: {notice}" for notice in notices]
     text += _history_line(app_url)
@@ -109,7 +113,10 @@ def build_reply(
         '<div style="border-left:3px solid #2f6f4f;padding:8px 12px;white-space:pre-wrap;font-family:inherit">'
         f"{escape(result.body)}</div>"
     )
+    html += [f"<p>{escape(line)}</p>" for line in greeting]
     if interest.found:
+        if interest.shared_with_sender:
+            html.append(f"<p><strong>You both:</strong> {escape(interest.topic or 'an interest from the bio')}</p>")
         html.append(f"<p><strong>Shared interest:</strong> {escape(interest.topic or 'from the bio')}</p>")
         html.append(f"<blockquote>{escape(interest.bio_evidence or '')}</blockquote>")
     else:

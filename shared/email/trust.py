@@ -23,6 +23,7 @@ from shared.email.parsing import ParsedEmail, TrustHeaders
 from shared.history import Profile
 
 SES_AUTHSERV_ID = "amazonses.com"
+_COMMENT = re.compile(r"\([^()\n]{0,200}\)")  # "no (sent by a person)": RFC 3834 allows comments
 _BULK_PRECEDENCE = frozenset({"bulk", "list", "junk"})
 _AUTO_REPLY_PRECEDENCE = frozenset({"auto_reply", "auto-reply"})
 _DAEMON_MAILBOXES = frozenset({"mailer-daemon", "postmaster"})
@@ -152,8 +153,8 @@ def _dmarc_names_from_domain(verdicts: Verdicts, from_domain: str) -> bool:
     """Every DMARC result passes and names the From domain (or its organisational domain) in header.from."""
     if verdicts.dmarc != "pass" or not from_domain:
         return False
-    accepted = {from_domain, organisational_domain(from_domain)}
-    return all(verdict.domain in accepted for verdict in verdicts.dmarc_results)
+    accepted = {from_domain, organisational_domain(from_domain)} - {None}
+    return all(verdict.domain is not None and verdict.domain in accepted for verdict in verdicts.dmarc_results)
 
 
 def authentication(verdicts: Verdicts, from_domain: str) -> Decision:
@@ -183,7 +184,7 @@ def _automated(parsed: ParsedEmail) -> Decision | None:
     if parsed.sender.rpartition("@")[0] in _DAEMON_MAILBOXES or return_path_mailbox in _DAEMON_MAILBOXES:
         return Decision(allowed=False, reason="mailer_daemon", detail="sent by a mailer daemon or postmaster")
     for value in trust.auto_submitted:
-        keyword = value.split(";")[0].strip().lower()
+        keyword = _COMMENT.sub(" ", value.split(";")[0]).strip().lower()
         if keyword != "no":
             return Decision(allowed=False, reason="auto_submitted", detail=f"Auto-Submitted: {keyword[:40]}")
     precedences = {value.split(";")[0].strip().lower() for value in trust.precedence}

@@ -14,6 +14,7 @@ from typing import Any
 
 from shared.email.parsing import MAX_RAW_EMAIL_BYTES, EmailTooLarge, ParsedEmail, parse_email
 from shared.email.trust import read_verdicts, screen
+from shared.target_name import explain_rule
 
 EXIT_OK, EXIT_USAGE = 0, 2
 SCOPE = (
@@ -30,20 +31,10 @@ def build_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
-# How each rule of shared.target_name found the person, said for someone reading the report.
-TARGET_RULES = {
-    "speaker_heading": "the bio's first line is a name heading (a speaker blurb)",
-    "intro_phrase": 'the bio introduces the person by name ("Meet …")',
-    "third_person_opening": "the bio opens with the person's name, written in the third person",
-    "self_introduction": 'the person names themself ("I\'m …")',
-    "forwarded_sender_own_writing": "no name in the bio; the forwarded message is its sender's own writing",
-}
-
-
 def _target(parsed: ParsedEmail) -> str:
     if parsed.target_name is None:
         return "no name found: the draft will greet without one"
-    return f"{parsed.target_name}: {TARGET_RULES.get(parsed.target_rule or '', parsed.target_rule or '')}"
+    return f"{parsed.target_name}: {explain_rule(parsed.target_rule)}"
 
 
 def report(parsed: ParsedEmail, *, drafting_address: str) -> dict[str, Any]:

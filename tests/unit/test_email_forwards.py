@@ -16,6 +16,7 @@ import pytest
 
 from shared.email.forwards import find_forward, is_reply_subject, mailbox
 from shared.email.parsing import parse_email
+from tests.support.emails import ses_message
 from tests.support.forward_fixtures import CLIENTS, FORWARDS_DIR, LANGUAGES, fixtures
 
 EXPECTED: dict[str, dict[str, Any]] = json.loads((FORWARDS_DIR / "expected.json").read_text(encoding="utf-8"))
@@ -120,3 +121,48 @@ def test_hostile_bodies_are_read_line_by_line_without_blowing_up() -> None:
     found = find_forward(block * 3_000 + "x " * 20_000, None)
     assert found is not None
     assert found.depth <= 12
+
+
+OUTLOOK_2019_ATTRIBUTION = (
+    'Here you go.\n\nOn Thursday, October 28, 2021 12:46 PM, "John Doe" <john.doe@acme.example> wrote:\n\nI sail.\n'
+)
+
+
+def test_the_library_still_reads_layouts_ours_does_not_when_the_subject_says_forward() -> None:
+    # Outlook 2019 desktop can forward under an "On …, "Name" <address> wrote:" line: the library knows it.
+    parsed = parse_email(ses_message(subject="FW: Intro", body=OUTLOOK_2019_ATTRIBUTION))
+    assert parsed.forwarded
+    assert parsed.bio == "I sail."
+
+
+@pytest.mark.parametrize("subject", ["Re: Intro", "bio for you"])
+def test_an_attribution_line_without_a_forward_subject_is_a_reply(subject: str) -> None:
+    parsed = parse_email(ses_message(subject=subject, body=OUTLOOK_2019_ATTRIBUTION))
+    assert not parsed.forwarded
+    assert parsed.bio == "Here you go."
+
+
+def test_a_wrapped_recipient_list_and_outlook_importance_stay_out_of_the_bio() -> None:
+    body = (
+        "Draft please.\n\n-----Original Message-----\nFrom: Doe, Jane <jane@x.example>\nSent: Monday, March 3, 2025 4:05 PM\n"
+        "To: Alex <alex@fabrikam.example>; Sam <sam@fabrikam.example>;\nKim <kim@fabrikam.example>\n"
+        "Subject: Hello\nImportance: High\n\nI build boats and I sail them."
+    )
+    parsed = parse_email(ses_message(subject="bio for you", body=body))
+    assert parsed.forwarded_from == "jane@x.example"
+    assert parsed.target_name == "Jane Doe"
+    assert parsed.bio == "I build boats and I sail them."
+
+
+def test_in_nested_forwards_a_message_without_text_of_its_own_does_not_carry_the_bio() -> None:
+    body = (
+        "For the workshop.\n\n---------- Forwarded message ---------\nFrom: Tom Becker <tom@contoso.example>\n"
+        "Date: Tue, Mar 4, 2025\nSubject: Fwd: Ines\nTo: Alex <alex@fabrikam.example>\n\n"
+        "Ines Duarte runs the ceramics studio at Fábrica and swims in the sea all winter.\n\n"
+        "---------- Forwarded message ---------\nFrom: Ines Duarte <ines@fabrica.example>\nDate: Mon, Mar 3, 2025\n"
+        "Subject: Re: workshop\nTo: Tom <tom@contoso.example>\n\nSee you then!\n"
+    )
+    parsed = parse_email(ses_message(subject="bio for you", body=body))
+    assert parsed.forwarded_from == "tom@contoso.example"
+    assert parsed.target_name == "Ines Duarte"
+    assert parsed.bio == "Ines Duarte runs the ceramics studio at Fábrica and swims in the sea all winter."

@@ -187,3 +187,18 @@ def test_problem_reply_names_every_note_line() -> None:
     plain, _ = parts(build_problem_reply(parsed=PARSED, to=REGISTERED_ADDRESS, from_address=DRAFTING_ADDRESS, problem="x."))
     for line in ('"pitch:"', '"interests:"', '"offer:"', '"channel:"'):
         assert line in plain
+
+
+def test_the_reply_says_who_the_draft_is_for_and_why() -> None:
+    plain, html = parts(reply())
+    assert "Written for Daniel Okafor: no name in the bio; the forwarded message is its sender's own writing." in plain
+    assert "Written for Daniel Okafor" in html
+
+
+def test_an_interest_shared_with_the_sender_is_said_as_such() -> None:
+    draft = result()
+    shared = draft.model_copy(update={"shared_interest": draft.shared_interest.model_copy(update={"shared_with_sender": True})})
+    plain, html = parts(reply(shared))
+    assert "You both: football" in plain
+    assert "You both:" in html
+    assert "You both" not in parts(reply())[0]

@@ -114,7 +114,7 @@ def test_automated_mail_is_never_answered(headers: list[tuple[str, str]], reason
     assert decide(ses_message(headers=headers)) == (False, reason)
 
 
-@pytest.mark.parametrize("value", ["no", "No", "no; comment"])
+@pytest.mark.parametrize("value", ["no", "No", "no; comment", "no (typed by a person)"])
 def test_auto_submitted_no_is_a_person(value: str) -> None:
     assert decide(ses_message(headers=[("Auto-Submitted", value)])) == (True, "ok")
 
@@ -213,6 +213,11 @@ def test_authentication_results_that_must_not_pass(results: str) -> None:
     assert decide(ses_message(authentication_results=results)) == (False, "not_authenticated")
 
 
+def test_dmarc_pass_without_header_from_fails_even_for_a_from_domain_that_is_a_public_suffix() -> None:
+    raw = ses_message(sender="x@co.uk", authentication_results="amazonses.com; spf=fail smtp.mailfrom=e.example; dmarc=pass")
+    assert screen(parse_email(raw)).reason == "not_authenticated"
+
+
 def test_dmarc_pass_for_the_organisational_domain_counts() -> None:
     results = "amazonses.com; spf=fail smtp.mailfrom=x.example; dmarc=pass header.from=fabrikam.example"
     raw = ses_message(sender="Alex <alex@eu.fabrikam.example>", authentication_results=results)
@@ -237,6 +242,7 @@ def test_hostile_authentication_results_parse_in_linear_time_without_recursion()
     ("headers", "reason"),
     [
         ([("Auto-Submitted", "no"), ("Auto-Submitted", "auto-replied")], "auto_submitted"),
+        ([("Auto-Submitted", "no (x) auto-generated")], "auto_submitted"),
         ([("Auto-Submitted", "auto-generated"), ("Auto-Submitted", "no")], "auto_submitted"),
         ([("Precedence", "first-class"), ("Precedence", "bulk")], "bulk"),
         ([("Precedence", "normal"), ("Precedence", "auto_reply")], "autoreply"),
@@ -269,3 +275,8 @@ def test_scanning_verdicts_other_than_pass_or_missing_refuse(spam: str | None, v
 
 def test_a_second_verdict_copy_that_is_not_pass_refuses() -> None:
     assert decide(ses_message(headers=[("X-SES-Spam-Verdict", "GRAY")])) == (False, "spam")
+
+
+def test_an_encoded_word_auto_submitted_is_not_read_as_no() -> None:
+    raw = ses_message().replace(b"Subject:", b"Auto-Submitted: =?utf-8?q?no?=\nSubject:", 1)
+    assert decide(raw) == (False, "auto_submitted")
