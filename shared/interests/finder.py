@@ -289,7 +289,8 @@ def _pattern_interests(bio: str, sentence: Sentence) -> Iterator[tuple[Interest,
         if clause.end - clause.start > MAX_EVIDENCE_CHARS:
             clause = word_window(bio, clause, clause.start, clause.start)
         quote = bio[clause.start : clause.end]
-        if _is_career_history(quote, " ".join(match.group("verb").split())):
+        # The cue may sit before the subject: "Previously, I led …".
+        if _is_career_history(bio[span.start : clause.end], " ".join(match.group("verb").split())):
             continue
         score = _BASE_SCORE[InterestKind.RECENT_WORK] + (0.5 if cues.RECENT.found_in(tokenise(quote)) else 0.0)
         yield Interest("recent work", InterestKind.RECENT_WORK, quote, score, quote, None, quote), match.start()

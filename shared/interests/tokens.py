@@ -54,7 +54,9 @@ def _joiner(gap: str) -> str:
         return "-"
     if len(gap) == 1 and gap in _APOSTROPHES:
         return "'"
-    if gap and gap.isspace():
+    # Spaces, with at most a quote mark of a possessive or an elision: "farmers' markets", "rock 'n' roll".
+    bare = "".join(char for char in gap if char not in _APOSTROPHES)
+    if bare and bare.isspace() and len(gap) - len(bare) <= 1:
         return " "
     return ""
 
