@@ -18,10 +18,11 @@ RAW = tomllib.loads((DATA / "topics.toml").read_text(encoding="utf-8"))
 REQUIRED_CATEGORIES = {"hobbies", "sports", "arts", "music", "games", "outdoors", "animals", "food", "causes", "community"}
 
 
-def forms_of(name: str, entry: dict[str, str]) -> list[str]:
-    forms = [name, *([entry["agent"]] if "agent" in entry else [])]
+def forms_of(name: str, entry: dict[str, object]) -> list[str]:
+    forms = [name] if entry.get("name_is_form", True) else []
+    forms += [str(entry["agent"])] if "agent" in entry else []
     for field in (*LANGUAGES, "acronyms"):
-        forms += [form.strip() for form in entry.get(field, "").split(",") if form.strip()]
+        forms += [form.strip() for form in str(entry.get(field, "")).split(",") if form.strip()]
     return forms
 
 
@@ -53,6 +54,11 @@ def test_no_form_names_two_topics() -> None:
     assert clashes == {}
 
 
+def test_a_generic_name_is_a_topic_but_not_a_form() -> None:
+    assert find_interests("A history of the London sewer system.") == []
+    assert "history" in {interest.topic for interest in find_interests("History buff and keen cyclist.")}
+
+
 def test_every_broader_topic_exists_and_no_lineage_loops() -> None:
     for name, entry in RAW.items():
         if "broader" in entry:
@@ -61,7 +67,7 @@ def test_every_broader_topic_exists_and_no_lineage_loops() -> None:
 
 
 ALL_FORMS = sorted(
-    (name, form, form.upper() if form in entry.get("acronyms", "") else form)
+    (name, form, form.upper() if form in str(entry.get("acronyms", "")) else form)
     for name, entry in RAW.items()
     if entry["category"] != "roles"
     for form in forms_of(name, entry)
@@ -82,7 +88,7 @@ def test_roles_are_named_but_never_interests(name: str) -> None:
 
 
 def test_every_pursuit_category_is_a_non_work_kind_and_causes_and_community_are_causes() -> None:
-    kinds = {entry["category"]: find_interests(f"I love {name}.") for name, entry in RAW.items()}
+    kinds = {entry["category"]: find_interests(f"I love {forms_of(name, entry)[0]}.") for name, entry in RAW.items()}
     for category, found in kinds.items():
         if category in {"causes", "community"}:
             assert found[0].kind is InterestKind.CAUSE, category
