@@ -158,6 +158,7 @@ class DraftingService:
             known_names=tuple(name for name in (request.target_name, request.sender_name) if name),
             sender_interests=request.sender_interests,
             offer=request.offer,
+            interest_topic=candidate.shared_interest.topic,
         )
         if system_prompt:
             violations += _prompt_leaks(candidate, system_prompt)
@@ -252,7 +253,7 @@ def _is_safe_interest(request: DraftRequest, interest: SharedInterest, system_pr
     shown = f"{topic}\n{evidence}"
     untrusted = (request.target_bio, request.pitch, request.target_name or "", request.sender_name or "")
     return not (
-        find_ungrounded_interest(evidence, request.target_bio)
+        find_ungrounded_interest(evidence, request.target_bio, topic=topic)
         or find_injected_evidence(evidence, sources=untrusted)
         or find_injected_text(topic, sources=untrusted)
         or find_foreign_links(shown, allowed_sources="")

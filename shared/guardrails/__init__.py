@@ -5,15 +5,17 @@ Contract (other modules rely on exactly these names):
 - find_asks(text) -> list[Violation]
     every request of the recipient (rule ASK), with the offending span.
 - check_message(body, *, channel=None, bio=None, pitch=None, subject=None,
-                bio_evidence=None, known_names=(), sender_interests=None, offer=None) -> list[Violation]
+                bio_evidence=None, known_names=(), sender_interests=None, offer=None,
+                interest_topic=None) -> list[Violation]
     all rules that the given inputs allow: ask always; placeholders always; length when
     channel is known; links/emails the pitch does not give, when bio or pitch is known
-    (see below: the bio cannot vouch for a link); pitch present
-    when pitch is known; grounding (evidence quote in bio, no invented hobby/employer/
-    school/fact) when bio is known; nothing planted for the model in the bio or pitch
-    repeated (body, subject or evidence quote) when bio or pitch is known; no claim of sharing an
-    interest that the sender's interests or pitch do not support, when either is known. known_names are
-    the target's and sender's names, which may appear without being in the bio; the offer and the
+    (see below: the bio cannot vouch for a link); pitch present when pitch is known;
+    grounding (evidence quote in bio and an interest rather than their job, given with its
+    interest_topic; no invented hobby/employer/school/number/quotation) when bio is known;
+    nothing planted for the model in the bio or pitch repeated (body, subject or evidence
+    quote) when bio or pitch is known; no claim of sharing an interest that the sender's
+    interests or pitch do not support, when either is known. known_names are the target's
+    and sender's names, which may appear without being in the bio; the offer and the
     sender's interests are the sender's own facts, which may appear too.
 - check_outcomes(violations, *, rules) -> list[CheckOutcome]
     one plain-English outcome per rule that was checked.
@@ -109,6 +111,7 @@ def check_message(
     known_names: Iterable[str] = (),
     sender_interests: str | None = None,
     offer: str | None = None,
+    interest_topic: str | None = None,
 ) -> list[Violation]:
     """Every violation of the rules that these inputs allow checking."""
     rules = rules_checked(channel=channel, bio=bio, pitch=pitch, sender_interests=sender_interests)
@@ -118,7 +121,7 @@ def check_message(
     if Rule.ASK in rules:
         found += find_asks(body) + _in_subject(find_asks(subject_text))
     if Rule.UNGROUNDED_INTEREST in rules and bio:
-        found += find_ungrounded_interest(bio_evidence, bio)
+        found += find_ungrounded_interest(bio_evidence, bio, topic=interest_topic)
     if Rule.INVENTED_FACT in rules:
         sources = [bio or "", pitch or "", offer or "", sender_interests or "", *names]
         found += find_invented_facts(body, sources=sources)
