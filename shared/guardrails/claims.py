@@ -24,6 +24,7 @@ CLAIMS_FILE = Path(__file__).resolve().parent / "data" / "claims.toml"
 # One word as the phrasings mean it: a letter, then at most 30 letters, digits, apostrophes or hyphens.
 _WORD_PATTERN = r"[^\W\d_][\w'’-]{0,30}"
 _TEXT_WORD = re.compile(_WORD_PATTERN)
+_CLAUSE_END = re.compile(r"[.!?\n,;:]")
 # Words shorter than this say too little to match a stem on.
 _MIN_CONTENT_CHARS = 3
 
@@ -35,6 +36,8 @@ class Phrasing:
     id: str
     language: str
     patterns: tuple[re.Pattern[str], ...]
+    # Found in the claim or the rest of its clause, this shows the clause is about them, not the sender.
+    unless: re.Pattern[str] | None
     catches: tuple[str, ...]
     passes: tuple[str, ...]
 
@@ -54,6 +57,7 @@ def phrasings() -> tuple[Phrasing, ...]:
             id=entry["id"],
             language=entry["language"],
             patterns=tuple(re.compile(pattern.replace("{word}", _WORD_PATTERN), re.IGNORECASE) for pattern in entry["patterns"]),
+            unless=re.compile(entry["unless"], re.IGNORECASE) if "unless" in entry else None,
             catches=tuple(entry["catches"]),
             passes=tuple(entry["passes"]),
         )
@@ -98,12 +102,19 @@ def _claims(text: str) -> list[_Claim]:
         for pattern in phrasing.patterns:
             for match in pattern.finditer(text):
                 named = match.groupdict().get("claim") or ""
+                if phrasing.unless and phrasing.unless.search(f"{named} {_rest_of_clause(text, match.end())}"):
+                    continue
                 if not _content_words(named) and not interests.topics_in(named):
                     named = _around(text, match.start())
                 claim = _Claim(match.start(), match.end(), named)
                 if not any(_overlaps(claim, other) for other in found.values()):
                     found[claim.start] = claim
     return [found[start] for start in sorted(found)]
+
+
+def _rest_of_clause(text: str, position: int) -> str:
+    end = _CLAUSE_END.search(text, position, position + 300)
+    return text[position : end.start() if end else position + 300]
 
 
 def _overlaps(first: _Claim, second: _Claim) -> bool:

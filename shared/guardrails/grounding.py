@@ -84,7 +84,8 @@ _WORK_CATEGORIES = frozenset({"roles"})
 @dataclass(frozen=True)
 class _JobWords:
     titles: frozenset[str]
-    employer_cues: tuple[re.Pattern[str], ...]
+    # Title phrases and employer cues: patterns that mark a job however its words are spelled.
+    cues: tuple[re.Pattern[str], ...]
 
 
 @cache
@@ -92,7 +93,7 @@ def _job_words() -> _JobWords:
     job = tomllib.loads(GROUNDING_FILE.read_text(encoding="utf-8"))["job"]
     return _JobWords(
         titles=frozenset(fold(word) for word in job["titles"].split()),
-        employer_cues=tuple(re.compile(cue, re.IGNORECASE) for cue in job["employer_cues"]),
+        cues=tuple(re.compile(cue, re.IGNORECASE) for cue in (*job["title_phrases"], *job["employer_cues"])),
     )
 
 
@@ -115,7 +116,7 @@ def _employers(bio: str) -> list[str]:
     for match in _EMPLOYER.finditer(bio):
         before = bio[max(0, match.start() - 60) : match.start()]
         words = {fold(word.group()) for word in _WORD.finditer(before)}
-        if words & job.titles or any(cue.search(before + match.group()) for cue in job.employer_cues):
+        if words & job.titles or any(cue.search(before + match.group()) for cue in job.cues):
             found.append(match.group(1))
     return found
 
@@ -152,7 +153,7 @@ def is_job(text: str, bio: str) -> bool:
         return False
     job = _job_words()
     words = {fold(word.group()) for word in _WORD.finditer(text)}
-    if words & job.titles or any(cue.search(text) for cue in job.employer_cues):
+    if words & job.titles or any(cue.search(text) for cue in job.cues):
         return True
     employer_words = {_name_key(word.group()) for name in _employers(bio) for word in _WORD.finditer(name)}
     named = {_name_key(word.group()) for word in _WORD.finditer(text) if word.group()[0].isupper()}
