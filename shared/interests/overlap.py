@@ -1,43 +1,106 @@
-"""Overlap: the bio's interest that the sender shares, found across word forms and languages."""
+"""Overlap: the bio's interest that the sender shares, found across word forms, synonyms and languages."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from shared.interests import Interest, find_interests, is_hostile, topics_in
+from shared.guardrails.injection import injection_spans, touches_injection
+from shared.interests.finder import Interest, activity_of, agent_of, find_interests
+from shared.interests.hostile import is_hostile
+from shared.interests.lexicon import ACRONYM_KEYS, FORM_INDEX, lineage
+from shared.interests.tokens import tokenise
 
 # Sender interests are a free-text list: "trail running, watercolour; jazz piano and chess".
-_LIST_BREAK = re.compile(r"\s*(?:[,;\n•|/]|\band\b|&)\s*", re.IGNORECASE)
+_ITEM = re.compile(r"[^,;\n•|/]+")
+_CONJUNCTION = re.compile(r"(?i)\s(?:and|or|plus|y|o|et|ou|und|oder|e)\s|\s&\s")
 
 
 @dataclass(frozen=True)
 class Overlap:
     """`interest` is the bio's interest (with its bio evidence) that the sender also has; `sender_mention` is the
-    literal text of the sender's interests (or pitch) naming it; `topic` is the topic they share."""
+    literal text of the sender's interests (or pitch) naming it; `topic` is the topic they share (the broader of the
+    two when one is a kind of the other: "swimming" for a sea swimmer and a sender who swims)."""
 
     interest: Interest
     sender_mention: str
     topic: str
 
+    @property
+    def agent(self) -> str | None:
+        """The person noun for the shared topic: "Fellow ___ here"."""
+        return agent_of(self.topic)
 
-def _sender_phrases(text: str) -> list[str]:
-    return [phrase for phrase in (part.strip(" .!?\t") for part in _LIST_BREAK.split(text)) if phrase]
+    @property
+    def activity(self) -> str:
+        return activity_of(self.topic)
+
+
+@dataclass(frozen=True)
+class _Named:
+    topic: str
+    mention: str
+
+
+def _sender_items(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each item of a free-text list, then of each part of it joined by "and"/"or"."""
+    for item in _ITEM.finditer(text):
+        cursor = item.start()
+        for joint in _CONJUNCTION.finditer(text, item.start(), item.end()):
+            yield cursor, joint.start()
+            cursor = joint.end()
+        yield cursor, item.end()
+        if cursor != item.start():
+            yield item.start(), item.end()
+
+
+def _named_by_sender(text: str) -> list[_Named]:
+    """Topics the sender's own list names, with the literal list item naming each; hostile items are skipped."""
+    planted = injection_spans(text)
+    tokens = tokenise(text)
+    named: list[_Named] = []
+    items = sorted(_sender_items(text), key=lambda item: item[1] - item[0])
+    for found in FORM_INDEX.scan(tokens):
+        start, end = tokens[found.first].start, tokens[found.last].end
+        keys = tuple(token.key for token in tokens[found.first : found.last + 1])
+        if keys in ACRONYM_KEYS and not text[start:end].isupper():
+            continue
+        # The narrowest item that holds the whole form: "jazz piano", not the whole list.
+        item_start, item_end = next(((s, e) for s, e in items if s <= start and end <= e), (start, end))
+        mention = text[item_start:item_end].strip(" \t.!?:-")
+        if mention and not is_hostile(mention) and not touches_injection(planted, item_start, item_end):
+            named.append(_Named(found.value, mention))
+    return named
+
+
+def _shared_topic(bio_topic: str, sender_topic: str) -> str | None:
+    if sender_topic in lineage(bio_topic):
+        return sender_topic
+    if bio_topic in lineage(sender_topic):
+        return bio_topic
+    return None
 
 
 def find_overlap(bio: str, sender_interests: str | None, *, pitch: str | None = None) -> Overlap | None:
-    """The bio's strongest non-work interest that the sender's interests (or, failing them, the pitch) also name."""
-    candidates: list[tuple[str, frozenset[str]]] = []
-    if sender_interests:
-        candidates += [(phrase, topics_in(phrase)) for phrase in _sender_phrases(sender_interests) if not is_hostile(phrase)]
+    """The bio's strongest stated pursuit (or cause) that the sender's interests name, else one the pitch states.
+
+    Matches across word forms, synonyms, specific forms and languages ("fotografía" ~ photography, "boulderer" ~
+    climbing) and across a topic and its kinds ("swimming" ~ "swim in the lake"). Never on work topics, on a bare
+    mention in a sentence about work, or on a hostile part of the sender's text.
+    """
+    named = _named_by_sender(sender_interests) if sender_interests else []
     if pitch:
-        candidates += [(interest.mention, frozenset({interest.topic})) for interest in find_interests(pitch) if interest.non_work]
-    if not candidates:
+        # The pitch is about work: only a pursuit it states as one counts ("a keen climber who spends weekends bouldering").
+        named += [_Named(interest.topic, interest.mention) for interest in find_interests(pitch) if interest.shareable]
+    if not named:
         return None
     for interest in find_interests(bio):
-        if not interest.non_work:
+        if not interest.shareable:
             continue
-        for mention, topics in candidates:
-            if interest.topic in topics:
-                return Overlap(interest, mention, interest.topic)
+        # An exact match beats a broader one; the sender's own list beats the pitch (it comes first).
+        shared = [(topic, candidate) for candidate in named if (topic := _shared_topic(interest.topic, candidate.topic))]
+        if shared:
+            topic, candidate = min(shared, key=lambda pair: pair[0] != interest.topic or pair[0] != pair[1].topic)
+            return Overlap(interest, candidate.mention, topic)
     return None
