@@ -154,7 +154,7 @@ class _CheckContext(BaseModel):
     sender_interests: str | None = None
     offer: str | None = None
 
-    @field_validator("*", mode="after")
+    @field_validator("bio", "pitch", "target_name", "sender_name", "sender_interests", "offer", mode="after")
     @classmethod
     def _normalised(cls, value: str | None) -> str | None:
         # Blank counts as not given, as it does for a draft request.
@@ -243,8 +243,13 @@ def _check_lines(lines: Iterable[str], out: TextIO, *, context: _CheckContext, c
             out.write(json.dumps({"line": number, "error": _describe(error)}) + "\n")
             status = EXIT_USAGE
             continue
+        text = normalise(item.text)
+        if not text:
+            out.write(json.dumps({"line": number, "error": "text: the message to check is empty"}) + "\n")
+            status = EXIT_USAGE
+            continue
         given = item.model_dump(exclude={"text"}, exclude_unset=True)
-        violations = _check_one(normalise(item.text), context.model_copy(update=given), channel)
+        violations = _check_one(text, context.model_copy(update=given), channel)
         asks = any(violation.rule is Rule.ASK for violation in violations)
         listed = [
             {"rule": violation.rule.value, "message": violation.message, "span": violation.span} for violation in violations

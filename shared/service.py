@@ -205,7 +205,11 @@ class DraftingService:
 
     def _check(self, request: DraftRequest, candidate: _Candidate, system_prompt: str | None) -> list[Violation]:
         violations = check_draft(
-            request, candidate.body, subject=candidate.subject, bio_evidence=candidate.shared_interest.bio_evidence
+            request,
+            candidate.body,
+            subject=candidate.subject,
+            bio_evidence=candidate.shared_interest.bio_evidence,
+            interest_topic=candidate.shared_interest.topic,
         )
         if system_prompt:
             violations += _prompt_leaks(candidate, system_prompt)
@@ -314,7 +318,7 @@ def _is_safe_interest(request: DraftRequest, interest: SharedInterest, system_pr
     shown = f"{topic}\n{evidence}"
     untrusted = (request.target_bio, request.pitch, request.target_name or "", request.sender_name or "")
     return not (
-        find_ungrounded_interest(evidence, request.target_bio)
+        find_ungrounded_interest(evidence, request.target_bio, topic=topic)
         or find_injected_evidence(evidence, sources=untrusted)
         or find_injected_text(topic, sources=untrusted)
         or find_foreign_links(shown, allowed_sources="")

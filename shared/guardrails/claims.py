@@ -10,6 +10,7 @@ nothing ("Me too!") is about its sentence and the one before it.
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass
@@ -24,6 +25,9 @@ CLAIMS_FILE = Path(__file__).resolve().parent / "data" / "claims.toml"
 # One word as the phrasings mean it: a letter, then at most 30 letters, digits, apostrophes or hyphens.
 _WORD_PATTERN = r"[^\W\d_][\w'’-]{0,30}"
 _TEXT_WORD = re.compile(_WORD_PATTERN)
+_CLAUSE_END = re.compile(r"[.!?\n,;:]")
+# How far around a claim that names nothing itself ("Me too!") its subject is looked for.
+_CONTEXT_CHARS = 250
 # Words shorter than this say too little to match a stem on.
 _MIN_CONTENT_CHARS = 3
 
@@ -35,6 +39,8 @@ class Phrasing:
     id: str
     language: str
     patterns: tuple[re.Pattern[str], ...]
+    # Found in the claim or the rest of its clause, this shows the clause is about them, not the sender.
+    unless: re.Pattern[str] | None
     catches: tuple[str, ...]
     passes: tuple[str, ...]
 
@@ -54,6 +60,7 @@ def phrasings() -> tuple[Phrasing, ...]:
             id=entry["id"],
             language=entry["language"],
             patterns=tuple(re.compile(pattern.replace("{word}", _WORD_PATTERN), re.IGNORECASE) for pattern in entry["patterns"]),
+            unless=re.compile(entry["unless"], re.IGNORECASE) if "unless" in entry else None,
             catches=tuple(entry["catches"]),
             passes=tuple(entry["passes"]),
         )
@@ -93,31 +100,40 @@ def find_unsupported_claims(text: str, *, sender_interests: str | None, pitch: s
 
 def _claims(text: str) -> list[_Claim]:
     """Each claim once, leftmost first; overlapping phrasings ("as a fellow …", "also a … here") count once."""
-    found: dict[int, _Claim] = {}
+    matches = []
     for phrasing in phrasings():
         for pattern in phrasing.patterns:
             for match in pattern.finditer(text):
                 named = match.groupdict().get("claim") or ""
-                if not _content_words(named) and not interests.topics_in(named):
-                    named = _around(text, match.start())
-                claim = _Claim(match.start(), match.end(), named)
-                if not any(_overlaps(claim, other) for other in found.values()):
-                    found[claim.start] = claim
-    return [found[start] for start in sorted(found)]
+                if phrasing.unless and phrasing.unless.search(f"{named} {_rest_of_clause(text, match.end())}"):
+                    continue
+                matches.append((match.start(), -match.end(), named))
+    claims: list[_Claim] = []
+    sentence_spans: list[tuple[int, int]] | None = None
+    for start, negative_end, named in sorted(matches):
+        if claims and start < claims[-1].end:
+            continue
+        if not _content_words(named) and not interests.topics_in(named):
+            sentence_spans = sentence_spans if sentence_spans is not None else interests.sentences(text)
+            named = _around(text, start, sentence_spans)
+        claims.append(_Claim(start, -negative_end, named))
+    return claims
 
 
-def _overlaps(first: _Claim, second: _Claim) -> bool:
-    return first.start < second.end and second.start < first.end
+def _rest_of_clause(text: str, position: int) -> str:
+    end = _CLAUSE_END.search(text, position, position + 300)
+    return text[position : end.start() if end else position + 300]
 
 
-def _around(text: str, position: int) -> str:
+def _around(text: str, position: int, spans: list[tuple[int, int]]) -> str:
     """The sentence holding `position` and the one before it: what "Me too!" agrees with."""
-    spans = interests.sentences(text)
-    index = next((i for i, (start, end) in enumerate(spans) if start <= position < end), None)
-    if index is None:
-        return text[max(0, position - 200) : position + 200]
-    start = spans[max(0, index - 1)][0]
-    return text[start : spans[index][1]]
+    index = bisect.bisect_right(spans, (position, len(text) + 1)) - 1
+    if index < 0 or not spans[index][0] <= position < spans[index][1]:
+        start, end = 0, len(text)
+    else:
+        start, end = spans[max(0, index - 1)][0], spans[index][1]
+    # Bounded, so that a text of endless claims costs time in proportion to its length.
+    return text[max(start, position - _CONTEXT_CHARS) : min(end, position + _CONTEXT_CHARS)]
 
 
 def _supported(named: str, sender_text: str, sender_topics: frozenset[str]) -> bool:

@@ -10,7 +10,7 @@ from shared.models import Rule
 
 # The sender's side in these tests mentions nothing any example claims.
 PITCH = "I build payment APIs in Go."
-INTERESTS = "pottery, cello"
+INTERESTS = "pottery, origami"
 
 CATCHES = [(phrasing.id, example) for phrasing in phrasings() for example in phrasing.catches]
 PASSES = [(phrasing.id, example) for phrasing in phrasings() for example in phrasing.passes]
