@@ -82,8 +82,9 @@ class DraftingService:
         model = self._model
         call_deadline = deadline - self._reserve_seconds
         messages = self._prompts.draft_messages(request)
-        # What the model was told; no draft, subject or shared interest may repeat it.
-        system_prompt = messages[0].content
+        # What the model was told, the user message's own wording included; no draft, subject or shared interest
+        # may repeat it.
+        system_prompt = f"{messages[0].content}\n{self._fixed_user_wording(request)}"
         attempts = 0
         found: list[Violation] = []
         fallback_reason = ""
@@ -113,6 +114,12 @@ class DraftingService:
         return self._offline(
             request, attempts=attempts, found=found, fallback_reason=fallback_reason, system_prompt=system_prompt
         )
+
+    def _fixed_user_wording(self, request: DraftRequest) -> str:
+        """The user message as the template words it, with every field of untrusted data left blank."""
+        blank: dict[str, object] = {"target_bio": "", "pitch": "", "target_name": None, "sender_name": None}
+        blank |= {field: None for field in ("sender_interests", "offer") if field in DraftRequest.model_fields}
+        return self._prompts.user(request.model_copy(update=blank))
 
     def _evaluate(self, request: DraftRequest, answer: str, system_prompt: str) -> tuple[_Candidate | None, list[Violation]]:
         try:

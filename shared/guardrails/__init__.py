@@ -46,10 +46,10 @@ from shared.guardrails.injection import (
     find_injected_evidence,
     find_injected_text,
     find_injection_segments,
-    find_prompt_leaks,
     injection_spans,
 )
 from shared.guardrails.language import find_uncovered_language
+from shared.guardrails.leaks import find_prompt_leaks
 from shared.models import RULE_DESCRIPTIONS, Channel, CheckOutcome, Rule, Violation
 
 __all__ = [
