@@ -14,6 +14,7 @@ from shared.composer import compose_offline
 from shared.guardrails import check_message, check_outcomes, find_asks, find_prompt_leaks, rules_checked
 from shared.guardrails.form import find_foreign_links
 from shared.guardrails.grounding import find_ungrounded_interest
+from shared.guardrails.hidden import find_hidden_characters, strip_hidden_characters
 from shared.guardrails.injection import find_injected_evidence, find_injected_text
 from shared.models import DraftRequest, DraftResult, Provider, Rule, SharedInterest, Violation
 from shared.ports import ChatMessage, DraftModel, ModelError
@@ -27,7 +28,9 @@ MAX_MODEL_CALLS = 2
 # The longest earlier answer sent back for repair; a runaway answer is not worth the tokens.
 MAX_ECHOED_ANSWER_CHARS = 4_000
 # No draft that breaks one of these is ever returned, whoever wrote it.
-GATED_RULES: Final = frozenset({Rule.ASK, Rule.FOREIGN_LINK, Rule.INJECTED_TEXT, Rule.PROMPT_LEAK})
+GATED_RULES: Final = frozenset(
+    {Rule.ASK, Rule.FOREIGN_LINK, Rule.INJECTED_TEXT, Rule.PROMPT_LEAK, Rule.HIDDEN_CHARACTER, Rule.UNCOVERED_LANGUAGE}
+)
 
 
 class ModelDraft(BaseModel):
@@ -162,7 +165,11 @@ class DraftingService:
         system_prompt: str | None,
     ) -> DraftResult:
         offline = compose_offline(request)
-        candidate = _Candidate(body=offline.body, subject=offline.subject, shared_interest=offline.shared_interest)
+        # Nothing invisible is ever returned, even if some slipped into the composer's quotes.
+        subject = strip_hidden_characters(offline.subject) if offline.subject else offline.subject
+        candidate = _Candidate(
+            body=strip_hidden_characters(offline.body), subject=subject, shared_interest=offline.shared_interest
+        )
         return self._result(request, candidate, "offline", OFFLINE_MODEL, attempts, found, fallback_reason, system_prompt)
 
     def _result(
@@ -182,7 +189,9 @@ class DraftingService:
         # draft passes too, or is replaced.
         candidate = replace(candidate, shared_interest=_shown_interest(request, candidate, provider, system_prompt))
         violations = self._check(request, candidate, system_prompt)
-        blocking = sorted({violation.rule.value for violation in violations if violation.rule in GATED_RULES})
+        # The offline composer writes in the user's own words where it is not ours: a pitch in Dutch is theirs to send.
+        gated = GATED_RULES - {Rule.UNCOVERED_LANGUAGE} if provider == "offline" else GATED_RULES
+        blocking = sorted({violation.rule.value for violation in violations if violation.rule in gated})
         if blocking:
             raise UnsafeDraftError(f"The {provider} draft breaks {', '.join(blocking)} and cannot be returned.")
         rules = rules_checked(channel=request.channel, bio=request.target_bio, pitch=request.pitch)
@@ -244,6 +253,7 @@ def _is_safe_interest(request: DraftRequest, interest: SharedInterest, system_pr
         or find_injected_text(topic, sources=untrusted)
         or find_foreign_links(shown, allowed_sources="")
         or find_asks(topic)
+        or find_hidden_characters(shown)
         or (system_prompt and find_prompt_leaks(shown, system_prompt=system_prompt))
     )
 

@@ -13,6 +13,8 @@ Contract (other modules rely on exactly these names):
     school/fact) when bio is known; nothing planted for the model in the bio or pitch
     repeated (body, subject or evidence quote) when bio or pitch is known. known_names are
     the target's and sender's names, which may appear without being in the bio.
+    Always: the body's language is one the checks read (UNCOVERED_LANGUAGE), and no invisible,
+    format, bidi-control or tag character is in the body, subject or evidence quote (HIDDEN_CHARACTER).
 - check_outcomes(violations, *, rules) -> list[CheckOutcome]
     one plain-English outcome per rule that was checked.
 - rules_checked(*, channel, bio, pitch) -> list[Rule]
@@ -39,6 +41,7 @@ from collections.abc import Iterable
 from shared.guardrails.asks import ASK_KINDS, AskKind, find_asks
 from shared.guardrails.form import find_foreign_links, find_length_problems, find_missing_pitch, find_placeholders
 from shared.guardrails.grounding import find_invented_facts, find_ungrounded_interest
+from shared.guardrails.hidden import find_hidden_characters
 from shared.guardrails.injection import (
     find_injected_evidence,
     find_injected_text,
@@ -46,6 +49,7 @@ from shared.guardrails.injection import (
     find_prompt_leaks,
     injection_spans,
 )
+from shared.guardrails.language import find_uncovered_language
 from shared.models import RULE_DESCRIPTIONS, Channel, CheckOutcome, Rule, Violation
 
 __all__ = [
@@ -66,6 +70,7 @@ __all__ = [
 # (malformed model output, a leak of the system prompt only the service knows), which are never checked here.
 GUARDRAIL_RULES: tuple[Rule, ...] = (
     Rule.ASK,
+    Rule.UNCOVERED_LANGUAGE,
     Rule.UNGROUNDED_INTEREST,
     Rule.INVENTED_FACT,
     Rule.MISSING_PITCH,
@@ -73,6 +78,7 @@ GUARDRAIL_RULES: tuple[Rule, ...] = (
     Rule.PLACEHOLDER,
     Rule.FOREIGN_LINK,
     Rule.INJECTED_TEXT,
+    Rule.HIDDEN_CHARACTER,
 )
 
 
@@ -80,6 +86,7 @@ def rules_checked(*, channel: Channel | None, bio: str | None, pitch: str | None
     """Which rules check_message applies for these inputs, in GUARDRAIL_RULES order."""
     applies = {
         Rule.ASK: True,
+        Rule.UNCOVERED_LANGUAGE: True,
         Rule.UNGROUNDED_INTEREST: _known(bio),
         Rule.INVENTED_FACT: _known(bio),
         Rule.MISSING_PITCH: _known(pitch),
@@ -87,6 +94,7 @@ def rules_checked(*, channel: Channel | None, bio: str | None, pitch: str | None
         Rule.PLACEHOLDER: True,
         Rule.FOREIGN_LINK: _known(bio) or _known(pitch),
         Rule.INJECTED_TEXT: _known(bio) or _known(pitch),
+        Rule.HIDDEN_CHARACTER: True,
     }
     return [rule for rule in GUARDRAIL_RULES if applies[rule]]
 
@@ -108,6 +116,8 @@ def check_message(
     found: list[Violation] = []
     if Rule.ASK in rules:
         found += find_asks(body) + _in_subject(find_asks(subject_text))
+    if Rule.UNCOVERED_LANGUAGE in rules:
+        found += find_uncovered_language(body)
     if Rule.UNGROUNDED_INTEREST in rules and bio:
         found += find_ungrounded_interest(bio_evidence, bio)
     if Rule.INVENTED_FACT in rules:
@@ -128,6 +138,9 @@ def check_message(
         untrusted = (bio or "", pitch or "", *names)
         found += find_injected_text(body, sources=untrusted) + _in_subject(find_injected_text(subject_text, sources=untrusted))
         found += find_injected_evidence(bio_evidence, sources=untrusted)
+    if Rule.HIDDEN_CHARACTER in rules:
+        found += find_hidden_characters(body) + _in_subject(find_hidden_characters(subject_text))
+        found += _in_subject(find_hidden_characters(bio_evidence or ""), where="the shared interest")
     order = {rule: index for index, rule in enumerate(GUARDRAIL_RULES)}
     return sorted(found, key=lambda v: (order[v.rule], v.start is None, v.start or 0))
 
@@ -141,9 +154,13 @@ def check_outcomes(violations: Iterable[Violation], *, rules: Iterable[Rule]) ->
     for rule in rules:
         failures = by_rule.get(rule, [])
         explanation = RULE_DESCRIPTIONS[rule]
+        unread = rule is Rule.ASK and not failures and Rule.UNCOVERED_LANGUAGE in by_rule
         if failures:
             explanation += " Not met: " + " ".join(failure.message for failure in failures)
-        outcomes.append(CheckOutcome(rule=rule, passed=not failures, explanation=explanation))
+        elif unread:
+            # Passing would claim more than was checked: the ask phrasings cannot read this language.
+            explanation += " Not checked: the message is in a language these checks do not read."
+        outcomes.append(CheckOutcome(rule=rule, passed=not (failures or unread), explanation=explanation))
     return outcomes
 
 
@@ -151,8 +168,8 @@ def _known(text: str | None) -> bool:
     return bool(text and text.strip())
 
 
-def _in_subject(violations: list[Violation]) -> list[Violation]:
+def _in_subject(violations: list[Violation], *, where: str = "the subject") -> list[Violation]:
     return [
-        violation.model_copy(update={"message": f"In the subject: {violation.message}", "start": None, "end": None})
+        violation.model_copy(update={"message": f"In {where}: {violation.message}", "start": None, "end": None})
         for violation in violations
     ]
