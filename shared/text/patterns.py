@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import cache
+from typing import Protocol, cast
 
 import re2
 
@@ -32,7 +33,13 @@ class PatternError(ValueError):
     """A pattern RE2 cannot compile (often look-around or a backreference)."""
 
 
-Match = re2._Match
+class Match(Protocol):
+    """What a match offers (the `re.Match` methods guardrails use); a group that did not take part is at -1."""
+
+    def group(self, group: int | str = 0) -> str | None: ...
+    def start(self, group: int | str = 0) -> int: ...
+    def end(self, group: int | str = 0) -> int: ...
+    def span(self, group: int | str = 0) -> tuple[int, int]: ...
 
 
 def _options(*, ignore_case: bool) -> re2.Options:
@@ -54,17 +61,17 @@ class Pattern:
             raise PatternError(f"RE2 cannot compile {source[:80]!r}: {error}") from error
 
     def search(self, text: str, pos: int = 0) -> Match | None:
-        return self._regex.search(text, pos)
+        return cast("Match | None", self._regex.search(text, pos))
 
     def match(self, text: str, pos: int = 0) -> Match | None:
-        return self._regex.match(text, pos)
+        return cast("Match | None", self._regex.match(text, pos))
 
     def fullmatch(self, text: str) -> Match | None:
-        return self._regex.fullmatch(text)
+        return cast("Match | None", self._regex.fullmatch(text))
 
     def finditer(self, text: str) -> Iterator[Match]:
         """Non-overlapping matches, left to right (one pass over the text)."""
-        return iter(self._regex.finditer(text))
+        return cast("Iterator[Match]", iter(self._regex.finditer(text)))
 
     def sub(self, replacement: str, text: str) -> str:
         return str(self._regex.sub(replacement, text))

@@ -131,7 +131,8 @@ def _accepted(phrasing: Phrasing, text: str, start: int, end: int, groups: list[
 
 def _phrasing_matches(phrasing: Phrasing, text: str) -> list[tuple[int, int]]:
     """Where the phrasing occurs, word-bounded and meeting its context checks (overlaps allowed after a miss)."""
-    spans, position = [], 0
+    spans: list[tuple[int, int]] = []
+    position = 0
     while (found := phrasing.regex.search(text, position)) is not None:
         start, end = found.span(1)
         groups = [found.start(index) for index in phrasing.sentence_groups]
