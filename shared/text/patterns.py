@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import cache
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 import re2
 
@@ -50,20 +50,55 @@ def _options(*, ignore_case: bool) -> re2.Options:
     return options
 
 
+class _AsciiMatch:
+    """A match found in the bytes of an ASCII text, where byte offsets are character offsets."""
+
+    __slots__ = ("_match", "_text")
+
+    def __init__(self, match: Any, text: str) -> None:
+        self._match = match
+        self._text = text
+
+    def group(self, group: int | str = 0) -> str | None:
+        start, end = self._match.span(group)
+        return None if start < 0 else self._text[start:end]
+
+    def start(self, group: int | str = 0) -> int:
+        return int(self._match.start(group))
+
+    def end(self, group: int | str = 0) -> int:
+        return int(self._match.end(group))
+
+    def span(self, group: int | str = 0) -> tuple[int, int]:
+        start, end = self._match.span(group)
+        return int(start), int(end)
+
+
 class Pattern:
-    """One compiled pattern: the `re.Pattern` methods guardrails use, in linear time."""
+    """One compiled pattern: the `re.Pattern` methods guardrails use, in linear time.
+
+    ASCII text (most messages) is searched as bytes: the binding then skips re-encoding the text and
+    mapping byte offsets back to characters on every call, which costs more than the search itself.
+    """
 
     def __init__(self, source: str, *, ignore_case: bool = False) -> None:
         self.source = source
         try:
-            self._regex = re2.compile("(?m)" + source, _options(ignore_case=ignore_case))
+            # Compiled from bytes so that it searches both bytes (the ASCII fast path) and str.
+            self._regex = re2.compile(("(?m)" + source).encode(), _options(ignore_case=ignore_case))
         except re2.error as error:
             raise PatternError(f"RE2 cannot compile {source[:80]!r}: {error}") from error
 
     def search(self, text: str, pos: int = 0) -> Match | None:
+        if text.isascii():
+            found = self._regex.search(text.encode("ascii"), pos)
+            return None if found is None else _AsciiMatch(found, text)
         return cast("Match | None", self._regex.search(text, pos))
 
     def match(self, text: str, pos: int = 0) -> Match | None:
+        if text.isascii():
+            found = self._regex.match(text.encode("ascii"), pos)
+            return None if found is None else _AsciiMatch(found, text)
         return cast("Match | None", self._regex.match(text, pos))
 
     def fullmatch(self, text: str) -> Match | None:
@@ -71,6 +106,8 @@ class Pattern:
 
     def finditer(self, text: str) -> Iterator[Match]:
         """Non-overlapping matches, left to right (one pass over the text)."""
+        if text.isascii():
+            return (_AsciiMatch(found, text) for found in self._regex.finditer(text.encode("ascii")))
         return cast("Iterator[Match]", iter(self._regex.finditer(text)))
 
     def sub(self, replacement: str, text: str) -> str:
@@ -78,7 +115,7 @@ class Pattern:
 
     @property
     def groupindex(self) -> dict[str, int]:
-        return dict(self._regex.groupindex)
+        return {name.decode() if isinstance(name, bytes) else name: index for name, index in self._regex.groupindex.items()}
 
     def __repr__(self) -> str:
         return f"Pattern({self.source[:60]!r})"
@@ -109,4 +146,5 @@ class PatternSet:
 
     def matching(self, text: str) -> list[int]:
         """Indexes of the patterns that match somewhere in `text`, in ascending order."""
-        return sorted(self._set.Match(text) or ())
+        data = text.encode("ascii") if text.isascii() else text.encode()
+        return sorted(self._set.Match(data) or ())

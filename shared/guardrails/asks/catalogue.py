@@ -87,6 +87,8 @@ class Negation:
     negated_after: Pattern
     open_door: Pattern
     clause_break: Pattern
+    # Anything that could negate or open a door anywhere in a text: without one, no match needs the analysis.
+    cue: Pattern
 
 
 def _data(name: str) -> dict[str, Any]:
@@ -151,17 +153,20 @@ def _words(alternatives: str) -> str:
 def negation(language: str) -> Negation:
     words: dict[str, str] = _data(f"{language}.toml")["negation"]
     starters = words["clause_starters"]
+    negator = _words(words["negators"]) + ("|n't" if language == "en" else "")
+    negated_after = words["negated_after"].replace(" ", r"\s+")
     return Negation(
-        negator=compile_pattern(_words(words["negators"]) + ("|n't" if language == "en" else "")),
+        negator=compile_pattern(negator),
         false_negation=compile_pattern(_words(words["false_negations"])),
         undone=compile_pattern(_words(words["undone"])),
-        negated_after=compile_pattern(r"\A(?:" + words["negated_after"].replace(" ", r"\s+") + ")"),
+        negated_after=compile_pattern(rf"\A(?:{negated_after})"),
         open_door=compile_pattern(r"(?:" + words["open_door"] + r")(?:\s+\S+){0,3}\s*\z"),
         clause_break=compile_pattern(
             r"([.!?…]+)(?:[\s\"')\]»]|$)|([;:])\s|(\s[-–—]+\s)|([–—()])|(\n\s*\n)"
             rf"|([,\n])\s*(?:{starters}){_WORD_END}"
             rf"|(\s)(?:{words['contrast']}){_WORD_END}"
         ),
+        cue=compile_pattern("|".join((negator, negated_after, words["open_door"]))),
     )
 
 

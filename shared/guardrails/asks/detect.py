@@ -71,11 +71,17 @@ class _Analysis:
     def __init__(self, text: str) -> None:
         self.text = text
         self._clauses: dict[str, _Clauses] = {}
+        self._cues: dict[str, bool] = {}
 
     def clauses(self, language: str) -> _Clauses:
         if language not in self._clauses:
             self._clauses[language] = _Clauses(self.text, negation(language))
         return self._clauses[language]
+
+    def has_cue(self, language: str) -> bool:
+        if language not in self._cues:
+            self._cues[language] = negation(language).cue.search(self.text) is not None
+        return self._cues[language]
 
     def is_negated(self, language: str, start: int, end: int) -> bool:
         rules, text = negation(language), self.text
@@ -156,6 +162,8 @@ def _candidates(text: str) -> list[_Match]:
 def _merge_by_clause(matches: list[_Match], analysis: _Analysis) -> list[_Match]:
     """One match per asking clause: the union of its matches, named by the most specific kind."""
     priority = {kind.name: index for index, kind in enumerate(ask_kinds())}
+    if len(matches) < 2:
+        return matches
     merged: list[_Match] = []
     last_clause: tuple[str, int] = ("", -1)
     for match in sorted(matches, key=lambda m: (m.start, -m.end)):
@@ -191,8 +199,11 @@ def find_asks(text: str) -> list[Violation]:
     kept = [
         match
         for match in candidates
-        if not analysis.is_negated(match.language, match.start, match.end)
-        and not (match.kind.name == "reply" and analysis.is_open_door(match.language, match.start, match.end))
+        if not analysis.has_cue(match.language)
+        or not (
+            analysis.is_negated(match.language, match.start, match.end)
+            or (match.kind.name == "reply" and analysis.is_open_door(match.language, match.start, match.end))
+        )
     ]
     violations = []
     for match in _merge_by_clause(kept, analysis):
