@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from shared.guardrails.asks.catalogue import CONTEXT_CHARS, AskKind, Negation, Phrasing, ask_kinds, negation, prefilter
 from shared.models import Rule, Violation
+from shared.text.patterns import compile_pattern
 from shared.text.reading import read
 
 # Same length in and out: offsets in the mapped text are offsets in the reading.
@@ -32,6 +33,8 @@ _STRAIGHT_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "′": "'",
 # How far back a negator can reach: further than this it negates something else.
 _NEGATION_REACH = 120
 _SENTENCE_END = frozenset(".!?,;:—–\"')\n")
+# A quotation within one line, of bounded length.
+_QUOTATION = compile_pattern(r'"[^"\n]{1,240}"')
 # Characters a span never starts or ends with (a sentence-start group may sit after them).
 _SPAN_TRIM = " \t\n"
 
@@ -150,12 +153,31 @@ def _phrasing_matches(phrasing: Phrasing, text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _quotations(text: str) -> list[tuple[int, int]]:
+    """Quotations inside a line of the sender's own words ('she asked "are you hiring?"'): reported, not asked.
+
+    A line that is nothing but a quotation is the message itself, so its asks count.
+    """
+    found = []
+    for quote in _QUOTATION.finditer(text):
+        start, end = quote.span()
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        outside = text[line_start:start] + text[end : len(text) if line_end < 0 else line_end]
+        if any(char.isalpha() for char in outside):
+            found.append((start, end))
+    return found
+
+
 def _candidates(text: str) -> list[_Match]:
     matching, indexed = prefilter()
     found = []
     for index in matching.matching(text):
         kind, phrasing = indexed[index]
         found += [_Match(kind, phrasing.language, start, end) for start, end in _phrasing_matches(phrasing, text)]
+    if found and '"' in text:
+        quoted = _quotations(text)
+        found = [match for match in found if not any(start <= match.start and match.end <= end for start, end in quoted)]
     return found
 
 
