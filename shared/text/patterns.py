@@ -18,15 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import cache
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 import re2
 
-__all__ = ["Match", "Pattern", "PatternError", "PatternSet", "compile_pattern"]
+__all__ = ["Match", "Pattern", "PatternError", "PatternSet", "Subject", "compile_pattern"]
 
 # Generous: the combined ask catalogue needs more than RE2's default 8 MiB, and a pattern
 # that needs more than this is one to split, not to feed more memory.
 _MAX_MEMORY = 64 << 20
+# Below this many bytes, decoding a prefix beats building an offset table.
+_SHORT_TEXT = 512
 
 
 class PatternError(ValueError):
@@ -50,68 +52,110 @@ def _options(*, ignore_case: bool) -> re2.Options:
     return options
 
 
-class _AsciiMatch:
-    """A match found in the bytes of an ASCII text, where byte offsets are character offsets."""
+class Subject:
+    """A text prepared once for many searches: encoded to UTF-8 once, offsets mapped back to characters.
 
-    __slots__ = ("_match", "_text")
+    Searching a plain str makes the binding encode the whole text on every call, so a loop of searches
+    over one long text would cost time quadratic in its length. Search a Subject instead.
+    """
 
-    def __init__(self, match: Any, text: str) -> None:
+    __slots__ = ("_char_at", "_data", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._data = text.encode()
+        self._char_at: list[int] | None = None
+
+    @property
+    def data(self) -> bytes:
+        return self._data
+
+    @property
+    def is_ascii(self) -> bool:
+        return len(self._data) == len(self.text)
+
+    def byte_offset(self, char_offset: int) -> int:
+        if self.is_ascii or char_offset <= 0:
+            return max(char_offset, 0)
+        return len(self.text[:char_offset].encode())
+
+    def char_offset(self, byte_offset: int) -> int:
+        if self.is_ascii or byte_offset < 0:
+            return byte_offset
+        if len(self._data) <= _SHORT_TEXT:
+            return len(self._data[:byte_offset].decode(errors="ignore"))
+        if self._char_at is None:
+            # One pass over the text, the first time a non-ASCII offset is needed.
+            char_at = [0] * (len(self._data) + 1)
+            position = 0
+            for index, char in enumerate(self.text):
+                width = len(char.encode())
+                char_at[position : position + width] = [index] * width
+                position += width
+            char_at[position] = len(self.text)
+            self._char_at = char_at
+        return self._char_at[byte_offset]
+
+
+class _SubjectMatch:
+    """A match found in a Subject's bytes, reported in characters."""
+
+    __slots__ = ("_match", "_subject")
+
+    def __init__(self, match: Any, subject: Subject) -> None:
         self._match = match
-        self._text = text
-
-    def group(self, group: int | str = 0) -> str | None:
-        start, end = self._match.span(group)
-        return None if start < 0 else self._text[start:end]
-
-    def start(self, group: int | str = 0) -> int:
-        return int(self._match.start(group))
-
-    def end(self, group: int | str = 0) -> int:
-        return int(self._match.end(group))
+        self._subject = subject
 
     def span(self, group: int | str = 0) -> tuple[int, int]:
         start, end = self._match.span(group)
-        return int(start), int(end)
+        return self._subject.char_offset(int(start)), self._subject.char_offset(int(end))
+
+    def start(self, group: int | str = 0) -> int:
+        return self.span(group)[0]
+
+    def end(self, group: int | str = 0) -> int:
+        return self.span(group)[1]
+
+    def group(self, group: int | str = 0) -> str | None:
+        start, end = self.span(group)
+        return None if start < 0 else self._subject.text[start:end]
 
 
 class Pattern:
     """One compiled pattern: the `re.Pattern` methods guardrails use, in linear time.
 
-    ASCII text (most messages) is searched as bytes: the binding then skips re-encoding the text and
-    mapping byte offsets back to characters on every call, which costs more than the search itself.
+    Every method takes a str or a Subject (prepare a long text once when searching it many times).
     """
 
     def __init__(self, source: str, *, ignore_case: bool = False) -> None:
         self.source = source
         try:
-            # Compiled from bytes so that it searches both bytes (the ASCII fast path) and str.
             self._regex = re2.compile(("(?m)" + source).encode(), _options(ignore_case=ignore_case))
         except re2.error as error:
             raise PatternError(f"RE2 cannot compile {source[:80]!r}: {error}") from error
 
-    def search(self, text: str, pos: int = 0) -> Match | None:
-        if text.isascii():
-            found = self._regex.search(text.encode("ascii"), pos)
-            return None if found is None else _AsciiMatch(found, text)
-        return cast("Match | None", self._regex.search(text, pos))
+    def search(self, text: str | Subject, pos: int = 0) -> Match | None:
+        subject = _subject(text)
+        found = self._regex.search(subject.data, subject.byte_offset(pos))
+        return None if found is None else _SubjectMatch(found, subject)
 
-    def match(self, text: str, pos: int = 0) -> Match | None:
-        if text.isascii():
-            found = self._regex.match(text.encode("ascii"), pos)
-            return None if found is None else _AsciiMatch(found, text)
-        return cast("Match | None", self._regex.match(text, pos))
+    def match(self, text: str | Subject, pos: int = 0) -> Match | None:
+        subject = _subject(text)
+        found = self._regex.match(subject.data, subject.byte_offset(pos))
+        return None if found is None else _SubjectMatch(found, subject)
 
-    def fullmatch(self, text: str) -> Match | None:
-        return cast("Match | None", self._regex.fullmatch(text))
+    def fullmatch(self, text: str | Subject) -> Match | None:
+        subject = _subject(text)
+        found = self._regex.fullmatch(subject.data)
+        return None if found is None else _SubjectMatch(found, subject)
 
-    def finditer(self, text: str) -> Iterator[Match]:
+    def finditer(self, text: str | Subject) -> Iterator[Match]:
         """Non-overlapping matches, left to right (one pass over the text)."""
-        if text.isascii():
-            return (_AsciiMatch(found, text) for found in self._regex.finditer(text.encode("ascii")))
-        return cast("Iterator[Match]", iter(self._regex.finditer(text)))
+        subject = _subject(text)
+        return (_SubjectMatch(found, subject) for found in self._regex.finditer(subject.data))
 
     def sub(self, replacement: str, text: str) -> str:
-        return str(self._regex.sub(replacement, text))
+        return bytes(self._regex.sub(replacement.encode(), text.encode())).decode()
 
     @property
     def groupindex(self) -> dict[str, int]:
@@ -119,6 +163,10 @@ class Pattern:
 
     def __repr__(self) -> str:
         return f"Pattern({self.source[:60]!r})"
+
+
+def _subject(text: str | Subject) -> Subject:
+    return text if isinstance(text, Subject) else Subject(text)
 
 
 @cache
@@ -144,7 +192,6 @@ class PatternSet:
         self._set.Compile()
         self.size = len(sources)
 
-    def matching(self, text: str) -> list[int]:
+    def matching(self, text: str | Subject) -> list[int]:
         """Indexes of the patterns that match somewhere in `text`, in ascending order."""
-        data = text.encode("ascii") if text.isascii() else text.encode()
-        return sorted(self._set.Match(data) or ())
+        return sorted(self._set.Match(_subject(text).data) or ())

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from shared.guardrails.asks.catalogue import CONTEXT_CHARS, AskKind, Negation, Phrasing, ask_kinds, negation, prefilter
 from shared.models import Rule, Violation
-from shared.text.patterns import compile_pattern
+from shared.text.patterns import Subject, compile_pattern
 from shared.text.reading import read
 
 # Same length in and out: offsets in the mapped text are offsets in the reading.
@@ -35,6 +35,7 @@ _NEGATION_REACH = 120
 _SENTENCE_END = frozenset(".!?,;:—–\"')\n")
 # A quotation within one line, of bounded length.
 _QUOTATION = compile_pattern(r'"[^"\n]{1,240}"')
+_QUOTE_CONTEXT = 80
 # Characters a span never starts or ends with (a sentence-start group may sit after them).
 _SPAN_TRIM = " \t\n"
 
@@ -50,15 +51,15 @@ class _Match:
 class _Clauses:
     """Clause boundaries of one text in one language, for negation scope."""
 
-    def __init__(self, text: str, rules: Negation) -> None:
-        self._length = len(text)
+    def __init__(self, subject: Subject, rules: Negation) -> None:
+        self._length = len(subject.text)
         self._starts = [0]
         self._ends: list[int] = []
-        for found in rules.clause_break.finditer(text):
+        for found in rules.clause_break.finditer(subject):
             group = next(index for index in range(1, 8) if found.start(index) >= 0)
             self._ends.append(found.start(group))
             self._starts.append(found.end(group))
-        self._ends.append(len(text))
+        self._ends.append(self._length)
 
     def around(self, start: int, end: int) -> tuple[int, int]:
         index = bisect_right(self._starts, start) - 1
@@ -71,19 +72,20 @@ class _Clauses:
 class _Analysis:
     """One text's clauses per language, computed only for languages whose phrasings matched."""
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self, subject: Subject) -> None:
+        self.subject = subject
+        self.text = subject.text
         self._clauses: dict[str, _Clauses] = {}
         self._cues: dict[str, bool] = {}
 
     def clauses(self, language: str) -> _Clauses:
         if language not in self._clauses:
-            self._clauses[language] = _Clauses(self.text, negation(language))
+            self._clauses[language] = _Clauses(self.subject, negation(language))
         return self._clauses[language]
 
     def has_cue(self, language: str) -> bool:
         if language not in self._cues:
-            self._cues[language] = negation(language).cue.search(self.text) is not None
+            self._cues[language] = negation(language).cue.search(self.subject) is not None
         return self._cues[language]
 
     def is_negated(self, language: str, start: int, end: int) -> bool:
@@ -138,11 +140,12 @@ def _accepted(phrasing: Phrasing, text: str, start: int, end: int, groups: list[
     return not (phrasing.unless_after and phrasing.unless_after.search(text[end : end + CONTEXT_CHARS]))
 
 
-def _phrasing_matches(phrasing: Phrasing, text: str) -> list[tuple[int, int]]:
+def _phrasing_matches(phrasing: Phrasing, subject: Subject) -> list[tuple[int, int]]:
     """Where the phrasing occurs, word-bounded and meeting its context checks (overlaps allowed after a miss)."""
+    text = subject.text
     spans: list[tuple[int, int]] = []
     position = 0
-    while (found := phrasing.regex.search(text, position)) is not None:
+    while (found := phrasing.regex.search(subject, position)) is not None:
         start, end = found.span(1)
         groups = [found.start(index) for index in phrasing.sentence_groups]
         if end > start and _accepted(phrasing, text, start, end, groups):
@@ -153,30 +156,30 @@ def _phrasing_matches(phrasing: Phrasing, text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _quotations(text: str) -> list[tuple[int, int]]:
+def _quotations(subject: Subject) -> list[tuple[int, int]]:
     """Quotations inside a line of the sender's own words ('she asked "are you hiring?"'): reported, not asked.
 
     A line that is nothing but a quotation is the message itself, so its asks count.
     """
-    found = []
-    for quote in _QUOTATION.finditer(text):
+    text, found = subject.text, []
+    for quote in _QUOTATION.finditer(subject):
         start, end = quote.span()
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", end)
-        outside = text[line_start:start] + text[end : len(text) if line_end < 0 else line_end]
-        if any(char.isalpha() for char in outside):
+        # The sender's own words on the same line, looked for nearby only (bounded work per quotation).
+        before = text[max(0, start - _QUOTE_CONTEXT) : start].rsplit("\n", 1)[-1]
+        after = text[end : end + _QUOTE_CONTEXT].split("\n", 1)[0]
+        if any(char.isalpha() for char in before + after):
             found.append((start, end))
     return found
 
 
-def _candidates(text: str) -> list[_Match]:
+def _candidates(subject: Subject) -> list[_Match]:
     matching, indexed = prefilter()
     found = []
-    for index in matching.matching(text):
+    for index in matching.matching(subject):
         kind, phrasing = indexed[index]
-        found += [_Match(kind, phrasing.language, start, end) for start, end in _phrasing_matches(phrasing, text)]
-    if found and '"' in text:
-        quoted = _quotations(text)
+        found += [_Match(kind, phrasing.language, start, end) for start, end in _phrasing_matches(phrasing, subject)]
+    if found and '"' in subject.text:
+        quoted = _quotations(subject)
         found = [match for match in found if not any(start <= match.start and match.end <= end for start, end in quoted)]
     return found
 
@@ -214,10 +217,11 @@ def find_asks(text: str) -> list[Violation]:
         return []
     reading = read(text)
     seen = reading.text.translate(_STRAIGHT_QUOTES)
-    candidates = _candidates(seen)
+    subject = Subject(seen)
+    candidates = _candidates(subject)
     if not candidates:
         return []
-    analysis = _Analysis(seen)
+    analysis = _Analysis(subject)
     kept = [
         match
         for match in candidates
