@@ -96,14 +96,7 @@ def test_every_bad_case_differs_from_its_clean_answer() -> None:
         ), case["name"]
 
 
-def _bad_param(case: dict[str, Any]) -> Any:
-    # Cases only the ask catalogue catches (another branch's work) are expected to fail until it lands.
-    needs_asks = case.get("needs") == "asks"
-    marks = [pytest.mark.xfail(reason="needs the ask catalogue that reads read()", strict=False)] if needs_asks else []
-    return pytest.param(case, id=case["name"], marks=marks)
-
-
-@pytest.mark.parametrize("case", [_bad_param(case) for case in BAD])
+@pytest.mark.parametrize("case", BAD, ids=[case["name"] for case in BAD])
 def test_no_bad_thing_a_model_writes_is_returned(case: dict[str, Any], fake_openai: FakeOpenAI, service: DraftingService) -> None:
     answer = _answer(case)
     fake_openai.enqueue(Reply.json(answer), Reply.json(answer))
