@@ -126,7 +126,7 @@ def check_message(
         found += find_invented_facts(body, sources=sources)
         found += _in_subject(find_invented_facts(subject_text, sources=sources, check_names=False))
     if Rule.MISSING_PITCH in rules and pitch:
-        found += find_missing_pitch(body, pitch)
+        found += find_missing_pitch(body, pitch, bio=bio)
     if Rule.LENGTH in rules and channel is not None:
         found += find_length_problems(body, channel, subject)
     if Rule.PLACEHOLDER in rules:
