@@ -51,10 +51,10 @@ from shared.guardrails.injection import (
     find_injected_evidence,
     find_injected_text,
     find_injection_segments,
-    find_prompt_leaks,
     injection_spans,
 )
 from shared.guardrails.language import find_uncovered_language
+from shared.guardrails.leaks import find_prompt_leaks
 from shared.models import RULE_DESCRIPTIONS, Channel, CheckOutcome, DraftRequest, Rule, Violation
 
 __all__ = [
@@ -141,7 +141,7 @@ def check_message(
         claims = {"sender_interests": sender_interests, "pitch": pitch}
         found += find_unsupported_claims(body, **claims) + _in_subject(find_unsupported_claims(subject_text, **claims))
     if Rule.MISSING_PITCH in rules and pitch:
-        found += find_missing_pitch(body, pitch)
+        found += find_missing_pitch(body, pitch, bio=bio)
     if Rule.LENGTH in rules and channel is not None:
         found += find_length_problems(body, channel, subject)
     if Rule.PLACEHOLDER in rules:

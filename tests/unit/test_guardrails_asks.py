@@ -51,7 +51,7 @@ def test_false_positive_rate_over_the_no_ask_corpus() -> None:
 
 
 def test_every_kind_of_ask_is_exercised_by_the_corpus() -> None:
-    kinds_seen = {kind.name for text in ASKS for kind in ASK_KINDS if kind.regex.search(text.replace("’", "'"))}
+    kinds_seen = {kind.name for text in ASKS for kind in ASK_KINDS if kind.regex.search(text.replace("’", "'").casefold())}
     assert kinds_seen == {kind.name for kind in ASK_KINDS}
 
 
@@ -355,7 +355,7 @@ def test_every_kind_has_a_plain_explanation_and_compiles() -> None:
     for kind in ASK_KINDS:
         assert kind.explanation
         assert kind.explanation[0].islower()
-        assert kind.regex.pattern
+        assert kind.regex.source
 
 
 def test_long_repetitive_input_is_handled() -> None:
