@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cache
 
 from shared.guardrails.asks.catalogue import CONTEXT_CHARS, AskKind, Negation, Phrasing, ask_kinds, negation, prefilter
 from shared.models import Rule, Violation
@@ -184,9 +185,14 @@ def _candidates(subject: Subject) -> list[_Match]:
     return found
 
 
+@cache
+def _priority() -> dict[str, int]:
+    return {kind.name: index for index, kind in enumerate(ask_kinds())}
+
+
 def _merge_by_clause(matches: list[_Match], analysis: _Analysis) -> list[_Match]:
     """One match per asking clause: the union of its matches, named by the most specific kind."""
-    priority = {kind.name: index for index, kind in enumerate(ask_kinds())}
+    priority = _priority()
     if len(matches) < 2:
         return matches
     merged: list[_Match] = []
