@@ -16,6 +16,7 @@ from shared.guardrails.form import find_foreign_links
 from shared.guardrails.grounding import find_ungrounded_interest
 from shared.guardrails.hidden import find_hidden_characters, strip_hidden_characters
 from shared.guardrails.injection import find_injected_evidence, find_injected_text
+from shared.guardrails.judge import AskJudge
 from shared.models import DraftRequest, DraftResult, Provider, Rule, SharedInterest, Violation
 from shared.ports import ChatMessage, DraftModel, ModelError
 from shared.prompts import PromptLibrary
@@ -67,9 +68,12 @@ class DraftingService:
         *,
         reserve_seconds: float = 2.0,
         min_call_seconds: float = 1.0,
+        judge: AskJudge | None = None,
     ) -> None:
         """`reserve_seconds` of the deadline are kept for the rest of the request (offline draft, storage, reply);
-        a model call is only started when at least `min_call_seconds` remain after that."""
+        a model call is only started when at least `min_call_seconds` remain after that. A `judge` gives a model
+        draft that passed every check a second reading for asks, which can only reject it."""
+        self._judge = judge
         self._model = model
         self._prompts = prompts
         self._clock = clock
@@ -99,6 +103,8 @@ class DraftingService:
                 break
             candidate, violations = self._evaluate(request, answer, system_prompt)
             if candidate is not None and not violations:
+                violations = self._second_reading(candidate, call_deadline)
+            if candidate is not None and not violations:
                 return self._result(request, candidate, "openai", model.model, attempts, found, None, system_prompt)
             found.extend(violations)
             messages = [
@@ -113,6 +119,12 @@ class DraftingService:
         return self._offline(
             request, attempts=attempts, found=found, fallback_reason=fallback_reason, system_prompt=system_prompt
         )
+
+    def _second_reading(self, candidate: _Candidate, call_deadline: float) -> list[Violation]:
+        """The judge's ASK violations, if a judge is set and there is time for its call; else none."""
+        if self._judge is None or call_deadline - self._clock() < self._min_call_seconds:
+            return []
+        return self._judge.violations(candidate.body, candidate.subject, deadline=call_deadline)
 
     def _evaluate(self, request: DraftRequest, answer: str, system_prompt: str) -> tuple[_Candidate | None, list[Violation]]:
         try:
