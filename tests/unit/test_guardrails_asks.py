@@ -434,6 +434,8 @@ def test_someone_elses_ask_quoted_in_the_senders_own_words_is_no_ask() -> None:
     assert find_asks('A recruiter once wrote to me "can I pick your brain?" and I still laugh about it.') == []
     assert _is_ask('"Can I pick your brain?"')
     assert _is_ask('I loved the talk. "Can I pick your brain?" is what I wanted to ask, so: can I pick your brain?')
+    # Quotation marks alone do not make the sender's own request someone else's words.
+    assert _is_ask('Quick one from me: "would you be open to a call next week?"')
 
 
 def test_the_shaka_emoji_is_no_request_to_call() -> None:

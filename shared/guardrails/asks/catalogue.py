@@ -9,7 +9,7 @@ Data format (one file per language, plus kinds.toml for the kinds and their orde
   it must flag), optional `near_miss` (messages the whole catalogue must let pass), and
   optional bounded context checks RE2 cannot express inside a pattern: `unless_before`
   (tested on the text just before the match, ending there), `unless_after` (on the text just
-  after, starting there).
+  after, starting there), `unless_inside` (words that, anywhere in the match, make it no ask).
 - `[negation]`: the language's negators and the clause words negation analysis needs.
 
 Patterns are written in lower case: they run on the reading of a message, which is casefolded.
@@ -48,6 +48,7 @@ class Phrasing:
     near_miss: tuple[str, ...]
     unless_before: Pattern | None
     unless_after: Pattern | None
+    unless_inside: Pattern | None
 
     @cached_property
     def regex(self) -> Pattern:
@@ -123,6 +124,10 @@ def _context(source: str | None, *, anchor_end: bool) -> Pattern | None:
     return compile_pattern(rf"(?:{body})\z" if anchor_end else rf"\A(?:{body})")
 
 
+def _inside(source: str | None) -> Pattern | None:
+    return compile_pattern(_words(source)) if source else None
+
+
 def _phrasings(language: str) -> list[Phrasing]:
     data = _data(f"{language}.toml")
     fragments: dict[str, str] = data.get("fragments", {})
@@ -138,6 +143,7 @@ def _phrasings(language: str) -> list[Phrasing]:
                 near_miss=tuple(entry.get("near_miss", ())),
                 unless_before=_context(entry.get("unless_before"), anchor_end=True),
                 unless_after=_context(entry.get("unless_after"), anchor_end=False),
+                unless_inside=_inside(entry.get("unless_inside")),
             )
         )
     return found
