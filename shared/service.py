@@ -16,6 +16,7 @@ from shared.guardrails.form import find_foreign_links
 from shared.guardrails.grounding import find_ungrounded_interest
 from shared.guardrails.hidden import find_hidden_characters, strip_hidden_characters
 from shared.guardrails.injection import find_injected_evidence, find_injected_text
+from shared.guardrails.judge import AskJudge
 from shared.interests import Overlap, find_overlap, topics_in
 from shared.models import Channel, DraftRequest, DraftResult, ModelAttempt, Provider, Rule, SharedInterest, Violation
 from shared.ports import CallLog, ChatMessage, DraftModel, ModelError
@@ -104,10 +105,13 @@ class DraftingService:
         reserve_seconds: float = 2.0,
         min_call_seconds: float = 1.0,
         max_call_seconds: float = 12.0,
+        judge: AskJudge | None = None,
     ) -> None:
         """`reserve_seconds` of the deadline are kept for the rest of the request (offline draft, storage, reply);
         a model call is only started when at least `min_call_seconds` remain after that, and no call may take more
-        than `max_call_seconds`, so that a stalled server leaves time for the repair and the offline draft."""
+        than `max_call_seconds`, so that a stalled server leaves time for the repair and the offline draft. A `judge`
+        gives a model draft that passed every check a second reading for asks, which can only reject it."""
+        self._judge = judge
         self._model = model
         self._prompts = prompts
         self._clock = clock
@@ -148,6 +152,8 @@ class DraftingService:
                 break
             candidate, violations = self._evaluate(request, answer, system_prompt, overlap)
             if candidate is not None and not violations:
+                violations = self._second_reading(candidate, min(call_deadline, self._clock() + self._max_call_seconds))
+            if candidate is not None and not violations:
                 calls.attempts.append(
                     ModelAttempt(outcome="repaired", detail="Its repaired draft passed every check.")
                     if calls.attempts
@@ -170,6 +176,12 @@ class DraftingService:
                 )
         logger.info("Model draft not used; offline composer writes it.", extra={"fallback": fallback_reason.split(":")[0]})
         return self._offline(request, calls, found=found, fallback_reason=fallback_reason, system_prompt=system_prompt)
+
+    def _second_reading(self, candidate: _Candidate, call_deadline: float) -> list[Violation]:
+        """The judge's ASK violations, if a judge is set and there is time for its call; else none."""
+        if self._judge is None or call_deadline - self._clock() < self._min_call_seconds:
+            return []
+        return self._judge.violations(candidate.body, candidate.subject, deadline=call_deadline)
 
     def _evaluate(
         self, request: DraftRequest, answer: str, system_prompt: str, overlap: Overlap | None

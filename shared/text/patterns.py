@@ -31,6 +31,11 @@ _MAX_MEMORY = 64 << 20
 _SHORT_TEXT = 512
 
 
+_UNANCHORED = re2._Anchor.UNANCHORED
+_ANCHOR_START = re2._Anchor.ANCHOR_START
+_ANCHOR_BOTH = re2._Anchor.ANCHOR_BOTH
+
+
 class PatternError(ValueError):
     """A pattern RE2 cannot compile (often look-around or a backreference)."""
 
@@ -59,20 +64,13 @@ class Subject:
     over one long text would cost time quadratic in its length. Search a Subject instead.
     """
 
-    __slots__ = ("_char_at", "_data", "text")
+    __slots__ = ("_char_at", "data", "is_ascii", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._data = text.encode()
+        self.data = text.encode()
+        self.is_ascii = len(self.data) == len(text)
         self._char_at: list[int] | None = None
-
-    @property
-    def data(self) -> bytes:
-        return self._data
-
-    @property
-    def is_ascii(self) -> bool:
-        return len(self._data) == len(self.text)
 
     def byte_offset(self, char_offset: int) -> int:
         if self.is_ascii or char_offset <= 0:
@@ -82,11 +80,11 @@ class Subject:
     def char_offset(self, byte_offset: int) -> int:
         if self.is_ascii or byte_offset < 0:
             return byte_offset
-        if len(self._data) <= _SHORT_TEXT:
-            return len(self._data[:byte_offset].decode(errors="ignore"))
+        if len(self.data) <= _SHORT_TEXT:
+            return len(self.data[:byte_offset].decode(errors="ignore"))
         if self._char_at is None:
             # One pass over the text, the first time a non-ASCII offset is needed.
-            char_at = [0] * (len(self._data) + 1)
+            char_at = [0] * (len(self.data) + 1)
             position = 0
             for index, char in enumerate(self.text):
                 width = len(char.encode())
@@ -100,15 +98,18 @@ class Subject:
 class _SubjectMatch:
     """A match found in a Subject's bytes, reported in characters."""
 
-    __slots__ = ("_match", "_subject")
+    __slots__ = ("_groups", "_spans", "_subject")
 
-    def __init__(self, match: Any, subject: Subject) -> None:
-        self._match = match
+    def __init__(self, spans: list[tuple[int, int]], subject: Subject, groups: dict[str, int]) -> None:
+        self._spans = spans
         self._subject = subject
+        self._groups = groups
 
     def span(self, group: int | str = 0) -> tuple[int, int]:
-        start, end = self._match.span(group)
-        return self._subject.char_offset(int(start)), self._subject.char_offset(int(end))
+        start, end = self._spans[group if isinstance(group, int) else self._groups[group]]
+        if self._subject.is_ascii:
+            return start, end
+        return self._subject.char_offset(start), self._subject.char_offset(end)
 
     def start(self, group: int | str = 0) -> int:
         return self.span(group)[0]
@@ -133,33 +134,45 @@ class Pattern:
             self._regex = re2.compile(("(?m)" + source).encode(), _options(ignore_case=ignore_case))
         except re2.error as error:
             raise PatternError(f"RE2 cannot compile {source[:80]!r}: {error}") from error
+        # The binding's own search wraps each call in a generator and a match object that cost more than
+        # RE2's search on a short message; its compiled RE2 object answers with the spans directly.
+        self._raw = self._regex._regexp
+        self._groups = {
+            name.decode() if isinstance(name, bytes) else name: index for name, index in self._regex.groupindex.items()
+        }
+
+    def _find(self, anchor: Any, text: str | Subject, pos: int) -> Match | None:
+        subject = _subject(text)
+        spans = self._raw.Match(anchor, subject.data, subject.byte_offset(pos), len(subject.data))
+        return None if spans[0][0] < 0 else _SubjectMatch(spans, subject, self._groups)
 
     def search(self, text: str | Subject, pos: int = 0) -> Match | None:
-        subject = _subject(text)
-        found = self._regex.search(subject.data, subject.byte_offset(pos))
-        return None if found is None else _SubjectMatch(found, subject)
+        return self._find(_UNANCHORED, text, pos)
 
     def match(self, text: str | Subject, pos: int = 0) -> Match | None:
-        subject = _subject(text)
-        found = self._regex.match(subject.data, subject.byte_offset(pos))
-        return None if found is None else _SubjectMatch(found, subject)
+        return self._find(_ANCHOR_START, text, pos)
 
     def fullmatch(self, text: str | Subject) -> Match | None:
-        subject = _subject(text)
-        found = self._regex.fullmatch(subject.data)
-        return None if found is None else _SubjectMatch(found, subject)
+        return self._find(_ANCHOR_BOTH, text, 0)
 
     def finditer(self, text: str | Subject) -> Iterator[Match]:
         """Non-overlapping matches, left to right (one pass over the text)."""
         subject = _subject(text)
-        return (_SubjectMatch(found, subject) for found in self._regex.finditer(subject.data))
+        position = 0
+        while position <= len(subject.data):
+            spans = self._raw.Match(_UNANCHORED, subject.data, position, len(subject.data))
+            if spans[0][0] < 0:
+                return
+            yield _SubjectMatch(spans, subject, self._groups)
+            # An empty match must not stop progress.
+            position = spans[0][1] if spans[0][1] > spans[0][0] else spans[0][1] + 1
 
     def sub(self, replacement: str, text: str) -> str:
         return bytes(self._regex.sub(replacement.encode(), text.encode())).decode()
 
     @property
     def groupindex(self) -> dict[str, int]:
-        return {name.decode() if isinstance(name, bytes) else name: index for name, index in self._regex.groupindex.items()}
+        return dict(self._groups)
 
     def __repr__(self) -> str:
         return f"Pattern({self.source[:60]!r})"

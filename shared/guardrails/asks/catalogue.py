@@ -5,11 +5,11 @@ Data format (one file per language, plus kinds.toml for the kinds and their orde
 - `[fragments]`: named pieces of pattern; `{name}` inserts one (fragments may use fragments).
   Built in everywhere: `{sentence_start}` (the match must begin a sentence, clause or line;
   checked after matching, since RE2 has no look-behind).
-- `[[phrasing]]`: `kind`, `pattern` (a literal space means "any whitespace"), `catch` (messages
+- `[[phrasing]]`: `kind`, `pattern` (a literal space means "any whitespace", " ?" an optional one), `catch` (messages
   it must flag), optional `near_miss` (messages the whole catalogue must let pass), and
   optional bounded context checks RE2 cannot express inside a pattern: `unless_before`
   (tested on the text just before the match, ending there), `unless_after` (on the text just
-  after, starting there).
+  after, starting there), `unless_inside` (words that, anywhere in the match, make it no ask).
 - `[negation]`: the language's negators and the clause words negation analysis needs.
 
 Patterns are written in lower case: they run on the reading of a message, which is casefolded.
@@ -48,6 +48,7 @@ class Phrasing:
     near_miss: tuple[str, ...]
     unless_before: Pattern | None
     unless_after: Pattern | None
+    unless_inside: Pattern | None
 
     @cached_property
     def regex(self) -> Pattern:
@@ -116,11 +117,20 @@ def _renumber_sentence_groups(source: str) -> str:
     return re.sub(rf"\(\?P<{_SENTENCE_GROUP}\d+>\)", lambda _: f"(?P<{_SENTENCE_GROUP}{next(counter)}>)", source)
 
 
+def _spaced(pattern: str) -> str:
+    """A literal space means any run of whitespace; "x ?y" (an optional space) means at most one."""
+    return pattern.replace(" ?", r"\s?").replace(" ", r"\s+")
+
+
 def _context(source: str | None, *, anchor_end: bool) -> Pattern | None:
     if not source:
         return None
-    body = source.replace(" ", r"\s+")
+    body = _spaced(source)
     return compile_pattern(rf"(?:{body})\z" if anchor_end else rf"\A(?:{body})")
+
+
+def _inside(source: str | None) -> Pattern | None:
+    return compile_pattern(_words(source)) if source else None
 
 
 def _phrasings(language: str) -> list[Phrasing]:
@@ -128,7 +138,7 @@ def _phrasings(language: str) -> list[Phrasing]:
     fragments: dict[str, str] = data.get("fragments", {})
     found = []
     for entry in data.get("phrasing", []):
-        source = _expand(entry["pattern"], fragments, iter(range(1_000_000))).replace(" ", r"\s+")
+        source = _spaced(_expand(entry["pattern"], fragments, iter(range(1_000_000))))
         found.append(
             Phrasing(
                 kind=entry["kind"],
@@ -138,6 +148,7 @@ def _phrasings(language: str) -> list[Phrasing]:
                 near_miss=tuple(entry.get("near_miss", ())),
                 unless_before=_context(entry.get("unless_before"), anchor_end=True),
                 unless_after=_context(entry.get("unless_after"), anchor_end=False),
+                unless_inside=_inside(entry.get("unless_inside")),
             )
         )
     return found
@@ -145,7 +156,7 @@ def _phrasings(language: str) -> list[Phrasing]:
 
 def _words(alternatives: str) -> str:
     """A word list as a pattern that matches whole words only (the boundary characters are consumed)."""
-    body = alternatives.replace(" ", r"\s+")
+    body = _spaced(alternatives)
     return f"{_WORD_START}(?:{body}){_WORD_END}"
 
 
@@ -154,7 +165,7 @@ def negation(language: str) -> Negation:
     words: dict[str, str] = _data(f"{language}.toml")["negation"]
     starters = words["clause_starters"]
     negator = _words(words["negators"]) + ("|n't" if language == "en" else "")
-    negated_after = words["negated_after"].replace(" ", r"\s+")
+    negated_after = _spaced(words["negated_after"])
     return Negation(
         negator=compile_pattern(negator),
         false_negation=compile_pattern(_words(words["false_negations"])),

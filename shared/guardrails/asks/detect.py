@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cache
 
 from shared.guardrails.asks.catalogue import CONTEXT_CHARS, AskKind, Negation, Phrasing, ask_kinds, negation, prefilter
 from shared.models import Rule, Violation
@@ -36,6 +37,11 @@ _SENTENCE_END = frozenset(".!?,;:—–\"')\n")
 # A quotation within one line, of bounded length.
 _QUOTATION = compile_pattern(r'"[^"\n]{1,240}"')
 _QUOTE_CONTEXT = 80
+# Words that mark a quotation as someone's reported words, not the sender's own request.
+_REPORTING = compile_pattern(
+    r"(?:^|[^\p{L}])(?:said|says|asked|asks|asking|wrote|writes|quoted|quotes|quoting|told|tells|heard|line|subject line"
+    r"|opener|phrase|dm|email|message|messaged|texted|replied|joked|favourite|favorite|worst|cringe|cliché|cliche)(?:$|[^\p{L}])"
+)
 # Characters a span never starts or ends with (a sentence-start group may sit after them).
 _SPAN_TRIM = " \t\n"
 
@@ -137,7 +143,9 @@ def _accepted(phrasing: Phrasing, text: str, start: int, end: int, groups: list[
         return False
     if phrasing.unless_before and phrasing.unless_before.search(text[max(0, start - CONTEXT_CHARS) : start]):
         return False
-    return not (phrasing.unless_after and phrasing.unless_after.search(text[end : end + CONTEXT_CHARS]))
+    if phrasing.unless_after and phrasing.unless_after.search(text[end : end + CONTEXT_CHARS]):
+        return False
+    return not (phrasing.unless_inside and phrasing.unless_inside.search(text[start:end]))
 
 
 def _phrasing_matches(phrasing: Phrasing, subject: Subject) -> list[tuple[int, int]]:
@@ -157,9 +165,10 @@ def _phrasing_matches(phrasing: Phrasing, subject: Subject) -> list[tuple[int, i
 
 
 def _quotations(subject: Subject) -> list[tuple[int, int]]:
-    """Quotations inside a line of the sender's own words ('she asked "are you hiring?"'): reported, not asked.
+    """Quotations the sender reports ('she asked me "are you hiring?"'): someone else's words, not asked.
 
-    A line that is nothing but a quotation is the message itself, so its asks count.
+    Only a quotation with a reporting word near it on its line counts; a line that is nothing but a
+    quotation, or a quotation dropped into the sender's own request, is the sender asking.
     """
     text, found = subject.text, []
     for quote in _QUOTATION.finditer(subject):
@@ -167,7 +176,7 @@ def _quotations(subject: Subject) -> list[tuple[int, int]]:
         # The sender's own words on the same line, looked for nearby only (bounded work per quotation).
         before = text[max(0, start - _QUOTE_CONTEXT) : start].rsplit("\n", 1)[-1]
         after = text[end : end + _QUOTE_CONTEXT].split("\n", 1)[0]
-        if any(char.isalpha() for char in before + after):
+        if _REPORTING.search(before + " " + after):
             found.append((start, end))
     return found
 
@@ -184,9 +193,14 @@ def _candidates(subject: Subject) -> list[_Match]:
     return found
 
 
+@cache
+def _priority() -> dict[str, int]:
+    return {kind.name: index for index, kind in enumerate(ask_kinds())}
+
+
 def _merge_by_clause(matches: list[_Match], analysis: _Analysis) -> list[_Match]:
     """One match per asking clause: the union of its matches, named by the most specific kind."""
-    priority = {kind.name: index for index, kind in enumerate(ask_kinds())}
+    priority = _priority()
     if len(matches) < 2:
         return matches
     merged: list[_Match] = []
