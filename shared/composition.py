@@ -1,8 +1,9 @@
 """Composition root: the only module that reads the environment and builds clients.
 
-Every builder is lazy and cached, so importing this module costs nothing and a Lambda container
-builds each client once, on first use. Builders for more adapters (history store, mailer) go in
-the "Builders" section below and read their settings from `settings()`; `reset()` clears them all.
+Every builder is lazy and cached, so importing this module costs nothing (the drafting service, its
+prompts and guardrails are imported by the builder that needs them) and a Lambda container builds
+each client once, on first use. Handlers never call these builders themselves: their dependency
+providers (functions/dependencies.py) do, and tests override those providers instead.
 """
 
 from __future__ import annotations
@@ -15,10 +16,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.history import HistoryStore
 from shared.ports import DraftModel, ModelError
-from shared.prompts import PromptLibrary
-from shared.service import DraftingService
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer
@@ -26,8 +24,13 @@ if TYPE_CHECKING:
     from mypy_boto3_s3.client import S3Client
     from mypy_boto3_sesv2.client import SESV2Client
 
+    from shared.adapters.dynamodb_history import DynamoDBHistoryStore
     from shared.email.ports import Mailer, RawEmailStore
     from shared.email.workflow import InboundEmailWorkflow
+    from shared.prompts import PromptLibrary
+    from shared.service import DraftingService
+    from shared.usecases.create_draft import CreateDraft
+    from shared.usecases.sender_addresses import SenderAddresses
 
 # prompts/ sits next to shared/ in the repo and in the deployed artifact (CodeUri is the repo root).
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
@@ -76,6 +79,8 @@ def settings() -> Settings:
 
 @cache
 def prompt_library() -> PromptLibrary:
+    from shared.prompts import PromptLibrary
+
     return PromptLibrary(PROMPTS_DIR)
 
 
@@ -92,7 +97,32 @@ def draft_model() -> DraftModel | None:
 
 @cache
 def drafting_service() -> DraftingService:
+    from shared.service import DraftingService
+
     return DraftingService(draft_model(), prompt_library())
+
+
+@cache
+def create_draft() -> CreateDraft:
+    """The one draft use case (quota, draft, record, history) for the API and the email path."""
+    from shared.usecases.create_draft import CreateDraft
+
+    return CreateDraft(drafting_service(), history_store(), daily_quota=settings().daily_draft_quota)
+
+
+def create_draft_without_history() -> CreateDraft:
+    """The same use case for the CLI, which keeps no history and takes no quota."""
+    from shared.usecases.create_draft import CreateDraft
+
+    return CreateDraft(drafting_service(), None, daily_quota=settings().daily_draft_quota)
+
+
+@cache
+def sender_addresses() -> SenderAddresses:
+    """Claiming and verifying sending addresses; codes go out by SES from the drafting address."""
+    from shared.usecases.sender_addresses import SenderAddresses
+
+    return SenderAddresses(history_store(), mailer(), from_address=settings().drafting_address)
 
 
 @cache
@@ -119,7 +149,8 @@ def dynamodb_client() -> DynamoDBClient:
 
 
 @cache
-def history_store() -> HistoryStore:
+def history_store() -> DynamoDBHistoryStore:
+    """Drafts, quotas, profiles and sending addresses: one table, one store."""
     from shared.adapters.dynamodb_history import DynamoDBHistoryStore
 
     return DynamoDBHistoryStore(settings().history_table, dynamodb_client)
@@ -167,12 +198,11 @@ def inbound_email_workflow() -> InboundEmailWorkflow:
 
     config = settings()
     return InboundEmailWorkflow(
-        drafter=drafting_service(),
-        history=history_store(),
+        create_draft=create_draft(),
+        senders=history_store(),
         mailer=mailer(),
         drafting_address=config.drafting_address,
         app_url=config.app_url or "",
-        daily_quota=config.daily_draft_quota,
     )
 
 
@@ -180,7 +210,7 @@ def reset() -> None:
     """Forget every cached setting and client (tests that change the environment call this)."""
     for builder in (settings, prompt_library, draft_model, drafting_service, dynamodb_client, history_store, idempotency_store):
         builder.cache_clear()
-    for email_builder in (mailer, raw_email_store, inbound_email_workflow):
+    for email_builder in (mailer, raw_email_store, inbound_email_workflow, create_draft, sender_addresses):
         email_builder.cache_clear()
 
 

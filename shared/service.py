@@ -18,6 +18,7 @@ from shared.guardrails.injection import find_injected_evidence, find_injected_te
 from shared.models import DraftRequest, DraftResult, Provider, Rule, SharedInterest, Violation
 from shared.ports import ChatMessage, DraftModel, ModelError
 from shared.prompts import PromptLibrary
+from shared.usecases.deadline import Deadline, Reserve
 
 logger = logging.getLogger(__name__)
 
@@ -62,22 +63,26 @@ class DraftingService:
         prompts: PromptLibrary,
         clock: Callable[[], float] = time.monotonic,
         *,
-        reserve_seconds: float = 2.0,
-        min_call_seconds: float = 1.0,
+        reserve_seconds: float | None = None,
+        min_call_seconds: float | None = None,
     ) -> None:
-        """`reserve_seconds` of the deadline are kept for the rest of the request (offline draft, storage, reply);
-        a model call is only started when at least `min_call_seconds` remain after that."""
+        """The deadline's named reserves say how long the offline fallback needs after a model call and how
+        little time is worth a call (shared/usecases/deadline.py); the two arguments override them (tests)."""
         self._model = model
         self._prompts = prompts
         self._clock = clock
-        self._reserve_seconds = reserve_seconds
-        self._min_call_seconds = min_call_seconds
+        overrides = {Reserve.OFFLINE_DRAFT: reserve_seconds, Reserve.MODEL_CALL: min_call_seconds}
+        self._reserve_overrides = {name: seconds for name, seconds in overrides.items() if seconds is not None}
 
-    def draft(self, request: DraftRequest, *, deadline: float) -> DraftResult:
+    def draft(self, request: DraftRequest, *, deadline: Deadline | float) -> DraftResult:
+        """`deadline`: the request's Deadline, or an absolute time.monotonic() with the default reserves."""
         if self._model is None:
             return self._offline(request, attempts=0, found=[], fallback_reason=None, system_prompt=None)
         model = self._model
-        call_deadline = deadline - self._reserve_seconds
+        budget = deadline if isinstance(deadline, Deadline) else Deadline(ends_at=deadline, clock=self._clock)
+        if self._reserve_overrides:
+            budget = replace(budget, reserves={**budget.reserves, **self._reserve_overrides})
+        call_deadline = budget.before(Reserve.OFFLINE_DRAFT)
         messages = self._prompts.draft_messages(request)
         # What the model was told; no draft, subject or shared interest may repeat it.
         system_prompt = messages[0].content
@@ -85,7 +90,7 @@ class DraftingService:
         found: list[Violation] = []
         fallback_reason = ""
         while attempts < MAX_MODEL_CALLS:
-            if call_deadline - self._clock() < self._min_call_seconds:
+            if not budget.allows(Reserve.MODEL_CALL, keeping=(Reserve.OFFLINE_DRAFT,)):
                 fallback_reason = "deadline: too little time was left before the deadline for a model call."
                 break
             attempts += 1
