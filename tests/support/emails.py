@@ -117,7 +117,13 @@ class MemoryHistory:
 
     def list_drafts(self, user_id: str, *, limit: int, cursor: str | None = None) -> HistoryPage:
         items = sorted((r for (owner, _), r in self.drafts.items() if owner == user_id), key=lambda r: r.id, reverse=True)
-        return HistoryPage(items=items[:limit], cursor=None)
+        if cursor is not None:
+            owner, _, after = cursor.partition(":")
+            if owner != user_id or not after:
+                raise ValueError("invalid cursor")
+            items = [record for record in items if record.id < after]
+        page = items[:limit]
+        return HistoryPage(items=page, cursor=f"{user_id}:{page[-1].id}" if len(items) > limit else None)
 
     def delete_draft(self, user_id: str, draft_id: str) -> bool:
         return self.drafts.pop((user_id, draft_id), None) is not None
