@@ -50,6 +50,11 @@ def mailer() -> Mailer:
     return composition.mailer()
 
 
+def code_mailer() -> Mailer:
+    """Where verification codes go: SES when deployed, stderr when run locally."""
+    return composition.code_mailer()
+
+
 def raw_emails() -> RawEmailStore:
     return composition.raw_email_store()
 
@@ -69,10 +74,10 @@ def create_draft(
 
 def sender_addresses(
     store: Annotated[Store, Depends(history)],
-    code_mailer: Annotated[Mailer, Depends(mailer)],
+    codes: Annotated[Mailer, Depends(code_mailer)],
     config: Annotated[composition.Settings, Depends(settings)],
 ) -> SenderAddresses:
-    return SenderAddresses(store, code_mailer, from_address=config.drafting_address)
+    return SenderAddresses(store, codes, from_address=config.drafting_address)
 
 
 def inbound_workflow(

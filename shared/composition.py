@@ -58,6 +58,8 @@ class Settings(BaseModel):
     cognito_client_id: str | None = Field(default=None, alias="NOASK_COGNITO_CLIENT_ID")
     service_name: str = Field(default="noask", alias="POWERTOOLS_SERVICE_NAME")
     metrics_namespace: str = Field(default="noask", alias="POWERTOOLS_METRICS_NAMESPACE")
+    # Set by `sam local`, `noask invoke` and `noask serve`: mail that is not a reply stays on this machine.
+    sam_local: bool = Field(default=False, alias="AWS_SAM_LOCAL")
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -122,7 +124,7 @@ def sender_addresses() -> SenderAddresses:
     """Claiming and verifying sending addresses; codes go out by SES from the drafting address."""
     from shared.usecases.sender_addresses import SenderAddresses
 
-    return SenderAddresses(history_store(), mailer(), from_address=settings().drafting_address)
+    return SenderAddresses(history_store(), code_mailer(), from_address=settings().drafting_address)
 
 
 @cache
@@ -179,6 +181,18 @@ def mailer() -> Mailer:
 
 
 @cache
+def code_mailer() -> Mailer:
+    """Verification codes: by SES when deployed; written to stderr when run locally, never to a real inbox."""
+    if settings().sam_local:
+        import sys
+
+        from shared.adapters.log_mailer import LogMailer
+
+        return LogMailer(sys.stderr)
+    return mailer()
+
+
+@cache
 def raw_email_store() -> RawEmailStore:
     """The raw messages SES stores in the email bucket."""
     from shared.adapters.s3_raw_email import S3RawEmailStore
@@ -210,7 +224,7 @@ def reset() -> None:
     """Forget every cached setting and client (tests that change the environment call this)."""
     for builder in (settings, prompt_library, draft_model, drafting_service, dynamodb_client, history_store, idempotency_store):
         builder.cache_clear()
-    for email_builder in (mailer, raw_email_store, inbound_email_workflow, create_draft, sender_addresses):
+    for email_builder in (mailer, code_mailer, raw_email_store, inbound_email_workflow, create_draft, sender_addresses):
         email_builder.cache_clear()
 
 

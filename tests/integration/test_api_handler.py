@@ -119,6 +119,7 @@ class Stack:
         return {
             dependencies.history: lambda: self.store,
             dependencies.mailer: lambda: self.mailer,
+            dependencies.code_mailer: lambda: self.mailer,
             dependencies.settings: lambda: self.settings,
             dependencies.drafter: lambda: self.drafter,
             dependencies.idempotency_store: lambda: lambda: idempotency,
