@@ -545,12 +545,13 @@
     button.disabled = false;
     if (!result.ok) {
       if (result.error) $("history-status").textContent = result.error.message;
-      return;
+      return false;
     }
     for (const draft of result.data.items) addToHistory(draft, { prepend: false });
     state.cursor = result.data.cursor;
     button.hidden = !state.cursor;
     $("history-empty").hidden = $("history-list").children.length > 0;
+    return true;
   }
 
   $("load-more").addEventListener("click", loadHistory);
@@ -696,8 +697,8 @@
       restoreForm();
     }
     restoreRemembered();
-    loadHistory();
-    loadProfile();
+    // The profile waits for the history: a caller the API does not know is asked to sign in once, not twice.
+    if (await loadHistory()) loadProfile();
   }
   start();
 })();
