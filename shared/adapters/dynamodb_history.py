@@ -213,18 +213,19 @@ class DynamoDBHistoryStore:
         except client.exceptions.ConditionalCheckFailedException:
             return
 
-    def count_failed_attempt(self, user_id: str, address: str, code_hash: str) -> None:
+    def take_attempt(self, user_id: str, address: str, code_hash: str, limit: int) -> bool:
         client = self.client
         try:
             client.update_item(
                 TableName=self.table_name,
                 Key=_claim_key(user_id, address),
                 UpdateExpression="ADD attempts :one",
-                ConditionExpression="code_hash = :hash",
-                ExpressionAttributeValues={":one": {"N": "1"}, ":hash": {"S": code_hash}},
+                ConditionExpression="code_hash = :hash AND (attribute_not_exists(attempts) OR attempts < :limit)",
+                ExpressionAttributeValues={":one": {"N": "1"}, ":hash": {"S": code_hash}, ":limit": {"N": str(limit)}},
             )
         except client.exceptions.ConditionalCheckFailedException:
-            return  # the code was replaced or used meanwhile: nothing to count against
+            return False  # the tries are spent, or the code was replaced or used meanwhile
+        return True
 
     def confirm_address(
         self, user_id: str, address: str, *, verified_at: float, verified_by: VerifiedBy, code_hash: str | None

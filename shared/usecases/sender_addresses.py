@@ -71,8 +71,9 @@ class AddressStore(Protocol):
         """Save a pending claim, replacing the user's earlier pending claim of the address (never a verified one)."""
         ...
 
-    def count_failed_attempt(self, user_id: str, address: str, code_hash: str) -> None:
-        """One more wrong code against the claim, if it still holds this code."""
+    def take_attempt(self, user_id: str, address: str, code_hash: str, limit: int) -> bool:
+        """Atomically count one try of the claim's code; False when the claim no longer holds this code or its
+        `limit` tries are spent. Counted before the comparison, so concurrent guesses cannot exceed the limit."""
         ...
 
     def confirm_address(
@@ -180,13 +181,12 @@ class SenderAddresses:
             return claim
         if claim is None or claim.code_hash is None or claim.code_salt is None or claim.code_expires_at is None:
             raise AddressProblem("no_claim", "You have no code waiting for this address. Add the address to get one.")
-        if claim.attempts >= MAX_ATTEMPTS_PER_CODE:
-            raise _too_many_attempts()
         if self._clock() >= claim.code_expires_at:
             raise AddressProblem("expired", "This code has expired. Add the address again to get a new one.")
+        if not self._store.take_attempt(user_id, address, claim.code_hash, MAX_ATTEMPTS_PER_CODE):
+            raise _too_many_attempts()
         given = code_digest(salt=claim.code_salt, user_id=user_id, address=address, code=code.strip())
         if not hmac.compare_digest(given, claim.code_hash):
-            self._store.count_failed_attempt(user_id, address, claim.code_hash)
             left = MAX_ATTEMPTS_PER_CODE - claim.attempts - 1
             if left <= 0:
                 raise _too_many_attempts()

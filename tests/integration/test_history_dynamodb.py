@@ -292,17 +292,19 @@ def test_racing_verifications_leave_exactly_one_holder(
     assert history_store.address_holder(address) == users[outcomes.index("verified")]
 
 
-def test_wrong_attempts_count_only_against_the_current_code(
+def test_tries_are_counted_atomically_up_to_the_limit_and_only_for_the_current_code(
     history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]
 ) -> None:
     user = make_user_id()
     address = f"count.{user}@example.org".lower()
     history_store.put_claim(pending(user, address), expires_at=time.time() + 3600)
-    history_store.count_failed_attempt(user, address, "a" * 64)
-    history_store.count_failed_attempt(user, address, "c" * 64)  # an older code: not counted
+    assert history_store.take_attempt(user, address, "c" * 64, 5) is False  # an older code: not counted
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        granted = list(pool.map(lambda _: history_store.take_attempt(user, address, "a" * 64, 5), range(10)))
+    assert granted.count(True) == 5
     claim = history_store.get_address(user, address)
     assert claim is not None
-    assert claim.attempts == 1
+    assert claim.attempts == 5
 
 
 def test_releasing_frees_the_address_for_someone_else_but_not_anothers(

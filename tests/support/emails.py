@@ -162,10 +162,12 @@ class MemoryHistory:
         if current is None or current.state != "verified":
             self.claims[(claim.user_id, claim.address)] = claim
 
-    def count_failed_attempt(self, user_id: str, address: str, code_hash: str) -> None:
+    def take_attempt(self, user_id: str, address: str, code_hash: str, limit: int) -> bool:
         claim = self.claims.get((user_id, address))
-        if claim is not None and claim.code_hash == code_hash:
-            self.claims[(user_id, address)] = claim.model_copy(update={"attempts": claim.attempts + 1})
+        if claim is None or claim.code_hash != code_hash or claim.attempts >= limit:
+            return False
+        self.claims[(user_id, address)] = claim.model_copy(update={"attempts": claim.attempts + 1})
+        return True
 
     def confirm_address(
         self, user_id: str, address: str, *, verified_at: float, verified_by: VerifiedBy, code_hash: str | None
