@@ -1,43 +1,63 @@
 """Parse a raw inbound email into what the drafting path needs: who sent it, their note, and the bio.
 
-The forwarded part is found by `email-forward-parser` (Gmail, Outlook, Apple Mail, Thunderbird,
-Yahoo and more, in many languages). Everything here is bounded: the raw message is refused above
-SES's 40 MB limit, non-text parts are never decoded, each text part is cut before decoding and
-again before any regular expression sees it, and the bio ends at `MAX_BIO_CHARS`.
+The forwarded part is found by its header block (shared.email.forwards), with `email-forward-parser`
+asked only for layouts that reader does not know; MIME is read within bounds (shared.email.mime); the
+bio is trimmed (shared.email.trimming, shared.email.salutations) and its person named
+(shared.target_name). Everything is bounded: the raw message is refused above SES's 40 MB limit, and
+the bio ends at `MAX_BIO_CHARS`.
 """
 
 from __future__ import annotations
 
-import codecs
 import re
-from collections.abc import Iterator
-from email import policy
 from email.headerregistry import Address
 from email.message import Message
-from email.parser import BytesFeedParser
-from html.parser import HTMLParser
 
 from emailforwardparser import forward_parser
 from pydantic import BaseModel, ConfigDict
 
-from shared.models import MAX_BIO_CHARS, Channel
+from shared.email.forwards import find_forward, is_forward_subject, mailbox
+from shared.email.mime import (
+    MAX_MIME_DEPTH,
+    MAX_MIME_PARTS,
+    MAX_PART_BYTES,
+    EmailRefused,
+    EmailTooLarge,
+    MimeTooComplex,
+    body_and_attached_message,
+    decode_text,
+    html_to_text,
+    parse_mime,
+)
+from shared.email.salutations import strip_salutations
+from shared.email.trimming import trim_quotes_and_signature
+from shared.models import MAX_BIO_CHARS, MAX_OFFER_CHARS, MAX_SENDER_INTERESTS_CHARS, Channel
+from shared.target_name import display_name, name_target, written_in_first_person
 from shared.text import normalise
 
+__all__ = [
+    "MAX_MIME_DEPTH",
+    "MAX_MIME_PARTS",
+    "MAX_PART_BYTES",
+    "MAX_RAW_EMAIL_BYTES",
+    "EmailRefused",
+    "EmailTooLarge",
+    "MimeTooComplex",
+    "ParsedEmail",
+    "TrustHeaders",
+    "decode_text",
+    "html_to_text",
+    "parse_channel",
+    "parse_email",
+    "trim_quotes_and_signature",
+]
+
 MAX_RAW_EMAIL_BYTES = 40 * 1024 * 1024  # SES receiving's own limit
-MAX_PART_BYTES = 1_000_000  # decoded bytes kept per text part
-# Enough encoded text for MAX_PART_BYTES in the bulkiest transfer encoding (quoted-printable: 3 chars a byte).
-_MAX_ENCODED_CHARS = 3 * MAX_PART_BYTES + 64_000
-_MAX_MIME_DEPTH = 16
-_FEED_CHUNK_BYTES = 64 * 1024
 # The forward parser's patterns backtrack on long lines (cost grows with the square of the line
 # length), so it sees only the head of the body, wrapped: forward headers are short lines near the
 # top, and the bio it yields is cut to MAX_BIO_CHARS anyway.
 _FORWARD_SCAN_CHARS = 32_000
 _MAX_LINE_CHARS = 400
-
-
-class EmailTooLarge(ValueError):
-    """The raw message is larger than SES would ever deliver."""
 
 
 class TrustHeaders(BaseModel):
@@ -48,10 +68,10 @@ class TrustHeaders(BaseModel):
     authentication_results: tuple[str, ...] = ()
     spam_verdicts: tuple[str, ...] = ()
     virus_verdicts: tuple[str, ...] = ()
-    auto_submitted: str | None = None
-    precedence: str | None = None
+    auto_submitted: tuple[str, ...] = ()
+    precedence: tuple[str, ...] = ()
     return_path: str | None = None
-    list_id: str | None = None
+    list_headers: tuple[str, ...] = ()  # names of the RFC 2369/2919 list headers present
     autoreply: bool = False
     content_type: str = "text/plain"
 
@@ -68,11 +88,14 @@ class ParsedEmail(BaseModel):
     references: tuple[str, ...] = ()
     note: str = ""
     pitch: str | None = None
+    sender_interests: str | None = None
+    offer: str | None = None
     channel: Channel | None = None
     channel_problem: str | None = None
     forwarded: bool = False
     forwarded_from: str | None = None
     target_name: str | None = None
+    target_rule: str | None = None  # which rule of shared.target_name named the target
     bio: str = ""
     bio_truncated: bool = False
     attachments_ignored: int = 0
@@ -82,51 +105,48 @@ class ParsedEmail(BaseModel):
 def parse_email(raw: bytes) -> ParsedEmail:
     if len(raw) > MAX_RAW_EMAIL_BYTES:
         raise EmailTooLarge(f"message is {len(raw)} bytes; the limit is {MAX_RAW_EMAIL_BYTES}")
-    message = _parse_mime(raw)
+    message = parse_mime(raw)
     sender = _single_sender(message)
     subject = _one_line(_header(message, "Subject") or "")
-    body, attached, ignored = _body_and_attached_message(message)
+    body, attached, ignored = body_and_attached_message(message)
     if attached is not None:
         # "Forward as attachment" (Outlook, Gmail for several messages): the attached message is the forward.
         forwarded = True
         note = body
-        forwarded_body, _, _ = _body_and_attached_message(attached)
-        forwarded_from, target_name = _mailbox(attached)
+        forwarded_body, _, _ = body_and_attached_message(attached)
+        forwarded_from, sender_name = _mailbox(attached)
     else:
-        forwarded, note, forwarded_body, forwarded_from, target_name = _split_forward(body, subject)
+        forwarded, note, forwarded_body, forwarded_from, sender_name = _split_forward(body, subject)
     if not forwarded:
         # Not a forward: the whole body is the bio, but leading `pitch:`/`channel:` lines still count.
         note, forwarded_body = _leading_directives(body)
-    note_text, pitch, channel, channel_problem = _directives(trim_quotes_and_signature(note))
-    bio, bio_truncated = _bounded_bio(trim_quotes_and_signature(forwarded_body))
+    directives = _directives(trim_quotes_and_signature(note))
+    signer = sender_name if forwarded else None
+    # The bio keeps at most MAX_BIO_CHARS: trimming reads a bounded head of the text, not up to MAX_PART_BYTES of it.
+    head = forwarded_body[:_FORWARD_SCAN_CHARS]
+    bio, bio_truncated = _bounded_bio(strip_salutations(trim_quotes_and_signature(head), signer=signer))
+    target = name_target(bio, forwarded_from=signer, own_writing=written_in_first_person(bio))
     return ParsedEmail(
         sender=sender,
         sender_domain=sender.rpartition("@")[2],
         subject=subject,
         message_id=_message_id(_header(message, "Message-ID")),
         references=tuple(_message_ids(_header(message, "References") or "")),
-        note=note_text,
-        pitch=pitch,
-        channel=channel,
-        channel_problem=channel_problem,
+        note=directives.note,
+        pitch=directives.pitch,
+        sender_interests=directives.sender_interests,
+        offer=directives.offer,
+        channel=directives.channel,
+        channel_problem=directives.channel_problem,
         forwarded=forwarded,
         forwarded_from=forwarded_from,
-        target_name=target_name,
+        target_name=target.name if target else None,
+        target_rule=target.rule if target else None,
         bio=bio,
         bio_truncated=bio_truncated,
         attachments_ignored=ignored,
         trust=_trust_headers(message),
     )
-
-
-def _parse_mime(raw: bytes) -> Message:
-    # Fed in chunks: parsebytes() decodes and splits the whole message at once, which peaks near
-    # 8x its size; chunks keep the peak under 3x (the tracemalloc test in test_email_parsing holds it).
-    parser = BytesFeedParser(policy=policy.default)
-    view = memoryview(raw)
-    for start in range(0, len(raw), _FEED_CHUNK_BYTES):
-        parser.feed(bytes(view[start : start + _FEED_CHUNK_BYTES]))
-    return parser.close()
 
 
 # --- headers -----------------------------------------------------------------------------------
@@ -141,10 +161,9 @@ def _header(message: Message, name: str) -> str | None:
 
 
 def _all_headers(message: Message, name: str) -> tuple[str, ...]:
-    try:
-        return tuple(_one_line(str(value)) for value in message.get_all(name, []))
-    except Exception:  # as in _header: a malformed header counts as absent
-        return ()
+    """Every copy of a header, raw and unfolded: read without the header parser, so none can be lost to a parse error."""
+    wanted = name.lower()
+    return tuple(_one_line(str(value)) for key, value in message.raw_items() if key.lower() == wanted)
 
 
 def _one_line(value: str) -> str:
@@ -189,15 +208,19 @@ def _message_id(value: str | None) -> str | None:
     return ids[0] if ids else None
 
 
+# Any of these marks mailing-list mail (RFC 2369, RFC 2919), whichever ones a list server chose to add.
+_LIST_HEADERS = ("List-Id", "List-Unsubscribe", "List-Post", "List-Help", "List-Subscribe", "List-Owner", "List-Archive")
+
+
 def _trust_headers(message: Message) -> TrustHeaders:
     return TrustHeaders(
         authentication_results=_all_headers(message, "Authentication-Results"),
         spam_verdicts=_all_headers(message, "X-SES-Spam-Verdict"),
         virus_verdicts=_all_headers(message, "X-SES-Virus-Verdict"),
-        auto_submitted=_header(message, "Auto-Submitted"),
-        precedence=_header(message, "Precedence"),
+        auto_submitted=_all_headers(message, "Auto-Submitted"),
+        precedence=_all_headers(message, "Precedence"),
         return_path=_header(message, "Return-Path"),
-        list_id=_header(message, "List-Id"),
+        list_headers=tuple(name for name in _LIST_HEADERS if name in message),
         autoreply=any(_header(message, name) is not None for name in ("X-Autoreply", "X-Autorespond")),
         content_type=message.get_content_type(),
     )
@@ -206,161 +229,8 @@ def _trust_headers(message: Message) -> TrustHeaders:
 # --- body --------------------------------------------------------------------------------------
 
 
-def _leaves(message: Message) -> Iterator[Message]:
-    """Non-multipart parts in order; attached messages are yielded whole, not descended into."""
-    stack: list[tuple[Message, int]] = [(message, 0)]
-    while stack:
-        part, depth = stack.pop()
-        if part.get_content_maintype() == "multipart":
-            payload = part.get_payload()
-            if isinstance(payload, list) and depth < _MAX_MIME_DEPTH:
-                stack.extend((sub, depth + 1) for sub in reversed(payload) if isinstance(sub, Message))
-            continue
-        yield part
-
-
-def _is_attachment(part: Message) -> bool:
-    return part.get_content_disposition() == "attachment" or bool(part.get_filename())
-
-
-def _body_and_attached_message(message: Message) -> tuple[str, Message | None, int]:
-    """The message's own text (plain preferred over HTML), its first attached message, and how many parts were ignored."""
-    plain: Message | None = None
-    html: Message | None = None
-    attached: Message | None = None
-    ignored = 0
-    for part in _leaves(message):
-        ctype = part.get_content_type()
-        if ctype == "message/rfc822" and attached is None:
-            inner = part.get_payload()
-            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
-                attached = inner[0]
-                continue
-        if ctype == "text/plain" and plain is None and not _is_attachment(part):
-            plain = part
-        elif ctype == "text/html" and html is None and not _is_attachment(part):
-            html = part
-        elif ctype not in ("text/plain", "text/html") or _is_attachment(part):
-            ignored += 1
-    if plain is not None:
-        text = _part_text(plain)
-    elif html is not None:
-        text = html_to_text(_part_text(html))
-    else:
-        text = ""
-    return text, attached, ignored
-
-
-def _part_text(part: Message) -> str:
-    """The part's text, decoded with its declared charset; at most MAX_PART_BYTES of it."""
-    encoded = part.get_payload()
-    if not isinstance(encoded, str):
-        return ""
-    if len(encoded) > _MAX_ENCODED_CHARS:
-        # Cut before decoding so a huge part never exists twice in memory; the stdlib decoders
-        # tolerate the ragged end (partial base64 quantum or quoted-printable escape).
-        part.set_payload(encoded[:_MAX_ENCODED_CHARS])
-    data = part.get_payload(decode=True)
-    if not isinstance(data, bytes):
-        return ""
-    return decode_text(data[:MAX_PART_BYTES], part.get_content_charset())
-
-
-# Labels that senders use for what is really windows-1252 (the WHATWG Encoding Standard does the same).
-_WINDOWS_1252_LABELS = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "cp819", "ascii", "us-ascii"}
-
-
-def decode_text(data: bytes, charset: str | None) -> str:
-    """Decode with the declared charset; never raises. Unknown or missing charsets try UTF-8, then windows-1252."""
-    label = (charset or "").strip().strip('"').lower()
-    if label and label not in _WINDOWS_1252_LABELS:
-        try:
-            codecs.lookup(label)
-            return data.decode(label, errors="replace")
-        except (LookupError, ValueError):
-            pass  # not a text codec Python knows: fall through to the defaults
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("windows-1252", errors="replace")
-
-
-class _TextExtractor(HTMLParser):
-    """HTML to plain text: scripts, styles and head dropped, block elements become line breaks.
-
-    Breaks are collected, not written, until the next text: `</div><div>` is one line break, not two,
-    while each `<br>` counts (two make a blank line).
-    """
-
-    _SKIP = frozenset({"script", "style", "head", "title", "noscript", "template", "svg", "object"})
-    _PARAGRAPH = frozenset({"p", "blockquote", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "hr"})
-    _LINE = frozenset({"div", "li", "tr", "section", "article", "header", "footer", "dd", "dt"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self._chunks: list[str] = []
-        self._pending_breaks = 0
-        self._skip_depth = 0
-        self._pre_depth = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self._skip_depth += 1
-        elif tag == "pre":
-            self._pre_depth += 1
-        self._break(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP:
-            self._skip_depth = max(0, self._skip_depth - 1)
-        elif tag == "pre":
-            self._pre_depth = max(0, self._pre_depth - 1)
-        if tag != "br":
-            self._break(tag)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._break(tag)
-
-    def handle_data(self, data: str) -> None:
-        if self._skip_depth:
-            return
-        text = data if self._pre_depth else re.sub(r"\s+", " ", data)
-        if not text.strip():
-            if not self._pending_breaks:
-                self._chunks.append(text)
-            return
-        if self._chunks and self._pending_breaks:
-            self._chunks.append("\n" * self._pending_breaks)
-        self._pending_breaks = 0
-        self._chunks.append(text)
-
-    def _break(self, tag: str) -> None:
-        if tag == "br":
-            self._pending_breaks = min(2, self._pending_breaks + 1)
-        elif tag in self._PARAGRAPH:
-            self._pending_breaks = 2
-        elif tag in self._LINE:
-            self._pending_breaks = max(1, self._pending_breaks)
-
-    def text(self) -> str:
-        return normalise("".join(self._chunks))
-
-
-def html_to_text(html: str) -> str:
-    extractor = _TextExtractor()
-    extractor.feed(html)
-    extractor.close()
-    return extractor.text()
-
-
 # --- forwards, notes and directives ------------------------------------------------------------
 
-# Outlook desktop's plain-text separator, which the forward parser only finds when the subject says "FW:".
-_OUTLOOK_ORIGINAL = re.compile(
-    r"(?im)^[ \t]*-{3,}[ \t]*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original|"
-    r"Messaggio originale|Oorspronkelijk bericht|Mensagem original|Originalmeddelande|Oprindelig meddelelse)[ \t]*-{3,}[ \t]*$"
-)
-_GMAIL_SEPARATOR = "---------- Forwarded message ---------"
 # "⸮" is a printable character, so the parser's own clean-up keeps it.
 _HIDDEN_ENCODED_WORD = "=\u2e2e"
 
@@ -387,18 +257,27 @@ def _forwarded_metadata(text: str, subject: str | None) -> forward_parser.Forwar
 
 
 def _split_forward(body: str, subject: str) -> tuple[bool, str, str, str | None, str | None]:
-    """(forwarded, note above the forward, forwarded body, original sender address, original sender name)."""
+    """(forwarded, note above the forward, forwarded body, original sender address, original sender name).
+
+    Our reader (shared.email.forwards) finds header blocks whatever the subject says; the library is asked
+    only when ours finds none and the subject says "forward", for layouts ours does not know.
+    """
+    found = find_forward(body[:_FORWARD_SCAN_CHARS], subject)
+    if found is not None:
+        address, name = mailbox(found.sender)
+        return True, found.note, found.body, address, display_name(name) if name else None
+    if not is_forward_subject(subject):
+        return False, "", body, None, None
+    return _library_forward(body, subject)
+
+
+def _library_forward(body: str, subject: str) -> tuple[bool, str, str, str | None, str | None]:
     text = _wrap_long_lines(body[:_FORWARD_SCAN_CHARS].replace("\r\n", "\n"))
-    text = _OUTLOOK_ORIGINAL.sub(_GMAIL_SEPARATOR, text, count=1)
     # The forward parser runs RFC 2047 decoding over text that is already decoded, and raises when an
     # encoded word ("=?utf-8?q?…?=") meets non-ASCII text; hide "=?" from it and restore it afterwards.
     text, subject = text.replace("=?", _HIDDEN_ENCODED_WORD), subject.replace("=?", _HIDDEN_ENCODED_WORD)
     found = _forwarded_metadata(text, subject)
     if found is None or not found.forwarded or not found.email.body:
-        # The parser only looks for a separator when the subject does not contradict a forward;
-        # users often rewrite the subject, so try the body alone as well.
-        found = _forwarded_metadata(text, None)
-    if found is None or not found.forwarded:
         return False, "", body, None, None
     author = found.email.from_
     note, forwarded_body, address, name = (
@@ -407,7 +286,9 @@ def _split_forward(body: str, subject: str) -> tuple[bool, str, str, str | None,
     return True, note, forwarded_body, address.lower() or None, _one_line(name) or None
 
 
-_DIRECTIVE = re.compile(r"^[ \t*]*(pitch|channel)[ \t]*:[ \t]*(.*)$", re.IGNORECASE)
+_DIRECTIVE = re.compile(r"^[ \t*]*(pitch|channel|interests|offer)[ \t]*:[ \t]*(.*)$", re.IGNORECASE)
+# Note lines are untrusted like the bio, and bounded like DraftRequest's fields.
+_DIRECTIVE_LIMITS = {"interests": MAX_SENDER_INTERESTS_CHARS, "offer": MAX_OFFER_CHARS}
 
 
 def _leading_directives(body: str) -> tuple[str, str]:
@@ -438,10 +319,22 @@ def parse_channel(value: str) -> Channel | None:
         return _CHANNEL_ALIASES.get(key)
 
 
-def _directives(note: str) -> tuple[str, str | None, Channel | None, str | None]:
-    """(note without directive lines, pitch override, channel override, problem with the channel line)."""
-    kept: list[str] = []
+class Directives(BaseModel):
+    """What the note above a forward says: its own text and the `pitch:`/`interests:`/`offer:`/`channel:` lines."""
+
+    model_config = ConfigDict(frozen=True)
+
+    note: str = ""
     pitch: str | None = None
+    sender_interests: str | None = None
+    offer: str | None = None
+    channel: Channel | None = None
+    channel_problem: str | None = None
+
+
+def _directives(note: str) -> Directives:
+    kept: list[str] = []
+    values: dict[str, str] = {}
     channel: Channel | None = None
     problem: str | None = None
     for line in note.split("\n"):
@@ -450,43 +343,33 @@ def _directives(note: str) -> tuple[str, str | None, Channel | None, str | None]
             kept.append(line)
             continue
         name, value = match.group(1).lower(), match.group(2).strip().strip("*").strip()
-        if name == "pitch":
-            pitch = value or pitch
+        if name != "channel":
+            if value:
+                values[name] = _bounded_words(value, _DIRECTIVE_LIMITS.get(name))
         elif value:
             channel = parse_channel(value)
             if channel is None:
                 allowed = ", ".join(c.value for c in Channel)
                 problem = f"'{value[:60]}' is not a channel; use one of: {allowed}."
-    return normalise("\n".join(kept)), pitch, channel, problem
+    return Directives(
+        note=normalise("\n".join(kept)),
+        pitch=values.get("pitch"),
+        sender_interests=values.get("interests"),
+        offer=values.get("offer"),
+        channel=channel,
+        channel_problem=problem,
+    )
+
+
+def _bounded_words(value: str, limit: int | None) -> str:
+    """At most `limit` characters, cut at a word boundary."""
+    if limit is None or len(value) <= limit:
+        return value
+    cut = value.rfind(" ", 0, limit + 1)
+    return value[: cut if cut > 0 else limit].rstrip(" ,;")
 
 
 # --- trimming and bounding ---------------------------------------------------------------------
-
-_SIGNATURE_DELIMITER = re.compile(r"(?m)^--[ \t]?$")
-_MOBILE_SIGNATURE = re.compile(
-    r"(?im)^[ \t]*(?:sent from my [\w .-]{1,40}|sent from (?:mail|outlook) for [\w .-]{1,30}|get outlook for [\w .-]{1,30}|"
-    r"sent from yahoo mail[\w .-]{0,40}|von meinem [\w .-]{1,40} gesendet|gesendet von meinem [\w .-]{1,40}|"
-    r"envoy[ée] de mon [\w .-]{1,40}|enviado desde mi [\w .-]{1,40}|inviato da[l]? [\w .-]{1,40})"
-    # Outlook mobile appends its link: "Get Outlook for iOS<https://aka.ms/o0ukef>".
-    r"(?:[ \t]*<[^>\n]{1,200}>)?[ \t]*$"
-)
-_ATTRIBUTION = re.compile(
-    r"(?m)^[ \t]*(?:On|Am|Le|El|Il giorno|Op|Em)\b[^\n]{0,200}(?:\n[^\n]{0,200})?"
-    # German Gmail puts the name after the verb: "Am … schrieb Jane <jane@example.com>:".
-    r"\b(?:wrote|schrieb|a écrit|escribió|ha scritto|geschreven|escreveu)\b[^\n]{0,200}:[ \t]*$"
-)
-_QUOTED_LINE = re.compile(r"(?m)^[ \t]*>.*(?:\n|$)")
-
-
-def trim_quotes_and_signature(text: str) -> str:
-    """Drop quoted replies ("> " lines, everything from "On … wrote:") and signatures ("-- ", "Sent from my iPhone")."""
-    text = text.replace("\r\n", "\n")
-    for pattern in (_ATTRIBUTION, _SIGNATURE_DELIMITER, _MOBILE_SIGNATURE):
-        match = pattern.search(text)
-        if match:
-            text = text[: match.start()]
-    return normalise(_QUOTED_LINE.sub("", text))
-
 
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]]*(?=\s)|\n\n")
 

@@ -14,11 +14,25 @@ from email.utils import formatdate, make_msgid
 from html import escape
 
 from shared.email.parsing import ParsedEmail
-from shared.models import CHANNEL_SPECS, DraftResult
+from shared.models import Channel, DraftResult
 
 REPLY_DISPLAY_NAME = "noask"
 MAX_SUBJECT_CHARS = 200
 _ALREADY_REPLY = re.compile(r"^\s*re\s*:", re.IGNORECASE)
+
+
+# How the reply names each channel in a sentence, with its article.
+_CHANNEL_PHRASES = {
+    Channel.LINKEDIN_NOTE: "a LinkedIn connection note",
+    Channel.LINKEDIN_NOTE_PREMIUM: "a LinkedIn Premium connection note",
+    Channel.LINKEDIN_MESSAGE: "a LinkedIn message",
+    Channel.EMAIL: "an email",
+}
+
+
+def channel_phrase(channel: Channel) -> str:
+    """ "an email", "a LinkedIn message": the channel as it reads after "for"."""
+    return _CHANNEL_PHRASES[channel]
 
 
 def reply_subject(original: str) -> str:
@@ -31,7 +45,8 @@ def written_by(result: DraftResult) -> str:
     if result.provider == "offline":
         why = f" ({result.fallback_reason})" if result.fallback_reason else ""
         return f"noask's offline composer{why}"
-    return f"the {result.model} model (prompt {result.prompt_version}, {result.attempts} call(s))"
+    calls = "1 call" if result.attempts == 1 else f"{result.attempts} calls"
+    return f"the {result.model} model (prompt {result.prompt_version}, {calls})"
 
 
 def _envelope(*, parsed: ParsedEmail, to: str, from_address: str) -> EmailMessage:
@@ -69,7 +84,7 @@ def build_reply(
 ) -> EmailMessage:
     """The draft reply: plain text with the draft between markers, and an HTML alternative with everything escaped."""
     app_url = _safe_link(app_url)
-    channel = CHANNEL_SPECS[result.channel].label
+    channel = channel_phrase(result.channel)
     interest = result.shared_interest
     if interest.found:
         interest_lines = [f"Shared interest: {interest.topic or 'from the bio'}", f'From the bio: "{interest.bio_evidence}"']
@@ -79,7 +94,7 @@ def build_reply(
         ]
     checks = [f"  {'✓' if outcome.passed else '✗'} {outcome.explanation}" for outcome in result.checks]
 
-    text: list[str] = [f"Here is your no-ask draft for a {channel}, ready to copy.", ""]
+    text: list[str] = [f"Here is your no-ask draft for {channel}, ready to copy.", ""]
     if result.subject:
         text += [f"Subject: {result.subject}", ""]
     text += ["----- draft -----", result.body, "----- end of draft -----", "", *interest_lines, ""]
@@ -87,7 +102,7 @@ def build_reply(
     text += [f"Note: {notice}" for notice in notices]
     text += _history_line(app_url)
 
-    html: list[str] = [f"<p>Here is your no-ask draft for a {escape(channel)}, ready to copy.</p>"]
+    html: list[str] = [f"<p>Here is your no-ask draft for {escape(channel)}, ready to copy.</p>"]
     if result.subject:
         html.append(f"<p><strong>Subject:</strong> {escape(result.subject)}</p>")
     html.append(
@@ -116,9 +131,9 @@ def build_problem_reply(*, parsed: ParsedEmail, to: str, from_address: str, prob
     app_url = _safe_link(app_url)
     text = [f"noask could not write a draft from your message: {problem}", ""]
     text += [
-        "Forward the profile or bio to this address. Above the forward you can add a line starting",
-        '"pitch:" to use a different pitch, or "channel:" (linkedin_note, linkedin_note_premium,',
-        "linkedin_message or email) to pick where you will send it.",
+        "Forward the profile or bio to this address. Above the forward you can add lines starting",
+        '"pitch:" to use a different pitch, "interests:" for your own interests, "offer:" for something',
+        'you can give, or "channel:" (linkedin_note, linkedin_note_premium, linkedin_message or email).',
     ]
     text += _history_line(app_url)
     html = f"<p>noask could not write a draft from your message: {escape(problem)}</p>"

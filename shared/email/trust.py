@@ -1,26 +1,30 @@
-"""Whether an inbound message may get a reply, decided before any LLM call.
+"""Whether an inbound message may get a reply, decided before any LLM call. Every doubt refuses.
 
 A reply goes only to a registered user whose message authenticates, and never to anything that
 looks automated (auto-replies, bounces, lists, bulk mail), so the drafting address can neither be
 used to send mail to strangers (backscatter) nor be drawn into a mail loop.
 
 Only SES's own verdicts count: SES adds its `Authentication-Results` header above every header the
-sender wrote, so the first one is SES's and any later one may be forged.
+sender wrote, so only the topmost one is read, and only when SES (authserv-id amazonses.com) wrote it.
+Automation markers are read in every copy of their header, since a sender can add a harmless copy
+above the real one; scanning verdicts must all say PASS.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
-from pydantic import BaseModel, ConfigDict
+from publicsuffixlist import PublicSuffixList
+from pydantic import BaseModel, ConfigDict, computed_field
 
+from shared.email import authres
 from shared.email.parsing import ParsedEmail, TrustHeaders
 from shared.history import Profile
 
 SES_AUTHSERV_ID = "amazonses.com"
-_AUTH_METHODS = frozenset({"spf", "dkim", "dmarc", "arc", "iprev", "auth", "dkim-atps", "bimi"})
-_COMMENT = re.compile(r"\([^()]*\)")
 _BULK_PRECEDENCE = frozenset({"bulk", "list", "junk"})
+_AUTO_REPLY_PRECEDENCE = frozenset({"auto_reply", "auto-reply"})
 _DAEMON_MAILBOXES = frozenset({"mailer-daemon", "postmaster"})
 # Subject prefixes auto-responders use (Outlook/Exchange in several languages, vacation programs).
 _AUTO_REPLY_SUBJECT = re.compile(
@@ -51,6 +55,13 @@ class DkimVerdict(BaseModel):
     domain: str | None
 
 
+class DmarcVerdict(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    result: str
+    domain: str | None
+
+
 class Verdicts(BaseModel):
     """SES's authentication and scanning verdicts for one message (None: SES gave none)."""
 
@@ -60,10 +71,18 @@ class Verdicts(BaseModel):
     spf: str | None = None
     spf_domain: str | None = None
     dkim: tuple[DkimVerdict, ...] = ()
-    dmarc: str | None = None
-    dmarc_domain: str | None = None
+    dmarc_results: tuple[DmarcVerdict, ...] = ()
     spam: str | None = None
     virus: str | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def dmarc(self) -> str | None:
+        """ "fail" when any DMARC result is not a pass, "pass" when all pass, None when there is none."""
+        results = {verdict.result for verdict in self.dmarc_results}
+        if not results:
+            return None
+        return "pass" if results == {"pass"} else next(iter(sorted(results - {"pass"})))
 
 
 def _domain_of(value: str | None) -> str | None:
@@ -74,81 +93,82 @@ def _domain_of(value: str | None) -> str | None:
 
 
 def parse_authentication_results(value: str) -> Verdicts:
-    """Read one RFC 8601 header as SES writes it, e.g.
-
-    `amazonses.com; spf=pass (…) client-ip=…; envelope-from=a@example.com; helo=…; dkim=pass header.i=@example.com;
-    dmarc=pass header.from=example.com;` — properties SES puts in their own `;` clause belong to the method before them.
-    """
-    text = _COMMENT.sub(" ", _COMMENT.sub(" ", value))
-    clauses = text.split(";")
-    head = clauses[0].split()
-    results: list[tuple[str, str, dict[str, str]]] = []
-    for clause in clauses[1:]:
-        for token in clause.split():
-            key, equals, raw = token.partition("=")
-            if not equals:
-                continue
-            key, val = key.lower(), raw.strip('"').lower()
-            if key in _AUTH_METHODS:
-                results.append((key, val, {}))
-            elif results:
-                results[-1][2][key] = val
-
-    def first(method: str) -> tuple[str | None, dict[str, str]]:
-        for name, result, props in results:
-            if name == method:
-                return result, props
-        return None, {}
-
-    spf, spf_props = first("spf")
-    dmarc, dmarc_props = first("dmarc")
+    """One RFC 8601 header (see shared.email.authres), reduced to the verdicts trust decisions use."""
+    header = authres.parse(value)
+    spf = header.of("spf")
+    spf_props = spf[0].properties if spf else {}
     return Verdicts(
-        authserv_id=head[0].lower() if head else None,
-        spf=spf,
+        authserv_id=header.authserv_id,
+        spf=spf[0].result if spf else None,
         spf_domain=_domain_of(spf_props.get("smtp.mailfrom") or spf_props.get("envelope-from")),
         dkim=tuple(
-            DkimVerdict(result=result, domain=_domain_of(props.get("header.d") or props.get("header.i")))
-            for name, result, props in results
-            if name == "dkim"
+            DkimVerdict(result=r.result, domain=_domain_of(r.properties.get("header.d") or r.properties.get("header.i")))
+            for r in header.of("dkim")
         ),
-        dmarc=dmarc,
-        dmarc_domain=_domain_of(dmarc_props.get("header.from")),
+        dmarc_results=tuple(
+            DmarcVerdict(result=r.result, domain=_domain_of(r.properties.get("header.from"))) for r in header.of("dmarc")
+        ),
     )
 
 
+def _scan_verdict(values: tuple[str, ...]) -> str | None:
+    """PASS only when every copy says PASS; FAIL wins over anything; None when there is no verdict at all."""
+    upper = [value.strip().upper() for value in values]
+    if not upper:
+        return None
+    if "FAIL" in upper:
+        return "FAIL"
+    return "PASS" if all(value == "PASS" for value in upper) else next(value for value in upper if value != "PASS")[:40]
+
+
 def read_verdicts(trust: TrustHeaders) -> Verdicts:
-    """SES's verdicts: the topmost Authentication-Results, and FAIL if any scanning verdict header says so."""
+    """SES's verdicts: the topmost Authentication-Results only, and the scanning verdicts over every copy."""
     verdicts = parse_authentication_results(trust.authentication_results[0]) if trust.authentication_results else Verdicts()
+    return verdicts.model_copy(update={"spam": _scan_verdict(trust.spam_verdicts), "virus": _scan_verdict(trust.virus_verdicts)})
 
-    def scan(values: tuple[str, ...]) -> str | None:
-        upper = [value.strip().upper() for value in values]
-        return "FAIL" if "FAIL" in upper else (upper[0] if upper else None)
 
-    return verdicts.model_copy(update={"spam": scan(trust.spam_verdicts), "virus": scan(trust.virus_verdicts)})
+@cache
+def _public_suffixes() -> PublicSuffixList:
+    return PublicSuffixList()  # the list bundled with the package: no network
+
+
+def organisational_domain(domain: str) -> str | None:
+    """The registrable domain (RFC 7489's organisational domain) by the Public Suffix List; None for a bare suffix."""
+    found: str | None = _public_suffixes().privatesuffix(domain.lower().rstrip("."))
+    return found
 
 
 def aligned(domain: str | None, from_domain: str) -> bool:
-    """Relaxed alignment (RFC 7489), approximated without a public-suffix list: the same domain or a subdomain either way.
-
-    The approximation can only align a domain with its own parent or child, which an outsider cannot sign or send for.
-    """
+    """Relaxed alignment (RFC 7489): both names share one organisational domain."""
     if not domain or not from_domain:
         return False
-    return domain == from_domain or domain.endswith("." + from_domain) or from_domain.endswith("." + domain)
+    if domain == from_domain:
+        return True
+    organisation = organisational_domain(from_domain)
+    return organisation is not None and organisation == organisational_domain(domain)
+
+
+def _dmarc_names_from_domain(verdicts: Verdicts, from_domain: str) -> bool:
+    """Every DMARC result passes and names the From domain (or its organisational domain) in header.from."""
+    if verdicts.dmarc != "pass" or not from_domain:
+        return False
+    accepted = {from_domain, organisational_domain(from_domain)}
+    return all(verdict.domain in accepted for verdict in verdicts.dmarc_results)
 
 
 def authentication(verdicts: Verdicts, from_domain: str) -> Decision:
-    """DMARC pass for the From domain, or SPF and DKIM both pass and aligned with it."""
+    """DMARC pass for the From domain, or SPF and DKIM both pass and aligned with it (and no DMARC failure)."""
     if verdicts.authserv_id != SES_AUTHSERV_ID:
-        return Decision(allowed=False, reason="not_authenticated", detail="no Authentication-Results from SES")
-    if verdicts.dmarc == "pass" and verdicts.dmarc_domain in (None, from_domain):
-        return Decision(allowed=True, reason="ok", detail="DMARC pass")
+        return Decision(allowed=False, reason="not_authenticated", detail="the topmost Authentication-Results is not SES's")
+    if _dmarc_names_from_domain(verdicts, from_domain):
+        return Decision(allowed=True, reason="ok", detail="DMARC pass for the From domain")
     spf_ok = verdicts.spf == "pass" and aligned(verdicts.spf_domain, from_domain)
     dkim_ok = any(d.result == "pass" and aligned(d.domain, from_domain) for d in verdicts.dkim)
-    if verdicts.dmarc != "fail" and spf_ok and dkim_ok:
+    if verdicts.dmarc in (None, "none", "pass") and spf_ok and dkim_ok:
         return Decision(allowed=True, reason="ok", detail="SPF and DKIM pass, aligned with the From domain")
     detail = (
-        f"DMARC {verdicts.dmarc or 'none'}; SPF {verdicts.spf or 'none'}{'' if spf_ok else ' or not aligned'}; "
+        f"DMARC {verdicts.dmarc or 'none'}{' (not for the From domain)' if verdicts.dmarc == 'pass' else ''}; "
+        f"SPF {verdicts.spf or 'none'}{'' if spf_ok else ' or not aligned'}; "
         f"DKIM {'aligned pass' if dkim_ok else 'no aligned pass'}"
     )
     return Decision(allowed=False, reason="not_authenticated", detail=detail)
@@ -162,19 +182,20 @@ def _automated(parsed: ParsedEmail) -> Decision | None:
     return_path_mailbox = (return_path or "").strip("<>").rpartition("@")[0].lower()
     if parsed.sender.rpartition("@")[0] in _DAEMON_MAILBOXES or return_path_mailbox in _DAEMON_MAILBOXES:
         return Decision(allowed=False, reason="mailer_daemon", detail="sent by a mailer daemon or postmaster")
-    auto_submitted = (trust.auto_submitted or "no").split(";")[0].strip().lower()
-    if auto_submitted != "no":
-        return Decision(allowed=False, reason="auto_submitted", detail=f"Auto-Submitted: {auto_submitted[:40]}")
-    precedence = (trust.precedence or "").strip().lower()
-    if trust.autoreply or precedence == "auto_reply":
+    for value in trust.auto_submitted:
+        keyword = value.split(";")[0].strip().lower()
+        if keyword != "no":
+            return Decision(allowed=False, reason="auto_submitted", detail=f"Auto-Submitted: {keyword[:40]}")
+    precedences = {value.split(";")[0].strip().lower() for value in trust.precedence}
+    if trust.autoreply or precedences & _AUTO_REPLY_PRECEDENCE:
         return Decision(allowed=False, reason="autoreply", detail="X-Autoreply, X-Autorespond or Precedence: auto_reply")
     if _AUTO_REPLY_SUBJECT.match(parsed.subject):
         # Some vacation responders mark their mail in the subject only; answering them could loop.
         return Decision(allowed=False, reason="autoreply", detail="an auto-reply subject")
-    if precedence in _BULK_PRECEDENCE:
-        return Decision(allowed=False, reason="bulk", detail=f"Precedence: {(trust.precedence or '').strip()[:20]}")
-    if trust.list_id is not None:
-        return Decision(allowed=False, reason="mailing_list", detail="List-Id header")
+    if precedences & _BULK_PRECEDENCE:
+        return Decision(allowed=False, reason="bulk", detail=f"Precedence: {sorted(precedences & _BULK_PRECEDENCE)[0]}")
+    if trust.list_headers:
+        return Decision(allowed=False, reason="mailing_list", detail=f"{trust.list_headers[0]} header")
     return None
 
 
@@ -188,10 +209,10 @@ def screen(parsed: ParsedEmail, *, own_address: str = "") -> Decision:
     if automated is not None:
         return automated
     verdicts = read_verdicts(parsed.trust)
-    if verdicts.virus == "FAIL":
-        return Decision(allowed=False, reason="virus", detail="X-SES-Virus-Verdict: FAIL")
-    if verdicts.spam == "FAIL":
-        return Decision(allowed=False, reason="spam", detail="X-SES-Spam-Verdict: FAIL")
+    if verdicts.virus != "PASS":
+        return Decision(allowed=False, reason="virus", detail=f"X-SES-Virus-Verdict: {verdicts.virus or 'missing'}")
+    if verdicts.spam != "PASS":
+        return Decision(allowed=False, reason="spam", detail=f"X-SES-Spam-Verdict: {verdicts.spam or 'missing'}")
     authenticated = authentication(verdicts, parsed.sender_domain)
     return ALLOWED if authenticated.allowed else authenticated
 

@@ -30,10 +30,27 @@ def build_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
+# How each rule of shared.target_name found the person, said for someone reading the report.
+TARGET_RULES = {
+    "speaker_heading": "the bio's first line is a name heading (a speaker blurb)",
+    "intro_phrase": 'the bio introduces the person by name ("Meet …")',
+    "third_person_opening": "the bio opens with the person's name, written in the third person",
+    "self_introduction": 'the person names themself ("I\'m …")',
+    "forwarded_sender_own_writing": "no name in the bio; the forwarded message is its sender's own writing",
+}
+
+
+def _target(parsed: ParsedEmail) -> str:
+    if parsed.target_name is None:
+        return "no name found: the draft will greet without one"
+    return f"{parsed.target_name}: {TARGET_RULES.get(parsed.target_rule or '', parsed.target_rule or '')}"
+
+
 def report(parsed: ParsedEmail, *, drafting_address: str) -> dict[str, Any]:
     decision = screen(parsed, own_address=drafting_address)
     return {
         **parsed.model_dump(mode="json", exclude={"trust"}),
+        "target": _target(parsed),
         "verdicts": read_verdicts(parsed.trust).model_dump(mode="json"),
         "reply_allowed": decision.allowed,
         "reason": None if decision.allowed else decision.reason,

@@ -30,6 +30,9 @@ def test_reports_the_note_overrides_bio_and_verdicts(capsys: pytest.CaptureFixtu
     assert report["channel"] == "email"
     assert report["pitch"].startswith("I build open-source data quality tools")
     assert report["forwarded_from"] == "maya.lindqvist@northwind.example"
+    assert report["target_name"] == "Maya Lindqvist"
+    assert report["target_rule"] == "forwarded_sender_own_writing"
+    assert report["target"].startswith("Maya Lindqvist: no name in the bio")
     assert "ultramarathon" in report["bio"]
     assert report["verdicts"]["dmarc"] == "pass"
     assert report["reply_allowed"] is True
@@ -65,3 +68,17 @@ def test_reads_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mon
 def test_a_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["parse-email", str(tmp_path / "nope.eml")]) == 2
     assert "noask parse-email: error" in capsys.readouterr().err
+
+
+def test_reports_which_rule_named_the_target(capsys: pytest.CaptureFixture[str]) -> None:
+    report = parse_email_json(capsys, str(EMAILS_DIR / "forwards" / "case_speaker_bio_en.eml"))
+    assert (report["target_name"], report["target_rule"]) == ("Kwame Mensah", "speaker_heading")
+    assert "speaker blurb" in report["target"]
+
+
+def test_a_message_with_too_many_mime_parts_is_an_error_not_a_crash(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    parts = "".join("--b\r\nContent-Type: text/plain\r\n\r\nx\r\n" for _ in range(300))
+    raw = f'From: a@b.example\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n{parts}--b--\r\n'
+    (tmp_path / "many.eml").write_text(raw)
+    assert main(["parse-email", str(tmp_path / "many.eml")]) == 2
+    assert "more than 200 MIME parts" in capsys.readouterr().err

@@ -11,16 +11,19 @@ from typing import Any
 import pytest
 
 from shared.email.parsing import (
+    MAX_MIME_DEPTH,
+    MAX_MIME_PARTS,
     MAX_PART_BYTES,
     MAX_RAW_EMAIL_BYTES,
     EmailTooLarge,
+    MimeTooComplex,
     decode_text,
     html_to_text,
     parse_channel,
     parse_email,
     trim_quotes_and_signature,
 )
-from shared.models import MAX_BIO_CHARS, Channel
+from shared.models import MAX_BIO_CHARS, MAX_OFFER_CHARS, MAX_SENDER_INTERESTS_CHARS, Channel
 from tests.support.emails import REGISTERED_ADDRESS, sample, sample_names, ses_message
 
 # sample → what a reader of that message would say it contains.
@@ -404,12 +407,90 @@ def test_truncated_and_mangled_samples_never_crash_the_parser(name: str) -> None
         parse_email(bytes(mangled))
 
 
-def test_deeply_nested_multiparts_are_bounded() -> None:
-    depth = 200
+def nested_multiparts(depth: int) -> bytes:
     opening = "".join(f'Content-Type: multipart/mixed; boundary="b{i}"\r\n\r\n--b{i}\r\n' for i in range(depth))
     closing = "".join(f"\r\n--b{i}--" for i in reversed(range(depth)))
     headers = f"From: {REGISTERED_ADDRESS}\r\nSubject: deep\r\nMIME-Version: 1.0\r\n"
-    raw = f"{headers}{opening}Content-Type: text/plain\r\n\r\nI sail.{closing}\r\n"
+    return f"{headers}{opening}Content-Type: text/plain\r\n\r\nI sail.{closing}\r\n".encode()
 
-    parsed = parse_email(raw.encode())
+
+def nested_messages(depth: int) -> bytes:
+    nested = "Content-Type: message/rfc822\r\n\r\n" * depth
+    return f"From: {REGISTERED_ADDRESS}\r\nSubject: deep\r\n{nested}Content-Type: text/plain\r\n\r\nI sail.\r\n".encode()
+
+
+def many_parts(count: int, *, content_type: bool = True) -> bytes:
+    header = "Content-Type: text/plain\r\n" if content_type else ""
+    parts = "".join(f"--b\r\n{header}\r\npart {i}\r\n" for i in range(count))
+    headers = f'From: {REGISTERED_ADDRESS}\r\nSubject: many\r\nContent-Type: multipart/mixed; boundary="b"\r\n'
+    return f"{headers}\r\n{parts}--b--\r\n".encode()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        nested_multiparts(1_000),  # ~70 KB: RecursionError in the stdlib parser before the limit
+        nested_messages(2_000),  # message/rfc822 inside message/rfc822
+        nested_multiparts(31),
+        nested_multiparts(200),
+        nested_messages(31),
+        many_parts(201),
+        many_parts(10_000),
+        many_parts(10_000, content_type=False),
+        many_parts(700, content_type=False),
+    ],
+    ids=[
+        "multipart-1000",
+        "rfc822-2000",
+        "multipart-31",
+        "multipart-200",
+        "rfc822-31",
+        "parts-201",
+        "parts-10000",
+        "bare-parts-10000",
+        "bare-parts-700",
+    ],
+)
+def test_too_deep_or_too_many_mime_parts_are_refused_with_a_reason(raw: bytes) -> None:
+    with pytest.raises(MimeTooComplex) as refused:
+        parse_email(raw)
+    assert refused.value.reason == "mime_too_complex"
+    assert isinstance(refused.value, EmailTooLarge)  # callers that drop oversized mail drop this as well
+    assert "MIME parts" in str(refused.value)
+
+
+@pytest.mark.parametrize("raw", [nested_multiparts(MAX_MIME_DEPTH - 1), many_parts(MAX_MIME_PARTS - 2)])
+def test_messages_within_the_mime_limits_parse(raw: bytes) -> None:
+    parsed = parse_email(raw)
     assert parsed.sender == REGISTERED_ADDRESS
+    assert parsed.bio
+
+
+def test_interests_and_offer_lines_above_the_forward() -> None:
+    body = (
+        "Draft this please.\nInterests: trail running, watercolour\n*offer:* my checklist for usability sessions\n"
+        f"pitch: I teach SQL.\n\n{FORWARD_HEADER}I run trails every weekend."
+    )
+    parsed = parse_email(ses_message(body=body))
+
+    assert parsed.sender_interests == "trail running, watercolour"
+    assert parsed.offer == "my checklist for usability sessions"
+    assert parsed.pitch == "I teach SQL."
+    assert parsed.note == "Draft this please."
+    assert "checklist" not in parsed.bio
+
+
+def test_interests_and_offer_are_bounded_like_a_draft_request() -> None:
+    body = f"interests: {'jazz piano, ' * 100}\noffer: {'a long offer ' * 60}\n\n{FORWARD_HEADER}I sail."
+    parsed = parse_email(ses_message(body=body))
+
+    assert parsed.sender_interests is not None
+    assert parsed.offer is not None
+    assert 400 < len(parsed.sender_interests) <= MAX_SENDER_INTERESTS_CHARS
+    assert 200 < len(parsed.offer) <= MAX_OFFER_CHARS
+    assert parsed.sender_interests.endswith(("jazz", "piano"))  # cut between words
+
+
+def test_interests_and_offer_lines_lead_a_pasted_bio_too() -> None:
+    parsed = parse_email(ses_message(subject="bio", body="interests: chess\noffer: a reading list\n\nI play chess."))
+    assert (parsed.sender_interests, parsed.offer, parsed.bio) == ("chess", "a reading list", "I play chess.")

@@ -159,3 +159,31 @@ def test_problem_reply_explains_and_threads_the_same_way() -> None:
     assert "there was no bio." in html
     assert str(message["Auto-Submitted"]) == "auto-replied"
     assert str(message["In-Reply-To"]) == PARSED.message_id
+
+
+@pytest.mark.parametrize(
+    ("channel", "phrase"),
+    [
+        (Channel.EMAIL, "draft for an email, ready"),
+        (Channel.LINKEDIN_MESSAGE, "draft for a LinkedIn message, ready"),
+        (Channel.LINKEDIN_NOTE, "draft for a LinkedIn connection note, ready"),
+        (Channel.LINKEDIN_NOTE_PREMIUM, "draft for a LinkedIn Premium connection note, ready"),
+    ],
+)
+def test_the_channel_reads_as_english_with_its_article(channel: Channel, phrase: str) -> None:
+    plain, html = parts(reply(result(channel=channel, subject="Hello" if channel is Channel.EMAIL else None)))
+    assert phrase in plain
+    assert phrase in html
+    assert "a Email" not in plain + html
+
+
+def test_model_calls_are_counted_in_words_not_with_a_parenthesised_plural() -> None:
+    plain, _ = parts(reply())
+    assert "(prompt 1.0, 1 call)" in plain
+    assert "call(s)" not in plain
+
+
+def test_problem_reply_names_every_note_line() -> None:
+    plain, _ = parts(build_problem_reply(parsed=PARSED, to=REGISTERED_ADDRESS, from_address=DRAFTING_ADDRESS, problem="x."))
+    for line in ('"pitch:"', '"interests:"', '"offer:"', '"channel:"'):
+        assert line in plain

@@ -37,7 +37,8 @@ def test_parses_the_authentication_results_ses_writes() -> None:
     assert verdicts.authserv_id == "amazonses.com"
     assert (verdicts.spf, verdicts.spf_domain) == ("pass", "example.com")
     assert [(d.result, d.domain) for d in verdicts.dkim] == [("pass", "example.com"), ("pass", "amazonses.com")]
-    assert (verdicts.dmarc, verdicts.dmarc_domain) == ("pass", "example.com")
+    assert verdicts.dmarc == "pass"
+    assert [(d.result, d.domain) for d in verdicts.dmarc_results] == [("pass", "example.com")]
 
 
 def test_parses_rfc_8601_properties_and_comments() -> None:
@@ -172,9 +173,99 @@ def test_no_single_sender_no_reply() -> None:
     assert decide(ses_message(sender=f"{REGISTERED_ADDRESS}, other@fabrikam.example")) == (False, "no_sender")
 
 
-def test_alignment_approximation() -> None:
+def test_alignment_by_organisational_domain() -> None:
     assert aligned("fabrikam.example", "fabrikam.example")
+    assert aligned("mail.google.co.uk", "google.co.uk")
+    assert not aligned("evil.co.uk", "google.co.uk")  # siblings under a public suffix are strangers
+    assert not aligned("alice.github.io", "bob.github.io")
     assert aligned("mail.fabrikam.example", "fabrikam.example")
     assert aligned("fabrikam.example", "eu.fabrikam.example")
     assert not aligned("evilfabrikam.example", "fabrikam.example")
     assert not aligned(None, "fabrikam.example")
+
+
+# ---- fail closed: every case below was once allowed ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "results",
+    [
+        # dmarc=pass that names no From domain, or another one
+        "amazonses.com; spf=fail smtp.mailfrom=evil.example; dkim=fail header.d=evil.example; dmarc=pass",
+        "amazonses.com; spf=fail smtp.mailfrom=evil.example; dmarc=pass header.from=evil.example",
+        # a "dmarc=pass" smuggled inside a quoted local part or a comment is not a result
+        'amazonses.com; spf=fail smtp.mailfrom="x;dmarc=pass header.from=fabrikam.example"@evil.example; dkim=fail',
+        "amazonses.com; spf=fail (dmarc=pass header.from=fabrikam.example) smtp.mailfrom=evil.example",
+        "amazonses.com; spf=fail smtp.mailfrom=evil.example (; dmarc=pass header.from=fabrikam.example)",
+        # a second method in the same clause is a property, not a result
+        "amazonses.com; spf=fail smtp.mailfrom=evil.example dmarc=pass header.from=fabrikam.example",
+        # one DMARC pass next to a DMARC fail is a failure
+        "amazonses.com; dmarc=pass header.from=fabrikam.example; dmarc=fail header.from=fabrikam.example",
+        # someone else's authserv-id on top
+        "amazonses.com.evil.example; dmarc=pass header.from=fabrikam.example",
+        "(amazonses.com) mx.evil.example; dmarc=pass header.from=fabrikam.example",
+        # unbalanced comment swallows the rest
+        "amazonses.com; spf=fail (unclosed dmarc=pass header.from=fabrikam.example",
+        "",
+    ],
+)
+def test_authentication_results_that_must_not_pass(results: str) -> None:
+    assert decide(ses_message(authentication_results=results)) == (False, "not_authenticated")
+
+
+def test_dmarc_pass_for_the_organisational_domain_counts() -> None:
+    results = "amazonses.com; spf=fail smtp.mailfrom=x.example; dmarc=pass header.from=fabrikam.example"
+    raw = ses_message(sender="Alex <alex@eu.fabrikam.example>", authentication_results=results)
+    assert screen(parse_email(raw)).allowed
+
+
+def test_only_the_topmost_authentication_results_counts() -> None:
+    fail = "amazonses.com; spf=fail smtp.mailfrom=fabrikam.example; dkim=fail header.d=fabrikam.example; dmarc=fail"
+    forged_pass = "amazonses.com; dmarc=pass header.from=fabrikam.example"
+    assert decide(ses_message(authentication_results=fail, headers=[("Authentication-Results", forged_pass)]))[0] is False
+    # a topmost header from someone else is not skipped in favour of an SES-looking one below it
+    raw = ses_message(authentication_results="mx.example.net; dmarc=pass", headers=[("Authentication-Results", forged_pass)])
+    assert decide(raw)[0] is False
+
+
+def test_hostile_authentication_results_parse_in_linear_time_without_recursion() -> None:
+    for value in ["amazonses.com; dkim=pass " + "(" * 5000 + ")" * 5000, "amazonses.com; " + '"' * 9999, ";=" * 8000]:
+        assert decide(ses_message(authentication_results=value))[0] is False
+
+
+@pytest.mark.parametrize(
+    ("headers", "reason"),
+    [
+        ([("Auto-Submitted", "no"), ("Auto-Submitted", "auto-replied")], "auto_submitted"),
+        ([("Auto-Submitted", "auto-generated"), ("Auto-Submitted", "no")], "auto_submitted"),
+        ([("Precedence", "first-class"), ("Precedence", "bulk")], "bulk"),
+        ([("Precedence", "normal"), ("Precedence", "auto_reply")], "autoreply"),
+        ([("Precedence", "list; x")], "bulk"),
+        ([("List-Unsubscribe", "<mailto:leave@lists.example>")], "mailing_list"),
+        ([("List-Post", "<mailto:data@lists.example>")], "mailing_list"),
+        ([("List-Help", "<mailto:help@lists.example>")], "mailing_list"),
+    ],
+)
+def test_automation_in_any_copy_or_any_list_header_refuses(headers: list[tuple[str, str]], reason: str) -> None:
+    assert decide(ses_message(headers=headers)) == (False, reason)
+
+
+@pytest.mark.parametrize(
+    ("spam", "virus", "reason"),
+    [
+        ("GRAY", "PASS", "spam"),
+        ("PROCESSING_FAILED", "PASS", "spam"),
+        (None, "PASS", "spam"),
+        ("PASS", "GRAY", "virus"),
+        ("PASS", "PROCESSING_FAILED", "virus"),
+        ("PASS", None, "virus"),
+        (None, None, "virus"),
+        ("", "PASS", "spam"),
+    ],
+)
+def test_scanning_verdicts_other_than_pass_or_missing_refuse(spam: str | None, virus: str | None, reason: str) -> None:
+    assert decide(ses_message(spam=spam, virus=virus)) == (False, reason)
+
+
+def test_a_second_verdict_copy_that_is_not_pass_refuses() -> None:
+    assert decide(ses_message(headers=[("X-SES-Spam-Verdict", "GRAY")])) == (False, "spam")
