@@ -138,10 +138,10 @@ class InboundEmailWorkflow:
             return 'there is no pitch: add a line starting "pitch:" above the forward, or set a default pitch in your profile.'
         if len(pitch) > MAX_PITCH_CHARS:
             return f"the pitch is {len(pitch)} characters long; keep it under {MAX_PITCH_CHARS}."
-        sender_interests = _note_line(parsed, "sender_interests") or profile.sender_interests
+        sender_interests = parsed.sender_interests or profile.sender_interests
         if sender_interests and len(sender_interests) > MAX_SENDER_INTERESTS_CHARS:
             return f"the interests line is {len(sender_interests)} characters long; keep it under {MAX_SENDER_INTERESTS_CHARS}."
-        offer = _note_line(parsed, "offer") or profile.offer
+        offer = parsed.offer or profile.offer
         if offer and len(offer) > MAX_OFFER_CHARS:
             return f"the offer is {len(offer)} characters long; keep it under {MAX_OFFER_CHARS}."
         try:
@@ -184,8 +184,3 @@ def _notices(parsed: ParsedEmail, channel: Channel) -> list[str]:
         )
     return notices
 
-
-def _note_line(parsed: ParsedEmail, name: str) -> str | None:
-    """A note line the parser read (`interests:` → sender_interests, `offer:` → offer), when it reads them."""
-    value = getattr(parsed, name, None)
-    return value.strip() or None if isinstance(value, str) else None

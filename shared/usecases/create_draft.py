@@ -2,7 +2,8 @@
 
 The API route, the email workflow and the CLI differ only in what they pass: who asks, where from,
 the request's deadline, and (email) the time of receipt and a delivery-stable id. The CLI keeps no
-history, so it passes no store and takes no quota.
+history, so it passes no store and takes no quota. A request without a target name gets the name
+the bio itself gives (shared.target_name), the same rule for every entry point.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from shared.history import DraftRecord, Source, iso_time, new_draft_id
-from shared.models import DraftRequest, DraftResult
+from shared.models import MAX_NAME_CHARS, DraftRequest, DraftResult
+from shared.target_name import name_target, written_in_first_person
 from shared.usecases.deadline import Deadline
 
 
@@ -64,6 +66,7 @@ class CreateDraft:
         `received_at` (epoch seconds; default now) dates the draft and chooses the quota's day. A failure after
         the quota is taken costs the user one draft of the day: refunding could race their other requests."""
         now = self._clock() if received_at is None else received_at
+        request = _with_target_named(request)
         if self._history is not None and not self._history.take_daily_quota(user_id, _day(now), self._daily_quota):
             raise DraftQuotaSpent(self._daily_quota, _seconds_to_midnight(now))
         result = self._drafter.draft(request, deadline=deadline)
@@ -78,6 +81,16 @@ class CreateDraft:
         if self._history is not None:
             self._history.put_draft(record)
         return record
+
+
+def _with_target_named(request: DraftRequest) -> DraftRequest:
+    """The request with the bio's own name for its person when none was given ("Hi there," otherwise)."""
+    if request.target_name is not None:
+        return request
+    named = name_target(request.target_bio, own_writing=written_in_first_person(request.target_bio))
+    if named is None:
+        return request
+    return request.model_copy(update={"target_name": named.name[:MAX_NAME_CHARS].strip() or None})
 
 
 def _day(epoch_seconds: float) -> str:

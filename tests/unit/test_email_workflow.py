@@ -20,6 +20,7 @@ from shared.usecases.sender_addresses import AddressProblem, SenderAddresses
 from tests.support.emails import (
     DEFAULT_PITCH,
     DRAFTING_ADDRESS,
+    FORWARD_BODY,
     REGISTERED_ADDRESS,
     CapturingMailer,
     MemoryHistory,
@@ -291,3 +292,14 @@ def test_the_notes_interests_and_offer_win_over_the_profiles_defaults_which_fill
     [request] = harness.drafter.requests
     assert request.sender_interests == "trail running, chess"
     assert request.offer == "my CI checklist"
+
+
+def test_note_lines_give_interests_and_an_offer_over_the_profiles_defaults() -> None:
+    harness = Harness()
+    harness.history.put_profile(harness.profile.model_copy(update={"sender_interests": "chess", "offer": "my CI checklist"}))
+    body = "interests: open-water swimming, jazz\noffer: my notes on flaky tests\n\n" + FORWARD_BODY
+    harness.handle(ses_message(body=body))
+
+    [request] = harness.drafter.requests
+    assert request.sender_interests == "open-water swimming, jazz"
+    assert request.offer == "my notes on flaky tests"
