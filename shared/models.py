@@ -161,6 +161,17 @@ class SharedInterest(BaseModel):
 Provider = Literal["openai", "offline"]
 
 
+class ModelAttempt(BaseModel):
+    """What became of one model call: its draft accepted as written or after repair, rejected, or the call failed.
+
+    `detail` says why in plain words and never quotes text of a draft that was thrown away."""
+
+    model_config = ConfigDict(frozen=True)
+
+    outcome: Literal["accepted", "repaired", "rejected", "failed"]
+    detail: str
+
+
 class DraftResult(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -171,10 +182,16 @@ class DraftResult(BaseModel):
     provider: Provider
     model: str
     prompt_version: str
-    attempts: int = Field(description="LLM calls made (0 for a purely offline draft).")
+    attempts: int = Field(description="LLM calls made (0 for a purely offline draft); a repair is a second call.")
+    http_requests: int = Field(default=0, description="HTTP requests those calls took (retries and mode negotiation).")
+    output_mode: str | None = Field(
+        default=None, description="How the model was asked for JSON: json_schema, json_object_with_schema, json_object, prompt."
+    )
+    model_attempts: list[ModelAttempt] = Field(default_factory=list, description="Each model call's outcome, in order.")
     checks: list[CheckOutcome]
     repaired_violations: list[Violation] = Field(
-        default_factory=list, description="Violations found in earlier attempts and fixed."
+        default_factory=list,
+        description="Rules that model drafts thrown away along the way broke (without their text).",
     )
     fallback_reason: str | None = Field(
         default=None, description="Why the offline composer wrote this draft, when the LLM was configured."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 Role = Literal["system", "user", "assistant"]
@@ -28,16 +28,35 @@ class ModelError(Exception):
         self.code = code
 
 
+@dataclass
+class CallLog:
+    """What one complete_json call did on the wire, filled in by the adapter for the draft's provenance."""
+
+    http_requests: int = 0
+    # How the JSON was asked for (json_schema, json_object_with_schema, json_object, prompt); None before an answer.
+    output_mode: str | None = None
+    unsupported_modes: list[str] = field(default_factory=list)
+
+
 class DraftModel(Protocol):
     """A chat model that answers with one JSON object matching `schema`."""
 
     provider: str
     model: str
 
-    def complete_json(self, messages: list[ChatMessage], *, schema: dict[str, object], deadline: float) -> str:
+    def complete_json(
+        self,
+        messages: list[ChatMessage],
+        *,
+        schema: dict[str, object],
+        deadline: float,
+        max_tokens: int | None = None,
+        log: CallLog | None = None,
+    ) -> str:
         """Return the raw JSON text of the answer.
 
         `deadline` is an absolute `time.monotonic()` value; the call and all its retries
-        end before it or raise ModelError(code="deadline").
+        end before it or raise ModelError(code="deadline"). `max_tokens` bounds the answer;
+        `log`, when given, records the HTTP requests made and the output mode that worked.
         """
         ...

@@ -5,18 +5,20 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shared.composer import compose_offline
-from shared.guardrails import check_message, check_outcomes, find_asks, find_prompt_leaks, rules_checked
+from shared.guardrails import check_draft, check_outcomes, find_asks, find_prompt_leaks, rules_checked
 from shared.guardrails.form import find_foreign_links
 from shared.guardrails.grounding import find_ungrounded_interest
+from shared.guardrails.hidden import find_hidden_characters, strip_hidden_characters
 from shared.guardrails.injection import find_injected_evidence, find_injected_text
-from shared.models import DraftRequest, DraftResult, Provider, Rule, SharedInterest, Violation
-from shared.ports import ChatMessage, DraftModel, ModelError
+from shared.interests import Overlap, find_overlap, topics_in
+from shared.models import Channel, DraftRequest, DraftResult, ModelAttempt, Provider, Rule, SharedInterest, Violation
+from shared.ports import CallLog, ChatMessage, DraftModel, ModelError
 from shared.prompts import PromptLibrary
 from shared.usecases.deadline import Deadline, Reserve
 
@@ -27,8 +29,45 @@ OFFLINE_MODEL = "offline-composer"
 MAX_MODEL_CALLS = 2
 # The longest earlier answer sent back for repair; a runaway answer is not worth the tokens.
 MAX_ECHOED_ANSWER_CHARS = 4_000
+# Most tokens a model answer may take per channel: the longest valid body (non-English words take more tokens),
+# the subject, the topic and a 160-character quote, plus the JSON around them, about twice over. Not more: a
+# runaway answer would hold a single-slot server long after noask has given up on it.
+ANSWER_TOKENS: Final = {
+    Channel.LINKEDIN_NOTE: 330,
+    Channel.LINKEDIN_NOTE_PREMIUM: 400,
+    Channel.LINKEDIN_MESSAGE: 480,
+    Channel.EMAIL: 480,
+}
+# The output modes that make the server itself enforce JSON (shared.adapters.structured_output).
+_STRUCTURED_MODES: Final = frozenset({"json_schema", "json_object_with_schema", "json_object"})
+# Why a thrown-away model draft failed, in words that quote none of its text.
+_BROKE: Final = {
+    Rule.ASK: "it asked the reader for something",
+    Rule.UNGROUNDED_INTEREST: "its shared interest did not rest on a quote from the bio",
+    Rule.INVENTED_FACT: "it stated something the bio and pitch do not",
+    Rule.MISSING_PITCH: "it left out the pitch",
+    Rule.LENGTH: "it did not fit the channel's length",
+    Rule.PLACEHOLDER: "it had an unfilled placeholder",
+    Rule.FOREIGN_LINK: "it added a link or contact the sender did not give",
+    Rule.INJECTED_TEXT: "it repeated text planted in the bio or pitch",
+    Rule.PROMPT_LEAK: "it repeated noask's instructions to the model",
+    Rule.MALFORMED_OUTPUT: "the answer was not the expected JSON",
+    Rule.UNSUPPORTED_CLAIM: "it claimed to share an interest the sender never said they have",
+    Rule.HIDDEN_CHARACTER: "it held invisible or direction-control characters",
+    Rule.UNCOVERED_LANGUAGE: "it was written in a language the checks cannot read",
+}
 # No draft that breaks one of these is ever returned, whoever wrote it.
-GATED_RULES: Final = frozenset({Rule.ASK, Rule.FOREIGN_LINK, Rule.INJECTED_TEXT, Rule.PROMPT_LEAK})
+GATED_RULES: Final = frozenset(
+    {
+        Rule.ASK,
+        Rule.FOREIGN_LINK,
+        Rule.INJECTED_TEXT,
+        Rule.PROMPT_LEAK,
+        Rule.UNSUPPORTED_CLAIM,
+        Rule.HIDDEN_CHARACTER,
+        Rule.UNCOVERED_LANGUAGE,
+    }
+)
 
 
 class ModelDraft(BaseModel):
@@ -46,7 +85,7 @@ MODEL_DRAFT_SCHEMA: Final[dict[str, object]] = ModelDraft.model_json_schema()
 
 
 class UnsafeDraftError(RuntimeError):
-    """Even the offline draft broke a gated rule (an ask, a foreign link, planted or prompt text): nothing safe to return."""
+    """Even the offline draft broke a gated rule (an ask, a foreign link, planted or prompt text, an unsupported claim)."""
 
 
 @dataclass(frozen=True)
@@ -65,43 +104,63 @@ class DraftingService:
         *,
         reserve_seconds: float | None = None,
         min_call_seconds: float | None = None,
+        max_call_seconds: float = 12.0,
     ) -> None:
         """The deadline's named reserves say how long the offline fallback needs after a model call and how
-        little time is worth a call (shared/usecases/deadline.py); the two arguments override them (tests)."""
+        little time is worth a call (shared/usecases/deadline.py); the first two arguments override them (tests).
+        No call may take more than `max_call_seconds`, so that a stalled server leaves time for the repair and
+        the offline draft."""
         self._model = model
         self._prompts = prompts
         self._clock = clock
         overrides = {Reserve.OFFLINE_DRAFT: reserve_seconds, Reserve.MODEL_CALL: min_call_seconds}
         self._reserve_overrides = {name: seconds for name, seconds in overrides.items() if seconds is not None}
+        self._max_call_seconds = max_call_seconds
 
     def draft(self, request: DraftRequest, *, deadline: Deadline | float) -> DraftResult:
         """`deadline`: the request's Deadline, or an absolute time.monotonic() with the default reserves."""
         if self._model is None:
-            return self._offline(request, attempts=0, found=[], fallback_reason=None, system_prompt=None)
+            return self._offline(request, _Calls(), found=[], fallback_reason=None, system_prompt=None)
         model = self._model
         budget = deadline if isinstance(deadline, Deadline) else Deadline(ends_at=deadline, clock=self._clock)
         if self._reserve_overrides:
             budget = replace(budget, reserves={**budget.reserves, **self._reserve_overrides})
         call_deadline = budget.before(Reserve.OFFLINE_DRAFT)
-        messages = self._prompts.draft_messages(request)
-        # What the model was told; no draft, subject or shared interest may repeat it.
-        system_prompt = messages[0].content
-        attempts = 0
+        overlap = find_overlap(request.target_bio, request.sender_interests, pitch=request.pitch)
+        shared_topic = overlap.topic if overlap else None
+        messages = self._prompts.draft_messages(request, shared_topic=shared_topic)
+        # What the model was told (the system prompt and the user message's own wording); no draft, subject or
+        # shared interest may repeat it.
+        system_prompt = f"{messages[0].content}\n{self._prompts.user_fixed_wording(request, shared_topic=shared_topic)}"
+        calls = _Calls()
         found: list[Violation] = []
         fallback_reason = ""
-        while attempts < MAX_MODEL_CALLS:
+        while len(calls.attempts) < MAX_MODEL_CALLS:
+            now = self._clock()
             if not budget.allows(Reserve.MODEL_CALL, keeping=(Reserve.OFFLINE_DRAFT,)):
                 fallback_reason = "deadline: too little time was left before the deadline for a model call."
                 break
-            attempts += 1
             try:
-                answer = model.complete_json(messages, schema=MODEL_DRAFT_SCHEMA, deadline=call_deadline)
+                answer = model.complete_json(
+                    messages,
+                    schema=MODEL_DRAFT_SCHEMA,
+                    deadline=min(call_deadline, now + self._max_call_seconds),
+                    max_tokens=ANSWER_TOKENS[request.channel],
+                    log=calls.log,
+                )
             except ModelError as error:
+                calls.attempts.append(ModelAttempt(outcome="failed", detail=error.reason))
                 fallback_reason = f"{error.code}: {error.reason}"
                 break
-            candidate, violations = self._evaluate(request, answer, system_prompt)
+            candidate, violations = self._evaluate(request, answer, system_prompt, overlap)
             if candidate is not None and not violations:
-                return self._result(request, candidate, "openai", model.model, attempts, found, None, system_prompt)
+                calls.attempts.append(
+                    ModelAttempt(outcome="repaired", detail="Its repaired draft passed every check.")
+                    if calls.attempts
+                    else ModelAttempt(outcome="accepted", detail="Its draft passed every check as written.")
+                )
+                return self._result(request, candidate, "openai", model.model, calls, found, None, system_prompt)
+            calls.attempts.append(ModelAttempt(outcome="rejected", detail=_why_rejected(violations)))
             found.extend(violations)
             messages = [
                 *messages,
@@ -109,14 +168,18 @@ class DraftingService:
                 ChatMessage("user", self._prompts.repair(violations)),
             ]
         else:
-            broken = ", ".join(sorted({violation.rule.value for violation in found}))
-            fallback_reason = f"repair_failed: the repaired draft still broke: {broken}."
+            fallback_reason = f"repair_failed: the repaired draft still broke the rules: {_reasons(violations)}."
+            if set(calls.log.unsupported_modes) >= _STRUCTURED_MODES and {v.rule for v in found} == {Rule.MALFORMED_OUTPUT}:
+                fallback_reason = (
+                    "unsupported_output: The model endpoint does not support structured output, and without it the model "
+                    "did not answer with the JSON noask needs."
+                )
         logger.info("Model draft not used; offline composer writes it.", extra={"fallback": fallback_reason.split(":")[0]})
-        return self._offline(
-            request, attempts=attempts, found=found, fallback_reason=fallback_reason, system_prompt=system_prompt
-        )
+        return self._offline(request, calls, found=found, fallback_reason=fallback_reason, system_prompt=system_prompt)
 
-    def _evaluate(self, request: DraftRequest, answer: str, system_prompt: str) -> tuple[_Candidate | None, list[Violation]]:
+    def _evaluate(
+        self, request: DraftRequest, answer: str, system_prompt: str, overlap: Overlap | None
+    ) -> tuple[_Candidate | None, list[Violation]]:
         try:
             parsed = ModelDraft.model_validate_json(answer)
         except ValidationError as error:
@@ -130,28 +193,25 @@ class DraftingService:
         if not parsed.body.strip():
             return None, [Violation(rule=Rule.MALFORMED_OUTPUT, message="The body was empty.")]
         evidence = parsed.bio_evidence.strip()
+        topic = parsed.shared_interest_topic.strip()
         # Channels without a subject ignore one; an email without one breaks the length rule.
         subject = (parsed.subject or "").strip() or None
         candidate = _Candidate(
             body=parsed.body.strip(),
             subject=subject if request.spec.has_subject else None,
             shared_interest=SharedInterest(
-                topic=parsed.shared_interest_topic.strip() or None,
+                topic=topic or None,
                 bio_evidence=evidence or None,
                 found=bool(evidence),
+                # Shared only when the sender has the interest and the draft opens with that one.
+                shared_with_sender=overlap is not None and overlap.topic in topics_in(f"{topic}\n{evidence}"),
             ),
         )
         return candidate, self._check(request, candidate, system_prompt)
 
     def _check(self, request: DraftRequest, candidate: _Candidate, system_prompt: str | None) -> list[Violation]:
-        violations = check_message(
-            candidate.body,
-            channel=request.channel,
-            bio=request.target_bio,
-            pitch=request.pitch,
-            subject=candidate.subject,
-            bio_evidence=candidate.shared_interest.bio_evidence,
-            known_names=tuple(name for name in (request.target_name, request.sender_name) if name),
+        violations = check_draft(
+            request, candidate.body, subject=candidate.subject, bio_evidence=candidate.shared_interest.bio_evidence
         )
         if system_prompt:
             violations += _prompt_leaks(candidate, system_prompt)
@@ -160,15 +220,20 @@ class DraftingService:
     def _offline(
         self,
         request: DraftRequest,
+        calls: _Calls,
         *,
-        attempts: int,
         found: list[Violation],
         fallback_reason: str | None,
         system_prompt: str | None,
     ) -> DraftResult:
         offline = compose_offline(request)
-        candidate = _Candidate(body=offline.body, subject=offline.subject, shared_interest=offline.shared_interest)
-        return self._result(request, candidate, "offline", OFFLINE_MODEL, attempts, found, fallback_reason, system_prompt)
+        # Nothing invisible is ever returned, even if some slipped into the composer's quotes.
+        body = strip_hidden_characters(offline.body)
+        subject = strip_hidden_characters(offline.subject) if offline.subject else offline.subject
+        candidate = _Candidate(body=body, subject=subject, shared_interest=offline.shared_interest)
+        # The composer's verdict stands for the text it judged; text changed since is judged again.
+        verdict = offline.violations if (body, subject) == (offline.body, offline.subject) else None
+        return self._result(request, candidate, "offline", OFFLINE_MODEL, calls, found, fallback_reason, system_prompt, verdict)
 
     def _result(
         self,
@@ -176,21 +241,29 @@ class DraftingService:
         candidate: _Candidate,
         provider: Provider,
         model_name: str,
-        attempts: int,
+        calls: _Calls,
         found: list[Violation],
         fallback_reason: str | None,
         system_prompt: str | None,
+        verdict: list[Violation] | None = None,
     ) -> DraftResult:
-        # The final gate: whoever wrote the draft, it is checked again here and never returned with an ask, a link
-        # the sender did not give, text an attacker planted for the model, or the model's own instructions: the
-        # failures that hurt the sender most and that injected text aims at. The shared interest shown with the
-        # draft passes too, or is replaced.
-        candidate = replace(candidate, shared_interest=_shown_interest(request, candidate, provider, system_prompt))
-        violations = self._check(request, candidate, system_prompt)
+        # The final gate: whoever wrote the draft, it is judged here and never returned with an ask, a link the
+        # sender did not give, text an attacker planted for the model, or the model's own instructions: the failures
+        # that hurt the sender most and that injected text aims at. The shared interest shown with the draft passes
+        # too, or is replaced. `verdict` is check_draft's judgement already made of this very draft (the offline
+        # composer's): it stands as long as the shared interest shown is the one it judged.
+        shown = _shown_interest(request, candidate, provider, system_prompt)
+        if verdict is not None and shown == candidate.shared_interest:
+            violations = list(verdict) + (_prompt_leaks(candidate, system_prompt) if system_prompt else [])
+        else:
+            candidate = replace(candidate, shared_interest=shown)
+            violations = self._check(request, candidate, system_prompt)
         blocking = sorted({violation.rule.value for violation in violations if violation.rule in GATED_RULES})
         if blocking:
             raise UnsafeDraftError(f"The {provider} draft breaks {', '.join(blocking)} and cannot be returned.")
-        rules = rules_checked(channel=request.channel, bio=request.target_bio, pitch=request.pitch)
+        rules = rules_checked(
+            channel=request.channel, bio=request.target_bio, pitch=request.pitch, sender_interests=request.sender_interests
+        )
         if system_prompt:
             rules.append(Rule.PROMPT_LEAK)
         return DraftResult(
@@ -201,9 +274,12 @@ class DraftingService:
             provider=provider,
             model=model_name,
             prompt_version=self._prompts.version,
-            attempts=attempts,
+            attempts=len(calls.attempts),
+            http_requests=calls.log.http_requests,
+            output_mode=calls.log.output_mode,
+            model_attempts=calls.attempts,
             checks=check_outcomes(violations, rules=rules),
-            repaired_violations=[_without_prompt_text(violation, system_prompt) for violation in found],
+            repaired_violations=[_without_model_text(violation) for violation in found],
             fallback_reason=fallback_reason,
         )
 
@@ -249,18 +325,28 @@ def _is_safe_interest(request: DraftRequest, interest: SharedInterest, system_pr
         or find_injected_text(topic, sources=untrusted)
         or find_foreign_links(shown, allowed_sources="")
         or find_asks(topic)
+        or find_hidden_characters(shown)
         or (system_prompt and find_prompt_leaks(shown, system_prompt=system_prompt))
     )
 
 
-def _without_prompt_text(violation: Violation, system_prompt: str | None) -> Violation:
-    """The violation as the user may see it: the repair call quoted the model's own text back to it, spans and all;
-    the user never sees any of the system prompt (a leak's span, or a length overrun that carries one)."""
-    if system_prompt is None:
-        return violation
-    update: dict[str, object] = {}
-    if violation.rule is Rule.PROMPT_LEAK or find_prompt_leaks(violation.span, system_prompt=system_prompt):
-        update = {"span": "", "start": None, "end": None}
-    if find_prompt_leaks(violation.message, system_prompt=system_prompt):
-        update["message"] = "Broke this rule in text that repeated noask's own instructions to the model."
-    return violation.model_copy(update=update) if update else violation
+def _reasons(violations: list[Violation]) -> str:
+    return "; ".join(dict.fromkeys(_BROKE.get(violation.rule, violation.rule.value) for violation in violations))
+
+
+def _why_rejected(violations: list[Violation]) -> str:
+    return f"Its draft was thrown away: {_reasons(violations)}."
+
+
+def _without_model_text(violation: Violation) -> Violation:
+    """A rule a thrown-away draft broke, as the user may see it: the rule and a plain reason, none of the draft's text
+    (which may repeat planted text or noask's own instructions) and no offsets into a draft nobody will see."""
+    return Violation(rule=violation.rule, message=_BROKE.get(violation.rule, violation.rule.value).capitalize() + ".")
+
+
+@dataclass
+class _Calls:
+    """The model calls made for one draft: their outcomes and what they took on the wire."""
+
+    attempts: list[ModelAttempt] = field(default_factory=list)
+    log: CallLog = field(default_factory=CallLog)

@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import email.utils
+import json
+import logging
 import math
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from shared.ports import ChatMessage, ModelError
+from shared.adapters.structured_output import (
+    PROMPT_MODE_INSTRUCTION,
+    ModeMemory,
+    OutputMode,
+    json_object_text,
+    names_response_format,
+    next_mode,
+    redacted,
+    response_format,
+)
+from shared.ports import CallLog, ChatMessage, ModelError
 
 if TYPE_CHECKING:  # the import itself costs ~0.5 s: it happens at the first call, not here
-    from openai import OpenAI
+    from openai import APIStatusError, OpenAI
     from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
-    from openai.types.shared_params import ResponseFormatJSONSchema
+
+logger = logging.getLogger(__name__)
 
 # Waits between transient failures when the server names none; each must still fit before the deadline.
 BACKOFF_SECONDS = (0.5, 1.0)
@@ -22,6 +35,10 @@ BACKOFF_SECONDS = (0.5, 1.0)
 MIN_CALL_SECONDS = 0.5
 # Passed explicitly: the template declares OPENAI_BASE_URL empty, and the client would read "" from it.
 OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
+# Drafting wants some variety but no invention: low, and configurable (NOASK_TEMPERATURE).
+DEFAULT_TEMPERATURE = 0.4
+# What worked per endpoint, shared by every adapter in the process.
+_MODES = ModeMemory()
 
 
 class OpenAIDraftModel:
@@ -34,22 +51,36 @@ class OpenAIDraftModel:
         api_key: str | Callable[[], str] | None = None,
         base_url: str | None = None,
         max_retries: int = len(BACKOFF_SECONDS),
+        temperature: float = DEFAULT_TEMPERATURE,
         schema_name: str = "noask_draft",
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        modes: ModeMemory = _MODES,
     ) -> None:
         self.model = model
         self._api_key = api_key
-        self._base_url = base_url
+        self._base_url = base_url or OPENAI_DEFAULT_BASE_URL
         self._max_retries = max_retries
+        self._temperature = temperature
         self._schema_name = schema_name
         self._clock = clock
         self._sleep = sleep
+        self._modes = modes
         self._client: OpenAI | None = None
         self._client_lock = threading.Lock()
 
-    def complete_json(self, messages: list[ChatMessage], *, schema: dict[str, object], deadline: float) -> str:
+    def complete_json(
+        self,
+        messages: list[ChatMessage],
+        *,
+        schema: dict[str, object],
+        deadline: float,
+        max_tokens: int | None = None,
+        log: CallLog | None = None,
+    ) -> str:
+        log = log if log is not None else CallLog()
         retries = 0
+        mode = self._modes.first(self._base_url, self.model)
         # Built first (a cold `import openai` takes 0.5 s, seconds on a busy machine), so that time counts against the deadline.
         self._openai()
         while True:
@@ -57,9 +88,26 @@ class OpenAIDraftModel:
             if remaining <= 0:
                 raise ModelError("No time left before the deadline for a model call.", transient=True, code="deadline")
             try:
-                return _answer_text(self._create(messages, schema, timeout=remaining))
+                log.http_requests += 1
+                answer = _answer_text(self._create(messages, schema, mode, timeout=remaining, max_tokens=max_tokens))
+            except _UnsupportedMode as error:
+                logger.warning(
+                    "The model endpoint refused a structured-output mode; trying the next.",
+                    extra={"output_mode": mode.value, "status": error.status, "server_error": error.body},
+                )
+                log.unsupported_modes.append(mode.value)
+                following = next_mode(mode)
+                if following is None:
+                    raise ModelError(
+                        "The model endpoint does not support structured output in any form noask can use.",
+                        transient=False,
+                        code="unsupported_output",
+                    ) from error
+                mode = following
+                continue
             except _TransientError as error:
-                if retries >= self._max_retries:
+                # A stalled server is not retried: its answer would come after the time the fallback needs.
+                if retries >= self._max_retries or error.code == "deadline":
                     raise
                 wait = BACKOFF_SECONDS[min(retries, len(BACKOFF_SECONDS) - 1)] if error.retry_after is None else error.retry_after
                 if self._clock() + wait + MIN_CALL_SECONDS >= deadline:
@@ -70,23 +118,38 @@ class OpenAIDraftModel:
                     ) from error
                 self._sleep(wait)
                 retries += 1
+                continue
+            self._modes.remember(self._base_url, self.model, mode)
+            log.output_mode = mode.value
+            return json_object_text(answer)
 
-    def _create(self, messages: list[ChatMessage], schema: dict[str, object], *, timeout: float) -> ChatCompletion:
+    def _create(
+        self,
+        messages: list[ChatMessage],
+        schema: dict[str, object],
+        mode: OutputMode,
+        *,
+        timeout: float,
+        max_tokens: int | None,
+    ) -> ChatCompletion:
         import openai
 
-        response_format: ResponseFormatJSONSchema = {
-            "type": "json_schema",
-            "json_schema": {"name": self._schema_name, "strict": True, "schema": schema},
-        }
+        wire = [_wire_message(message) for message in messages]
+        response_format_value = response_format(mode, name=self._schema_name, schema=schema)
+        if response_format_value is None:
+            wire.append({"role": "user", "content": PROMPT_MODE_INSTRUCTION + json.dumps(schema)})
+        options: dict[str, Any] = {"temperature": self._temperature}
+        if max_tokens is not None:
+            options["max_tokens"] = max_tokens
+        if response_format_value is not None:
+            options["response_format"] = response_format_value
         try:
-            return self._openai().chat.completions.create(
-                model=self.model,
-                messages=[_wire_message(message) for message in messages],
-                response_format=response_format,
-                timeout=timeout,
+            completion: ChatCompletion = self._openai().chat.completions.create(
+                model=self.model, messages=wire, timeout=timeout, **options
             )
+            return completion
         except openai.APITimeoutError as error:
-            raise _TransientError("The model did not answer before the deadline.", code="deadline") from error
+            raise _TransientError("The model did not answer before its time was up.", code="deadline") from error
         except openai.APIConnectionError as error:
             raise _TransientError("Could not reach the model endpoint.", code="connection") from error
         except openai.RateLimitError as error:
@@ -97,6 +160,10 @@ class OpenAIDraftModel:
             ) from error
         except openai.APIStatusError as error:
             status = error.status_code
+            body = _error_body(error)
+            # An unsupported mode is final for that mode, whatever the status: retrying the same request cannot help.
+            if status not in _NEVER_ABOUT_FORMAT and names_response_format(body) and mode is not OutputMode.PROMPT:
+                raise _UnsupportedMode(status, redacted(body)) from error
             if status >= 500:
                 raise _TransientError(
                     f"The model endpoint failed (HTTP {status}).",
@@ -124,10 +191,35 @@ class OpenAIDraftModel:
                 self._client = OpenAI(
                     # A callable key is read on every call; servers without auth (Ollama, vLLM) still need a non-empty one.
                     api_key=self._api_key or "unused",
-                    base_url=self._base_url or OPENAI_DEFAULT_BASE_URL,
+                    base_url=self._base_url,
                     max_retries=0,
                 )
             return self._client
+
+
+# Statuses that describe the caller or the server's state, never the shape of the request.
+_NEVER_ABOUT_FORMAT = frozenset({401, 403, 404, 408, 409, 429})
+
+
+class _UnsupportedMode(Exception):
+    def __init__(self, status: int, body: str) -> None:
+        super().__init__(body)
+        self.status = status
+        self.body = body
+
+
+def _error_body(error: APIStatusError) -> str:
+    """The server's own words: the parsed error message when there is one, else the raw body."""
+    if isinstance(error.body, dict):
+        inner = error.body.get("error", error.body)
+        detail = inner.get("message") if isinstance(inner, dict) else inner
+        return str(detail if detail is not None else error.body)
+    if error.body is not None:
+        return str(error.body)
+    try:
+        return error.response.text
+    except Exception:  # a streamed or closed response has no text to give; the status alone must do
+        return ""
 
 
 class _TransientError(ModelError):

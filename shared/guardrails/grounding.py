@@ -124,7 +124,7 @@ def _invented_interests(text: str, source_text: str) -> list[Violation]:
         if not _is_interest_use(text, hit.start(), hit.end(), form):
             continue
         topic = FORM_TO_TOPIC[form.lower()]
-        if topic in source_topics or _stem_in(form, source_text):
+        if topic in source_topics or stem_in(form, source_text):
             continue
         violations.append(
             Violation(
@@ -146,7 +146,7 @@ def _is_interest_use(text: str, start: int, end: int, form: str) -> bool:
     return not (form[0].isdigit() and _QUANTITY_AFTER.match(text, end))
 
 
-def _stem_in(form: str, source_text: str) -> bool:
+def stem_in(form: str, source_text: str) -> bool:
     last_word = form.split()[-1].lower()
     stem = re.sub(r"(?:ing|ers|er|ed|es|s|e)$", "", last_word)
     if len(stem) < 3:

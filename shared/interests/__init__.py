@@ -9,6 +9,7 @@ model are never used as evidence.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterator
@@ -70,6 +71,10 @@ class Interest:
     evidence: str
     score: float
     mention: str
+    # The person noun for "Fellow ___ here" ("climber"), None when the topic has none.
+    agent: str | None = None
+    # The pursuit as a noun phrase ("open-water swimming").
+    activity: str = ""
 
     @property
     def non_work(self) -> bool:
@@ -318,7 +323,9 @@ def _lexicon_interests(bio: str, sentence: _Span) -> list[Interest]:
             score -= 1.5
         score += 0.25 * (len(form.split()) - 1)
         evidence = _evidence_span(bio, sentence, start, end)
-        found.append(Interest(topic, kind, bio[evidence.start : evidence.end], score, bio[start:end]))
+        found.append(
+            Interest(topic, kind, bio[evidence.start : evidence.end], score, bio[start:end], agent_of(topic), activity=topic)
+        )
     return found
 
 
@@ -367,6 +374,12 @@ def _pattern_interests(bio: str, sentence: _Span) -> list[Interest]:
 
 
 def find_interests(bio: str) -> list[Interest]:
+    """The interests `bio` states, best opener first (see _ranked_interests); cached per bio string."""
+    return list(_ranked_interests(bio))
+
+
+@functools.lru_cache(maxsize=256)
+def _ranked_interests(bio: str) -> tuple[Interest, ...]:
     """The interests `bio` states, best opener first: non-work pursuits, then causes, then the rest.
 
     One interest per topic (its best-scored statement); sentences that carry links, placeholders
@@ -384,4 +397,45 @@ def find_interests(bio: str) -> list[Interest]:
             if key not in best or interest.score > best[key].score:
                 best[key] = interest
     order = {id(interest): index for index, interest in enumerate(best.values())}
-    return sorted(best.values(), key=lambda interest: (-interest.score, order[id(interest)]))
+    return tuple(sorted(best.values(), key=lambda interest: (-interest.score, order[id(interest)])))
+
+
+def _agents() -> dict[str, str]:
+    """Topic -> its person noun, taken from the lexicon's forms ("hiker" for hiking)."""
+    agents: dict[str, str] = {}
+    for form, topic in FORM_TO_TOPIC.items():
+        if topic not in agents and form.endswith(("er", "ist", "or", "ian")) and " " not in form:
+            agents[topic] = form
+    return agents
+
+
+_AGENTS: Final = _agents()
+
+
+def agent_of(topic: str) -> str | None:
+    """The person noun for a topic ("climber" for climbing), None when the lexicon has none."""
+    return _AGENTS.get(topic)
+
+
+def topics_in(text: str) -> frozenset[str]:
+    """The canonical topics `text` names, in any word form the lexicon knows."""
+    return frozenset(
+        FORM_TO_TOPIC[" ".join(text[start:end].lower().split())] for start, end in _lexicon_matches(text, 0, len(text))
+    )
+
+
+from shared.interests.overlap import Overlap, find_overlap  # noqa: E402  (overlap reads the names above)
+
+__all__ = [
+    "MAX_EVIDENCE_CHARS",
+    "NON_WORK_KINDS",
+    "Interest",
+    "InterestKind",
+    "Overlap",
+    "agent_of",
+    "find_interests",
+    "find_overlap",
+    "is_hostile",
+    "sentences",
+    "topics_in",
+]

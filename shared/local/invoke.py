@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_plus
 
 from shared.local.dynamodb import LOCAL_TABLE_NAMES, TEMPLATE_PATH, DynamoDBLocal, create_tables_from_template, load_template
 
@@ -223,6 +224,46 @@ def build_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
+# Event sources InboundEmailFunction is never triggered by, and where its real trigger comes from.
+_NOT_ITS_TRIGGER = {
+    "aws:ses": "an SES receipt event: SES stores the message in S3 and the S3 event triggers InboundEmailFunction",
+    "aws:sqs": "an SQS message: the queue only keeps events that failed every retry; replay the S3 event it holds",
+    "aws:sns": "an SNS notification: InboundEmailFunction is triggered by S3 events only",
+}
+
+
+def check_event(logical_id: str, event: Any) -> None:
+    """Refuse, in one line, an event the function could never receive, before starting it."""
+    if logical_id != "InboundEmailFunction":
+        return
+    from shared.local.email_sandbox import SandboxError, find_sample
+
+    records = event.get("Records") if isinstance(event, dict) else None
+    if not isinstance(records, list) or not records:
+        raise InvokeError("InboundEmailFunction takes an S3 event with Records: see events/inbound_email/*.json.")
+    for record in records:
+        source = record.get("eventSource") or record.get("EventSource") if isinstance(record, dict) else None
+        if source in _NOT_ITS_TRIGGER:
+            raise InvokeError(f"This is {_NOT_ITS_TRIGGER[source]} (see events/inbound_email/*.json).")
+        key = record.get("s3", {}).get("object", {}).get("key") if isinstance(record, dict) else None
+        if source != "aws:s3" or not isinstance(key, str):
+            raise InvokeError("InboundEmailFunction takes S3 ObjectCreated records: see events/inbound_email/*.json.")
+        try:
+            find_sample(Path(unquote_plus(key)).name)
+        except SandboxError as error:
+            raise InvokeError(f"The event's object key {key!r} names no local sample email: {error}.") from None
+
+
+def _has_aws_target(environment: Mapping[str, str], overrides: Mapping[str, Any]) -> bool:
+    """Whether the run could reach a DynamoDB: an endpoint given, or credentials that would reach AWS."""
+    declared = [environment, *(value for value in overrides.values() if isinstance(value, dict))]
+    if any(variables.get("NOASK_DYNAMODB_ENDPOINT") for variables in declared):
+        return True
+    if any(environment.get(name) for name in ("AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI")):
+        return True
+    return Path(environment.get("AWS_SHARED_CREDENTIALS_FILE") or Path.home() / ".aws" / "credentials").is_file()
+
+
 def run(args: argparse.Namespace) -> int:
     """The `noask invoke` verb: print the function's result as JSON; exit 1 when the function failed."""
     spec = function_spec(args.logical_id, args.template)
@@ -230,6 +271,11 @@ def run(args: argparse.Namespace) -> int:
     overrides = _read_json(args.env_vars, "--env-vars") if args.env_vars else {}
     if not isinstance(overrides, dict):
         raise InvokeError("--env-vars: the file must hold a JSON object")
+    check_event(spec.logical_id, event)
+    # With no endpoint and no credentials the function could only fail against AWS: DynamoDB Local instead.
+    if not args.dynamodb_local and not _has_aws_target(os.environ, overrides):
+        print("No DynamoDB endpoint or AWS credentials set: using DynamoDB Local for this run.", file=sys.stderr)
+        args.dynamodb_local = True
     if args.dynamodb_local:
         with DynamoDBLocal() as dynamodb:
             create_tables_from_template(dynamodb.endpoint_url, args.template)

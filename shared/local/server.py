@@ -4,7 +4,9 @@ Like `sam local start-api`, without a container: each HTTP request becomes an AP
 payload v2.0 event for the route template.yaml declares, and the function's handler answers it with
 the environment template.yaml gives it (see shared.local.invoke). Requests run in a pool of worker
 processes, one request at a time each, as Lambda runs them; a handler module is imported once per
-worker and stays warm.
+worker and stays warm. Each request has API Gateway's 30 s from its arrival: the handler's context counts
+down from there (time spent waiting for a worker included), a request still unanswered then gets a 503 and
+its worker is killed and later replaced, and Ctrl-C or SIGTERM stop every worker at once.
 
 Identity: API Gateway's JWT authorizer puts the verified claims in the event. Here a fixed local
 user's claims stand in for it on the routes that have the authorizer. This module is the only place
@@ -15,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import concurrent.futures
 import json
 import multiprocessing
 import os
@@ -26,11 +27,13 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
+from multiprocessing.context import SpawnContext
 from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
@@ -229,59 +232,213 @@ def _gateway_error(status: HTTPStatus, message: str) -> HttpResponse:
 
 # ---- worker processes -------------------------------------------------------------------------
 
-_worker_handler: Callable[[Any, Any], Any] | None = None
-_worker_spec: FunctionSpec | None = None
+# How long a new worker may take to import its handler at `noask serve` start-up before the server gives up.
+WORKER_START_SECONDS = 60.0
+# A worker told to stop gets this long to exit before it is killed.
+WORKER_STOP_SECONDS = 2.0
 
 
-def _start_worker(spec: FunctionSpec, environment: Mapping[str, str]) -> None:
+class WorkerStartError(RuntimeError):
+    """A worker process could not import the function's handler."""
+
+
+def _start_worker(spec: FunctionSpec, environment: Mapping[str, str]) -> Callable[[Any, Any], Any]:
     """In each worker: the function's environment, then its handler imported once (a warm container)."""
-    global _worker_handler, _worker_spec
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle; it stops the workers
     os.environ.clear()
     os.environ.update(environment)
-    _worker_spec = spec
-    _worker_handler = load_handler(spec)
+    return load_handler(spec)
 
 
-def _handle_in_worker(event: dict[str, Any], request_id: str) -> Any:
-    assert _worker_handler is not None, "the worker initializer has not run"
-    assert _worker_spec is not None, "the worker initializer has not run"
-    timeout = min(_worker_spec.timeout_seconds, INTEGRATION_TIMEOUT_SECONDS)
-    context = LambdaContext(_worker_spec.logical_id, _worker_spec.memory_mb, timeout, request_id=request_id)
-    return _worker_handler(event, context)
+def _worker_main(connection: Connection, spec: FunctionSpec, environment: Mapping[str, str]) -> None:
+    """A warm container: the handler imported once, then one event at a time until told to stop.
+
+    Each job carries the request's deadline on the machine-wide monotonic clock (shared by every process), so the
+    Lambda context tells the handler what is really left after the request waited in the queue.
+    """
+    try:
+        handler = _start_worker(spec, environment)
+    except BaseException as error:
+        connection.send(("failed", f"{type(error).__name__}: {error}"))
+        return
+    connection.send(("ready", None))
+    while True:
+        try:
+            job = connection.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        event, request_id, deadline = job
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            connection.send(("expired", None))
+            continue
+        context = LambdaContext(spec.logical_id, spec.memory_mb, remaining, request_id=request_id)
+        try:
+            outcome: tuple[str, Any] = ("ok", handler(event, context))
+        except Exception as error:  # the function raised: Lambda reports it, API Gateway answers 500
+            outcome = ("error", f"{type(error).__name__}: {error}")
+        try:
+            connection.send(outcome)
+        except Exception as error:  # a result that cannot cross the process boundary is an error too
+            connection.send(("error", f"{type(error).__name__}: {error}"))
+
+
+class _Worker:
+    """One worker process and the pipe to it; used by one request at a time."""
+
+    def __init__(self, context: SpawnContext, spec: FunctionSpec, environment: Mapping[str, str]) -> None:
+        self._connection, child = context.Pipe()
+        self.process = context.Process(
+            target=_worker_main, args=(child, spec, environment), name=f"noask-{spec.logical_id}", daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.ready = False
+
+    def wait_ready(self, timeout: float) -> bool:
+        """True once the handler is imported; False if it is still importing after `timeout` seconds."""
+        if self.ready:
+            return True
+        if not self._connection.poll(max(0.0, timeout)):
+            return False
+        try:
+            status, detail = self._connection.recv()
+        except EOFError:
+            raise WorkerStartError("the worker process exited while importing the handler") from None
+        if status != "ready":
+            raise WorkerStartError(str(detail))
+        self.ready = True
+        return True
+
+    def run(self, event: dict[str, Any], request_id: str, deadline: float) -> tuple[str, Any] | None:
+        """The worker's (status, payload) for this event, or None when the deadline passed first."""
+        self._connection.send((event, request_id, deadline))
+        if not self._connection.poll(max(0.0, deadline - time.monotonic())):
+            return None
+        status, payload = self._connection.recv()
+        return str(status), payload
+
+    def stop(self, *, wait: float) -> None:
+        """Ask the worker to exit, then kill it if it has not within `wait` seconds (a stuck handler never reads)."""
+        if wait > 0:
+            with suppress(OSError):
+                self._connection.send(None)
+            self.process.join(wait)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(WORKER_STOP_SECONDS)
+        self._connection.close()
 
 
 class FunctionPool:
-    """Warm worker processes for one function, each handling one event at a time."""
+    """Warm worker processes for one function, each handling one event at a time.
 
-    def __init__(self, spec: FunctionSpec, environment: Mapping[str, str], workers: int) -> None:
+    A request waits for a free worker only until its deadline (API Gateway's integration timeout from arrival). A
+    worker still busy when its request's deadline passes is killed rather than left burning CPU for an answer no one
+    will read; the next request starts a fresh one, as Lambda replaces a timed-out container.
+    """
+
+    def __init__(
+        self,
+        spec: FunctionSpec,
+        environment: Mapping[str, str],
+        workers: int,
+        *,
+        integration_timeout_seconds: float = INTEGRATION_TIMEOUT_SECONDS,
+    ) -> None:
         self.spec = spec
+        self._environment = runtime_environment(spec, environment)
         # Spawned, not forked: a fork would copy this process's threads and locks mid-flight.
-        self._executor = concurrent.futures.ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker,
-            initargs=(spec, runtime_environment(spec, environment)),
-        )
+        self._context = multiprocessing.get_context("spawn")
+        self._integration_timeout = integration_timeout_seconds
+        self._slots = threading.BoundedSemaphore(workers)
+        self._lock = threading.Lock()
+        self._idle: list[_Worker] = []
+        self._busy: set[_Worker] = set()
+        self._closed = False
 
     def warm_up(self) -> None:
         """Start one worker now, so a broken handler fails `noask serve` at once rather than on the first request."""
-        self._executor.submit(os.getpid).result()
+        worker = self._take()
+        try:
+            if not worker.wait_ready(WORKER_START_SECONDS):
+                raise WorkerStartError(f"the handler took more than {WORKER_START_SECONDS:.0f} s to import")
+        except WorkerStartError:
+            self._discard(worker)
+            raise
+        self._give_back(worker)
 
     def invoke(self, event: dict[str, Any]) -> HttpResponse:
+        gateway_deadline = time.monotonic() + self._integration_timeout
         request_id = event["requestContext"]["requestId"]
-        future = self._executor.submit(_handle_in_worker, event, request_id)
-        try:
-            return proxy_response(future.result(timeout=INTEGRATION_TIMEOUT_SECONDS))
-        except concurrent.futures.TimeoutError:
-            future.cancel()
+        if not self._slots.acquire(timeout=max(0.0, gateway_deadline - time.monotonic())):
             return _gateway_error(HTTPStatus.SERVICE_UNAVAILABLE, "Service Unavailable")
-        except Exception as error:  # the function raised or its process died: API Gateway hides which
-            print(f"{self.spec.logical_id} failed: {type(error).__name__}: {error}", file=sys.stderr)
+        try:
+            try:
+                worker = self._take()
+            except OSError:  # shutting down, or no process could be started
+                return _gateway_error(HTTPStatus.SERVICE_UNAVAILABLE, "Service Unavailable")
+            try:
+                if not worker.wait_ready(gateway_deadline - time.monotonic()):
+                    self._give_back(worker)  # still importing: it stays for the next request
+                    return _gateway_error(HTTPStatus.SERVICE_UNAVAILABLE, "Service Unavailable")
+                # Lambda stops the function at its own timeout, counted from when it starts running.
+                deadline = min(gateway_deadline, time.monotonic() + self.spec.timeout_seconds)
+                outcome = worker.run(event, request_id, deadline)
+            except (WorkerStartError, EOFError, OSError) as error:  # the process died: API Gateway hides why
+                self._discard(worker)
+                print(f"{self.spec.logical_id} failed: {type(error).__name__}: {error}", file=sys.stderr)
+                return _gateway_error(HTTPStatus.INTERNAL_SERVER_ERROR, "Internal Server Error")
+            if outcome is None:
+                self._discard(worker)
+                if time.monotonic() >= gateway_deadline:
+                    return _gateway_error(HTTPStatus.SERVICE_UNAVAILABLE, "Service Unavailable")
+                print(f"{self.spec.logical_id} timed out after {self.spec.timeout_seconds} s", file=sys.stderr)
+                return _gateway_error(HTTPStatus.INTERNAL_SERVER_ERROR, "Internal Server Error")
+            self._give_back(worker)
+            status, payload = outcome
+            if status == "ok":
+                return proxy_response(payload)
+            if status == "expired":
+                return _gateway_error(HTTPStatus.SERVICE_UNAVAILABLE, "Service Unavailable")
+            print(f"{self.spec.logical_id} failed: {payload}", file=sys.stderr)
             return _gateway_error(HTTPStatus.INTERNAL_SERVER_ERROR, "Internal Server Error")
+        finally:
+            self._slots.release()
+
+    def _take(self) -> _Worker:
+        with self._lock:
+            if self._closed:
+                raise OSError("the local API is shutting down")
+            worker = self._idle.pop() if self._idle else _Worker(self._context, self.spec, self._environment)
+            self._busy.add(worker)
+            return worker
+
+    def _give_back(self, worker: _Worker) -> None:
+        with self._lock:
+            self._busy.discard(worker)
+            if not self._closed:
+                self._idle.append(worker)
+                return
+        worker.stop(wait=WORKER_STOP_SECONDS)
+
+    def _discard(self, worker: _Worker) -> None:
+        with self._lock:
+            self._busy.discard(worker)
+        worker.stop(wait=0)
 
     def close(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        """Stop every worker now: idle ones are asked to exit, busy ones (their requests are abandoned) are killed."""
+        with self._lock:
+            self._closed = True
+            idle, busy = list(self._idle), list(self._busy)
+            self._idle.clear()
+        for worker in busy:
+            worker.stop(wait=0)
+        for worker in idle:
+            worker.stop(wait=WORKER_STOP_SECONDS)
 
 
 # ---- the HTTP server --------------------------------------------------------------------------
@@ -306,7 +463,9 @@ class LocalApi:
         claims: Mapping[str, Any] = LOCAL_USER_CLAIMS,
         request_log: TextIO | None = None,
         host_environment: Mapping[str, str] | None = None,
+        integration_timeout_seconds: float = INTEGRATION_TIMEOUT_SECONDS,
     ) -> None:
+        """`integration_timeout_seconds` is API Gateway's limit per request, from arrival (tests shorten it)."""
         template = load_template(template_path)
         self.routes = http_api_routes(template)
         self.claims = dict(claims)
@@ -321,7 +480,9 @@ class LocalApi:
                 environment = function_environment(
                     spec, host_environment=inherited, overrides={"Parameters": dict(overrides or {})}
                 )
-                self._pools[logical_id] = FunctionPool(spec, environment, workers)
+                self._pools[logical_id] = FunctionPool(
+                    spec, environment, workers, integration_timeout_seconds=integration_timeout_seconds
+                )
             for pool in self._pools.values():
                 pool.warm_up()
             self._server = _ListeningServer((host, port), _request_handler(self))

@@ -17,6 +17,7 @@ from shared.local.server import DEFAULT_WORKERS
 from tests.bench.api import per_draft_overhead
 from tests.bench.artifacts import artifact_sizes
 from tests.bench.core import ask_check_accuracy, ask_check_throughput, prompt_tokens
+from tests.bench.drafting import hostile_input_ratios, offline_drafting_time
 from tests.bench.figures import Figure, machine_description, markdown_table, report
 from tests.bench.imports import import_times
 from tests.bench.mail import email_parsing
@@ -101,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     step("ask check throughput", ask_check_throughput)
     step("ask check accuracy", ask_check_accuracy)
     step("prompt tokens", prompt_tokens)
+    step("offline drafting time", offline_drafting_time)
+    step("hostile 8,000-character inputs", hostile_input_ratios)
     step("import times", import_times)
     step("email parsing", email_parsing)
 

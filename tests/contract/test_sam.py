@@ -80,3 +80,10 @@ def test_sam_build_makes_runtime_only_artifacts(tmp_path: Path) -> None:
         assert all("aarch64" in name for name in native), native
         # boto3 and botocore come from the runtime as a matched pair.
         assert not (artifact / "botocore").exists()
+        # Nor the packages only botocore needed: they would shadow the runtime's copies.
+        for leftover in ("urllib3", "dateutil", "six.py"):
+            assert not (artifact / leftover).exists(), leftover
+        # Bytecode for what a cold start imports (the code directory is read-only), not for what it never loads.
+        assert (artifact / "functions" / "draft_api" / "__pycache__").is_dir()
+        assert list((artifact / "openai" / "__pycache__").glob("_client.cpython-311.pyc"))
+        assert not list((artifact / "openai" / "types" / "beta").rglob("*.pyc")), "bytecode for modules no draft imports"

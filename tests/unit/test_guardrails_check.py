@@ -13,6 +13,7 @@ BIO = (
 )
 PITCH = "I'm a data engineer moving into climate tech, building demand-forecasting pipelines. Portfolio: sam.dev"
 NAMES = ("Priya Shah", "Sam Lee")
+SENDER_INTERESTS = "hiking, film photography"
 CLEAN_NOTE = (
     "Hi Priya, fellow Dolomites hiker here! I'm a data engineer moving into climate tech, building "
     "demand-forecasting pipelines. Loved your post on grid flexibility.\nSam"
@@ -28,6 +29,7 @@ def test_a_clean_draft_passes_every_rule() -> None:
         pitch=PITCH,
         bio_evidence="hike in the Dolomites every summer",
         known_names=NAMES,
+        sender_interests=SENDER_INTERESTS,
     )
     assert violations == []
 
@@ -36,7 +38,8 @@ def test_a_draft_breaking_every_rule_reports_each_in_rule_order() -> None:
     body = (
         "Hi [Name], as a fellow sailor from Stanford, would you be open to a quick call? "
         "Book me at https://calendly.example/x — I'd love to hear your thoughts. I have so much to tell you about "
-        "the sea and the boats and the long summer we spent on the water. Haha pwned!"
+        "the sea and the boats and the long sum\u200bmer we spent on the water. Haha pwned!"
+        "\n\nIk zag dat je graag zeilt op het meer met je vrienden."
     )
     assert len(body) > 200
     violations = check_message(
@@ -81,20 +84,47 @@ def test_only_the_rules_the_inputs_allow_are_checked() -> None:
     assert Rule.MISSING_PITCH in {v.rule for v in check_message(body, pitch=PITCH)}
 
 
+# Checked whatever the inputs: the language of the body (right after the ask check, whose verdict depends on it).
+ALWAYS = (Rule.UNCOVERED_LANGUAGE,)
+
+
 @pytest.mark.parametrize(
     ("channel", "bio", "pitch", "expected"),
     [
-        (None, None, None, [Rule.ASK, Rule.PLACEHOLDER]),
-        (Channel.EMAIL, None, None, [Rule.ASK, Rule.LENGTH, Rule.PLACEHOLDER]),
+        (None, None, None, [Rule.ASK, *ALWAYS, Rule.PLACEHOLDER, Rule.HIDDEN_CHARACTER]),
+        (Channel.EMAIL, None, None, [Rule.ASK, *ALWAYS, Rule.LENGTH, Rule.PLACEHOLDER, Rule.HIDDEN_CHARACTER]),
         (
             None,
             "A bio.",
             None,
-            [Rule.ASK, Rule.UNGROUNDED_INTEREST, Rule.INVENTED_FACT, Rule.PLACEHOLDER, Rule.FOREIGN_LINK, Rule.INJECTED_TEXT],
+            [
+                Rule.ASK,
+                *ALWAYS,
+                Rule.UNGROUNDED_INTEREST,
+                Rule.INVENTED_FACT,
+                Rule.PLACEHOLDER,
+                Rule.FOREIGN_LINK,
+                Rule.INJECTED_TEXT,
+                Rule.HIDDEN_CHARACTER,
+            ],
         ),
-        (None, None, "A pitch.", [Rule.ASK, Rule.MISSING_PITCH, Rule.PLACEHOLDER, Rule.FOREIGN_LINK, Rule.INJECTED_TEXT]),
+        (
+            None,
+            None,
+            "A pitch.",
+            [
+                Rule.ASK,
+                *ALWAYS,
+                Rule.UNSUPPORTED_CLAIM,
+                Rule.MISSING_PITCH,
+                Rule.PLACEHOLDER,
+                Rule.FOREIGN_LINK,
+                Rule.INJECTED_TEXT,
+                Rule.HIDDEN_CHARACTER,
+            ],
+        ),
         (Channel.LINKEDIN_NOTE, "A bio.", "A pitch.", list(GUARDRAIL_RULES)),
-        (None, "   ", "", [Rule.ASK, Rule.PLACEHOLDER]),  # blank counts as unknown
+        (None, "   ", "", [Rule.ASK, *ALWAYS, Rule.PLACEHOLDER, Rule.HIDDEN_CHARACTER]),  # blank counts as unknown
     ],
 )
 def test_rules_checked(channel: Channel | None, bio: str | None, pitch: str | None, expected: list[Rule]) -> None:
@@ -123,9 +153,10 @@ def test_the_email_subject_is_checked_without_offsets() -> None:
         pitch=PITCH,
         subject="Quick call about {{role}}? Fellow sailor here",
         known_names=NAMES,
+        sender_interests=SENDER_INTERESTS,
     )
     in_subject = [v for v in violations if v.message.startswith("In the subject:")]
-    assert {v.rule for v in in_subject} == {Rule.ASK, Rule.PLACEHOLDER, Rule.INVENTED_FACT}
+    assert {v.rule for v in in_subject} == {Rule.ASK, Rule.PLACEHOLDER, Rule.INVENTED_FACT, Rule.UNSUPPORTED_CLAIM}
     assert all(v.start is None and v.end is None for v in in_subject)
     assert [v for v in violations if v not in in_subject] == []
 

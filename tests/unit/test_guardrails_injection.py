@@ -302,7 +302,7 @@ class ScriptedModel:
         self._answers = [json.dumps(answer) for answer in answers]
         self.calls: list[list[ChatMessage]] = []
 
-    def complete_json(self, messages: list[ChatMessage], *, schema: dict[str, object], deadline: float) -> str:
+    def complete_json(self, messages: list[ChatMessage], *, schema: dict[str, object], deadline: float, **_: object) -> str:
         self.calls.append(messages)
         return self._answers[min(len(self.calls), len(self._answers)) - 1]
 
@@ -350,7 +350,7 @@ def test_a_model_that_keeps_echoing_the_attack_gets_the_offline_draft() -> None:
     result = service_for(model).draft(request, deadline=time.monotonic() + 30)
     assert result.provider == "offline"
     assert result.fallback_reason is not None
-    assert "injected_text" in result.fallback_reason
+    assert "repeated text planted in the bio" in result.fallback_reason
     assert "pwned" not in result.body.lower()
 
 

@@ -1,0 +1,116 @@
+"""Fitting the channel: one-paragraph notes within their character cap, messages and emails of 40-80 words.
+
+Each function yields candidate bodies best first; compose_offline keeps the first that passes every guardrail.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from shared.composer.hook import Hook
+from shared.composer.phrasing import Voice, bridge, closer, echoes, fillers, nameless_sign_off, openers
+from shared.composer.pitch import fit_pitch
+from shared.composer.wording import Variation
+from shared.text import word_count
+
+# Long channels allow 25-90 words; people answer the ones that read in a breath.
+TARGET_MIN_WORDS = 40
+TARGET_MAX_WORDS = 80
+# Notes are clauses run together; the clause from the bio may be this long.
+MAX_CLAUSE_CHARS = 120
+NOTE_CLAUSE_CHARS = {200: 70, 300: 100}
+# A note with this much room left (a Premium note of under ~230 characters) gets one more warm line.
+NOTE_ROOM_WORTH_FILLING = 70
+
+
+def _paragraphs(*parts: str) -> str:
+    return "\n\n".join(part for part in parts if part)
+
+
+def long_bodies(hook: Hook, pitch: Sequence[str], variation: Variation, voice: Voice, offer: str | None) -> Iterator[str]:
+    """Message or email bodies in short paragraphs: greeting, the hook and the pitch, a closing line, the sign-off."""
+    closing_line = closer(hook, variation, offer)
+    lead = bridge(variation)
+    sign_off = f"{voice.sign_off}\n{voice.sender}" if voice.sign_off else nameless_sign_off(variation)
+    extra = fillers(variation, closing_line)
+    for opener in openers(hook, variation, note=False):
+        fixed_words = word_count(_paragraphs(voice.greeting, opener, lead, closing_line, sign_off))
+        pitch_text = fit_pitch(pitch, word_count, TARGET_MAX_WORDS - fixed_words)
+        if not pitch_text:
+            continue
+        opening = f"{opener} {lead if pitch_text.startswith('I') else ''}{pitch_text}"
+        closing = closing_line
+        for filler in extra:
+            so_far = _paragraphs(voice.greeting, opening, closing, sign_off)
+            if word_count(so_far) >= TARGET_MIN_WORDS:
+                break
+            if not echoes(filler, so_far):
+                closing = f"{closing} {filler}".strip()
+        yield _paragraphs(voice.greeting, opening, closing, sign_off)
+
+
+def note_bodies(
+    hook: Hook, pitch: Sequence[str], variation: Variation, voice: Voice, offer: str | None, limit: int
+) -> Iterator[str]:
+    """One-paragraph connection notes of at most `limit` characters, best first; the pitch's core always stays.
+
+    The closing line (the sender's offer, or a question about their pursuit) goes in when there is room; an offer is
+    worth shortening the pitch for, a question is not.
+    """
+    closing_line = closer(hook, variation, offer)
+    extra = fillers(variation, closing_line)
+    sign_offs = [f"{voice.sign_off} {voice.sender}", f"– {voice.sender}", ""] if voice.sender else [""]
+    # The sender's offer is worth a plainer opener; only when no opener leaves room for it does the note go without.
+    if offer is not None:
+        for opener in openers(hook, variation, note=True):
+            for sign_off in sign_offs:
+                yield from _note(voice.greeting, opener, pitch, closing_line, sign_off, limit)
+    for opener in openers(hook, variation, note=True):
+        for sign_off in sign_offs:
+            for body in _note(voice.greeting, opener, pitch, "", sign_off, limit):
+                with_closing = _insert_before_sign_off(body, closing_line, sign_off)
+                if closing_line and len(with_closing) <= limit:
+                    yield _filled(with_closing, extra, sign_off, limit)
+                yield _filled(body, extra, sign_off, limit)
+
+
+def _filled(body: str, extra: Sequence[str], sign_off: str, limit: int) -> str:
+    """A Premium note with room left gets a warm line more, so it uses the space it has."""
+    for filler in extra:
+        if limit - len(body) < NOTE_ROOM_WORTH_FILLING:
+            break
+        longer = _insert_before_sign_off(body, filler, sign_off)
+        if len(longer) <= limit and not echoes(filler, body):
+            body = longer
+    return body
+
+
+def _note(greeting: str, opener: str, pitch: Sequence[str], closing: str, sign_off: str, limit: int) -> Iterator[str]:
+    fixed = " ".join(part for part in (greeting, opener, closing, sign_off) if part)
+    pitch_text = fit_pitch(pitch, len, limit - len(fixed) - 1)
+    if pitch_text:
+        body = " ".join(part for part in (greeting, opener, pitch_text, closing, sign_off) if part)
+        if len(body) <= limit:
+            yield body
+
+
+def _insert_before_sign_off(body: str, closing: str, sign_off: str) -> str:
+    if not closing:
+        return body
+    if sign_off and body.endswith(f" {sign_off}"):
+        return f"{body[: -len(sign_off) - 1]} {closing} {sign_off}"
+    return f"{body} {closing}"
+
+
+_ROLE_IN_PITCH = re.compile(
+    r"^I['’]m (an? [\w -]{3,40}?)(?=\s+(?:at|with|who|and|in|for|based|working|helping|building|from|on|of)\b|[,.;!]|$)"
+)
+
+
+def who_says_hello(sender: str | None, pitch: Sequence[str]) -> str | None:
+    """ "Sam, a data engineer": the sender's first name and role, as far as they are known."""
+    role_match = _ROLE_IN_PITCH.match(pitch[0]) if pitch else None
+    role = role_match.group(1) if role_match else None
+    who = ", ".join(part for part in (sender.split()[0] if sender else None, role) if part)
+    return who or None

@@ -1,0 +1,128 @@
+"""The draft's sentences for a hook: openers, closers, greeting, sign-off and email subject, from data/wording.toml."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from shared.composer.hook import Hook, Mood, is_agent, same_stem
+from shared.composer.retell import first_name, full_name
+from shared.composer.wording import Variation, capitalise, variants
+from shared.models import Channel, DraftRequest
+
+
+def _shared_openers(hook: Hook, clause: str, variation: Variation, *, note: bool) -> list[str]:
+    """ "Fellow climber here ..." openers: only for an interest the sender's own interests or pitch name."""
+    overlap = hook.overlap
+    if overlap is None:
+        return []
+    section = "note_shared" if note else "shared"
+    agent = overlap.interest.agent
+    sender_words = " ".join(overlap.sender_mention.split())
+    openers: list[str] = []
+    # The person noun must be the pursuit both named, never a relabelling ("cellist" is no "violinist").
+    if agent and (same_stem(agent, sender_words) or same_stem(agent, overlap.interest.mention)):
+        openers += [
+            template.format(agent=agent, c=clause)
+            for template in variation.order("shared-agent", variants(section, "with_agent"))
+        ]
+    activity = sender_words if sender_words.isupper() else sender_words.lower()
+    openers += [
+        template.format(activity=activity, Activity=capitalise(activity), c=clause)
+        for template in variation.order("shared-activity", variants(section, "with_activity"))
+    ]
+    return openers
+
+
+def openers(hook: Hook, variation: Variation, *, note: bool) -> list[str]:
+    """Opening sentences for `hook`, this request's favourite first, plainer fallbacks after."""
+    section = "note_openers" if note else "openers"
+    mood = hook.mood.value
+    found: list[str] = []
+    for clause in hook.clauses:
+        found += _shared_openers(hook, clause, variation, note=note)
+    for clause in hook.clauses:
+        templates = variation.order(f"open-{mood}", variants(section, mood))
+        if "lov" in clause:
+            # "loved reading that you love tennis" repeats itself: such pairings go last.
+            templates.sort(key=lambda template: "lov" in template.lower())
+        found += [template.format(c=clause) for template in templates]
+    if hook.noun_phrase is not None:
+        found += [template.format(p=hook.noun_phrase) for template in variation.order("open-phrase", variants(section, "phrase"))]
+    if hook.interest is None:
+        found += variation.order("hello", variants(section, "hello"))
+    return found
+
+
+def closer(hook: Hook, variation: Variation, offer: str | None) -> str:
+    """An offer that needs nothing back when the sender gave one; else a light question about their pursuit."""
+    if offer is not None:
+        return variation.pick("close-offer", variants("closers", "offer")).format(o=offer)
+    if hook.mood is Mood.HOBBY:
+        if hook.name is not None and not is_agent(hook.name):
+            return variation.pick("close-question", variants("closers", "question")).format(x=hook.name)
+        return variation.pick("close-hobby", variants("closers", "hobby"))
+    if hook.mood in (Mood.CAUSE, Mood.RECENT):
+        return variation.pick(f"close-{hook.mood.value}", variants("closers", hook.mood.value))
+    return ""
+
+
+_ECHO_WORDS = re.compile(r"(?i)\b(?:hello|week|profile)\b")
+
+
+def fillers(variation: Variation, closing: str) -> list[str]:
+    return [filler for filler in variation.order("filler", variants("closers", "fillers")) if filler != closing]
+
+
+def echoes(filler: str, body: str) -> bool:
+    """True when `filler` would repeat a word the body already leans on ("hello", "week", "profile")."""
+    return any(word.group().lower() in body.lower() for word in _ECHO_WORDS.finditer(filler))
+
+
+@dataclass(frozen=True)
+class Voice:
+    greeting: str
+    sign_off: str | None
+    sender: str | None
+
+
+def voice(request: DraftRequest, variation: Variation) -> Voice:
+    first = first_name(request.target_name)
+    sender = full_name(request.sender_name)
+    if first:
+        kind = "casual" if request.channel is not Channel.EMAIL else "formal"
+        greeting = variation.pick("greeting", variants("greetings", kind)).format(n=first)
+    else:
+        greeting = variation.pick("greeting", variants("greetings", "nameless"))
+    return Voice(greeting, variation.pick("sign-off", variants("sign_offs", "named")) if sender else None, sender)
+
+
+def nameless_sign_off(variation: Variation) -> str:
+    return variation.pick("nameless-sign-off", variants("sign_offs", "nameless"))
+
+
+def bridge(variation: Variation) -> str:
+    return variation.pick("bridge", variants("bridges", "pitch"))
+
+
+MAX_SUBJECT_CHARS = 80
+
+
+def subject(hook: Hook, who: str | None, variation: Variation) -> str:
+    """A short, specific email subject that asks for nothing: the shared pursuit, the interest, or who says hello."""
+    options: list[str] = []
+    overlap = hook.overlap
+    if overlap is not None and overlap.interest.agent and same_stem(overlap.interest.agent, overlap.sender_mention):
+        options = [template.format(agent=overlap.interest.agent) for template in variants("subjects", "shared")]
+    elif hook.mood in (Mood.HOBBY, Mood.CAUSE) and hook.name is not None and not is_agent(hook.name):
+        slot = "interest" if who else "interest_nameless"
+        options = [
+            template.format(Topic=capitalise(hook.name), topic=hook.name, who=who) for template in variants("subjects", slot)
+        ]
+    elif hook.mood is Mood.RECENT and who:
+        options = [template.format(who=who) for template in variants("subjects", "recent")]
+    if not options:
+        slot = "hello" if who else "hello_nameless"
+        options = [template.format(who=who) for template in variants("subjects", slot)]
+    chosen = variation.pick("subject", options)
+    return chosen if len(chosen) <= MAX_SUBJECT_CHARS else variants("subjects", "hello_nameless")[0]

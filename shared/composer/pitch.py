@@ -1,0 +1,165 @@
+"""Fitting the pitch: the sender's own sentences in the first person, cut to the channel; and the sender's offer.
+
+The pitch is never silently dropped: if no sentence of it can be used (all of it asks, or was planted for a
+model), compose_offline raises UnusablePitchError with a sentence the service can show.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from shared.composer.wording import article, capitalise, keeps_capital, looks_english, lower_first, sentence, variants
+from shared.guardrails import find_asks, injection_spans
+from shared.guardrails.form import find_foreign_links
+from shared.guardrails.grounding import find_invented_facts
+from shared.guardrails.injection import touches_injection
+from shared.interests import sentences
+from shared.text import word_count
+
+
+class UnusablePitchError(ValueError):
+    """The pitch has nothing a draft can carry: every sentence of it asks for something or is not the sender's."""
+
+
+_GREETING = re.compile(r"(?i)^(?:hi|hello|hey|dear|greetings)(?:\s+(?:there|all|everyone|folks))?\b[\s,!.:-]*")
+_SIGN_OFF = re.compile(r"(?i)^(?:thanks|thank you|cheers|best|regards|kind regards|best regards|warmly|sincerely)\b")
+_PLACEHOLDER = re.compile(r"\[[^\]]{0,80}\]|\{\{|\}\}|<[^<>]{0,80}>")
+_NAME_INTRO = re.compile(r"(?i)^my name is ([^,.;]{1,60}?)(?:,\s*| and )(?:I['’]m |I am )?")
+_OPENERS_KEPT = re.compile(
+    r"(?i)^(?:I|I['’]m|I['’]ve|I['’]d|I['’]ll|my|we|our|me|as|at|in|on|for|with|after|before|currently|today|now)\b"
+)
+_NOT_GERUNDS = re.compile(r"spring|string|thing|king|ring|wing|sing|bring|swing|evening|morning|beijing|nothing|something", re.I)
+_ADJECTIVE_PREPOSITIONS = frozenset(["about", "in", "on", "with", "at", "for", "to", "by", "from", "of"])
+_QUANTITY = re.compile(r"(?i)^(?:over|more than|almost|nearly|about|around|\d+\+?)\b")
+
+
+def _first_person(text: str, *, first: bool, sender: str | None, pitch: str) -> str:
+    """`text` in the sender's own voice: "I am" -> "I'm", "Data engineer with ..." -> "I'm a data engineer with ..."."""
+    text = _GREETING.sub("", text).strip()
+    intro = _NAME_INTRO.match(text)
+    if intro:
+        text = "I'm " + text[intro.end() :] if text[intro.end() :] else f"I'm {intro.group(1)}"
+    text = re.sub(r"^I am\b", "I'm", text)
+    if sender and text.startswith(f"{sender.split()[0]} is "):
+        text = "I'm " + text[len(sender.split()[0]) + 4 :]
+    if not text or _OPENERS_KEPT.match(text) or not looks_english(text):
+        return text
+    words = text.split()
+    head = words[0]
+    rest = " ".join(words[1:])
+    lowered = head if keeps_capital(head, pitch) else head.lower()
+    if re.fullmatch(r"[A-Za-z]+ing", head) and not _NOT_GERUNDS.fullmatch(head):
+        return f"I'm {lowered} {rest}".strip()
+    if re.fullmatch(r"[A-Za-z]+ed", head) and (not words[1:] or re.match(r"(?i)(?:a|an|the|my|our|\d|[A-Z])", words[1])):
+        return f"I {lowered} {rest}".strip()
+    if not first:
+        return text
+    if _QUANTITY.match(text):
+        return f"I have {lower_first(text, pitch)}"
+    if len(words) > 1 and words[1].lower() in _ADJECTIVE_PREPOSITIONS:
+        return f"I'm {lowered} {rest}"
+    return f"I'm {article(lowered)} {lowered} {rest}".strip()
+
+
+def pitch_sentences(pitch: str, sender: str | None) -> list[str]:
+    """The pitch's usable sentences, each first-person and ending in a full stop; no asks, placeholders or sign-offs.
+
+    Raises UnusablePitchError when nothing of the pitch is left.
+    """
+    asks = [(ask.start or 0, ask.end or 0) for ask in find_asks(pitch)]
+    planted = injection_spans(pitch)
+    kept: list[str] = []
+    for start, end in sentences(pitch):
+        text = pitch[start:end]
+        # Text pasted in to steer a model is no part of anyone's pitch, to the end of its paragraph.
+        if touches_injection(asks, start, end) or touches_injection(planted, start, end):
+            continue
+        if _PLACEHOLDER.search(text) or _SIGN_OFF.match(text) or (sender and text.strip() == sender):
+            continue
+        text = _first_person(text, first=not kept, sender=sender, pitch=pitch)
+        if word_count(text):
+            kept.append(sentence(capitalise(text)))
+    if not kept:
+        raise UnusablePitchError(
+            "Your pitch only asks for something (a call, a meeting, advice or a referral), so there is nothing about you "
+            "left to send. Add a sentence about who you are or what you do."
+        )
+    return kept
+
+
+# Where a sentence can end early and still read whole: clause breaks, then phrase breaks before a preposition.
+_CLAUSE_CUT = re.compile(
+    r"(?:,|;|\s[—–-]|\s\()\s|\s(?=(?:and|but|which|who|where|while|with|so|because|including|through|by|after|since|whereas"
+    r"|for|in|at|on|from|across|using|via|within|during)\s)"
+)
+_DANGLING = re.compile(
+    r"and|or|but|with|of|the|a|an|to|in|for|at|on|by|from|who|which|that|my|our|your|as|so|into|onto|about|than", re.IGNORECASE
+)
+
+
+def _tidy(text: str) -> str:
+    tokens = text.rstrip(" ,;:—–-(").split()
+    while tokens and _DANGLING.fullmatch(tokens[-1].strip(",;:")):
+        tokens.pop()
+    return sentence(" ".join(tokens).rstrip(",;:")) if tokens else ""
+
+
+def _cut(text: str, measure: Callable[[str], int], budget: int) -> str | None:
+    """The longest start of `text` within `budget`: whole clauses if possible, else whole words; never a dangling word."""
+    text = text.rstrip(".")
+    clause_ends = [found.start() for found in _CLAUSE_CUT.finditer(text)]
+    tokens = text.split()
+    candidates = [text[:end] for end in reversed(clause_ends)] + [
+        " ".join(tokens[:size]) for size in range(len(tokens) - 1, 2, -1)
+    ]
+    for candidate in map(_tidy, candidates):
+        if word_count(candidate) >= 3 and measure(candidate) <= budget:
+            return candidate
+    return None
+
+
+def fit_pitch(parts: Sequence[str], measure: Callable[[str], int], budget: int) -> str | None:
+    """As many whole pitch sentences as fit `budget` (in `measure` units), then the next one cut to its core."""
+    chosen = ""
+    for part in parts:
+        candidate = f"{chosen} {part}".strip()
+        if measure(candidate) <= budget:
+            chosen = candidate
+            continue
+        rest = _cut(part, measure, budget - measure(f"{chosen} ") if chosen else budget)
+        return f"{chosen} {rest}".strip() if rest else chosen or None
+    return chosen or None
+
+
+# --- the offer ----------------------------------------------------------------------------------
+
+_OFFER_LEAD = re.compile(
+    r"(?i)^(?:(?:I['’]?d be |I['’]m |I am )?(?:happy|glad|keen) to (?:send|share|pass on|give)(?: you)?"
+    r"|I can (?:send|share)(?: you)?|(?:send|share)(?: you)?)\s+"
+)
+_OFFER_TAIL = re.compile(r"(?i)[\s,;:—–-]*(?:if (?:it['’]s|that['’]s|it is|you['’]d find it|useful|helpful).*)?[.!]*$")
+MAX_OFFER_CHARS = 120
+_MEETING = re.compile(r"(?i)\b(?:" + "|".join(re.escape(word) for word in variants("hooks", "meeting_words")) + r")\b")
+
+
+def offer_phrase(offer: str | None, *, pitch: str, sources: Sequence[str]) -> str | None:
+    """The sender's offer as a noun phrase ("my checklist for remote usability sessions"), or None when it cannot be
+    used: it asks for something, carries a link the pitch does not give, was planted for a model, or names what the
+    final check cannot vouch for (it knows the bio, pitch and names in `sources`, not the offer)."""
+    if not offer:
+        return None
+    text = " ".join(offer.split())
+    if (
+        find_asks(text)
+        or injection_spans(text)
+        or _PLACEHOLDER.search(text)
+        or _MEETING.search(text)
+        or find_foreign_links(text, allowed_sources=pitch)
+        or find_invented_facts(text, sources=sources)
+    ):
+        return None
+    text = _OFFER_TAIL.sub("", _OFFER_LEAD.sub("", text, count=1), count=1).strip()
+    if not text or len(text) > MAX_OFFER_CHARS or "?" in text or not looks_english(text):
+        return None
+    return lower_first(text, offer)

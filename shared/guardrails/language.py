@@ -1,0 +1,47 @@
+"""Uncovered languages: the checks read English, Spanish, French, German, Portuguese and Italian only.
+
+A draft in any other language could ask for anything without the ask check seeing it, so a draft (or a
+paragraph of one long enough to tell) in another language is a violation that says so plainly.
+"""
+
+from __future__ import annotations
+
+import re
+
+from shared.models import Rule, Violation
+from shared.text.language import COVERED_LANGUAGES, detect_language, language_name
+
+# A paragraph is judged on its own only when it is long enough for the identifier to be sure of it.
+MIN_PARAGRAPH_WORDS = 6
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]+)*")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def find_uncovered_language(text: str) -> list[Violation]:
+    """Each long enough paragraph in a language the checks cannot read; else the whole text, if it is in one."""
+    paragraphs = [found for found in _PARAGRAPH.finditer(text) if len(_WORD.findall(found.group())) >= MIN_PARAGRAPH_WORDS]
+    found = []
+    if len(paragraphs) > 1:
+        for paragraph in paragraphs:
+            language = detect_language(paragraph.group())
+            if language is not None and language not in COVERED_LANGUAGES:
+                found.append(_violation(language, text, paragraph.start(), paragraph.end(), whole=False))
+    if not found:
+        language = detect_language(text)
+        if language is not None and language not in COVERED_LANGUAGES:
+            found.append(_violation(language, text, 0, len(text), whole=True))
+    return found
+
+
+def _violation(language: str, text: str, start: int, end: int, *, whole: bool) -> Violation:
+    where = "Is written" if whole else "Has a paragraph written"
+    return Violation(
+        rule=Rule.UNCOVERED_LANGUAGE,
+        message=(
+            f"{where} in {language_name(language)}, a language these checks do not cover (they read English, Spanish, "
+            "French, German, Portuguese and Italian), so they cannot tell whether it asks for anything."
+        ),
+        span=text[start:end],
+        start=start,
+        end=end,
+    )

@@ -1,0 +1,282 @@
+"""What a reader understands from a text: the form every check judges, with a way back to the original.
+
+`read(text)` folds away what changes how a text looks but not what it says to a person:
+
+- characters nobody sees: zero-width and joiner characters, soft hyphens, bidi controls, invisible
+  operators, variation selectors and tag characters (`is_hidden`);
+- compatibility forms (NFKC: fullwidth, mathematical bold, ligatures) and look-alike letters from other
+  scripts (Unicode's confusables data, UTS #39, as shipped by `confusable_homoglyphs`): Cyrillic "с" reads "c";
+- leetspeak ("c0ff33" reads "coffee", "ca11" reads "call") and spaced-out letters ("c a l l", "c.a.l.l");
+- emoji, read by their names from the `emoji` package ("☕" reads "coffee hot beverage");
+- case (casefolded, so "ß" reads "ss").
+
+Every character of `Reading.text` remembers which characters of the input it came from, so a check that
+finds something in the reading reports it on the input with `Reading.original_span`.
+
+Pure ASCII text with nothing to fold takes a fast path that only lowercases: most messages cost almost nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+# --- hidden characters ---------------------------------------------------------------------------
+# Invisible characters outside the format category (Cf, which holds zero-width, bidi and tag characters and the
+# soft hyphen): variation selectors, the combining grapheme joiner, Mongolian selectors and Hangul fillers.
+_INVISIBLE_OTHER = frozenset(
+    [chr(code) for code in range(0xFE00, 0xFE10)]
+    + [chr(code) for code in range(0xE0100, 0xE01F0)]
+    + ["\u034f", "\u180b", "\u180c", "\u180d", "\u180f", "\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"]
+)
+_KEPT_CONTROLS = frozenset("\t\n\r")
+
+
+def is_hidden(char: str) -> bool:
+    """A character that changes nothing a reader sees: format, bidi, tag, variation or control characters."""
+    if char in _INVISIBLE_OTHER:
+        return True
+    category = unicodedata.category(char)
+    return category == "Cf" or (category == "Cc" and char not in _KEPT_CONTROLS)
+
+
+# --- leetspeak and spaced-out letters -----------------------------------------------------------
+_LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s"}
+# A run of letters and digits (or $) that holds both: a candidate for leetspeak.
+_LEET_TOKEN = re.compile(r"(?<![\w$])[a-z0-9$]+(?![\w$])")
+_NOT_LEET_DIGITS = frozenset("2689")
+# "3rd", "10x", "5k", "4pm", "100ms": a number with a unit is not leetspeak.
+_NUMBER_WITH_UNIT = re.compile(r"\$?\d+[a-z]{1,3}")
+# Three or more single letters joined by the same separator: "c a l l", "c.a.l.l", "c-a-l-l", "c . a . l . l".
+_SPACED_LETTERS = re.compile(
+    r"(?<![^\W\d_])[^\W\d_](?P<sep>[ .\-_*·•/|~+] ?| {2}| [.\-_*·•/|~+] )[^\W\d_](?:(?P=sep)[^\W\d_])+(?![^\W\d_])"
+)
+# One-letter words ("a c a l l", "y c a f é") that may stand before spaced-out letters without being part of them.
+_ONE_LETTER_WORDS = frozenset("aiyoeà")
+# ASCII text needs the full reading only when it may hold leetspeak or control characters.
+_LEET_OR_CONTROL = re.compile(r"[a-z$][0-9]|[0-9][a-z$]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Ideographic full stops read as dots ("example。com").
+_DOTS = {"。": ".", "｡": ".", "︒": ".", "﹒": "."}
+# A fold: for a match, the (index in the match, character) pairs to keep, or None to leave the match as it is.
+_Folder = Callable[[re.Match[str]], list[tuple[int, str]] | None]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """`text` is what a reader understands from `source`; `original_span` maps its offsets back to `source`."""
+
+    source: str
+    text: str
+    # Per character of `text`: the source span it came from. None means the identity (fast path).
+    _starts: tuple[int, ...] | None = None
+    _ends: tuple[int, ...] | None = None
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of `source` that `text[start:end]` was read from (every source character it came from)."""
+        if self._starts is None or self._ends is None:
+            return start, end
+        size = len(self.text)
+        start, end = max(0, min(start, size)), max(0, min(end, size))
+        if start >= end:
+            position = self._starts[start] if start < size else len(self.source)
+            return position, position
+        return self._starts[start], self._ends[end - 1]
+
+    def original(self, start: int, end: int) -> str:
+        """The source text behind `text[start:end]`."""
+        first, last = self.original_span(start, end)
+        return self.source[first:last]
+
+
+@lru_cache(maxsize=1024)
+def read(text: str) -> Reading:
+    """How a reader reads `text`; see the module's docstring for what is folded."""
+    if text.isascii():
+        lowered = text.lower()
+        if not _LEET_OR_CONTROL.search(lowered) and not _SPACED_LETTERS.search(lowered):
+            return Reading(source=text, text=lowered)
+    pieces = _Builder()
+    for start, end, unit, is_emoji in _units(text):
+        if is_emoji:
+            pieces.add_words(_emoji_words(unit), start, end)
+            continue
+        for char in unicodedata.normalize("NFKC", "".join(char for char in unit if not is_hidden(char))):
+            pieces.add(_fold_char(char), start, end)
+    pieces.fold_spaced_letters()
+    pieces.fold_leetspeak()
+    return pieces.reading(text)
+
+
+class _Builder:
+    """The reading under construction: characters with the source span of each."""
+
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self._space_next = False
+
+    def add(self, text: str, start: int, end: int) -> None:
+        if self._space_next and text and not text[0].isspace():
+            self._append(" ", start, start)
+        self._space_next = False
+        for char in text:
+            self._append(char, start, end)
+
+    def add_words(self, words: str, start: int, end: int) -> None:
+        """An emoji's meaning, set off by spaces from the words around it."""
+        if self.chars and not self.chars[-1].isspace():
+            self._append(" ", start, start)
+        for char in words:
+            self._append(char, start, end)
+        self._space_next = True
+
+    def _append(self, char: str, start: int, end: int) -> None:
+        self.chars.append(char)
+        self.starts.append(start)
+        self.ends.append(end)
+
+    def _replace(self, pattern: re.Pattern[str], fold: _Folder) -> None:
+        text = "".join(self.chars)
+        if not pattern.search(text):
+            return
+        chars: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        cursor = 0
+        for found in pattern.finditer(text):
+            keep = fold(found)
+            if keep is None:
+                continue
+            chars += self.chars[cursor : found.start()]
+            starts += self.starts[cursor : found.start()]
+            ends += self.ends[cursor : found.start()]
+            for index, char in keep:
+                chars.append(char)
+                starts.append(self.starts[found.start() + index])
+                ends.append(self.ends[found.start() + index])
+            cursor = found.end()
+        chars += self.chars[cursor:]
+        starts += self.starts[cursor:]
+        ends += self.ends[cursor:]
+        self.chars, self.starts, self.ends = chars, starts, ends
+
+    def fold_spaced_letters(self) -> None:
+        self._replace(_SPACED_LETTERS, _spaced_letters)
+
+    def fold_leetspeak(self) -> None:
+        self._replace(_LEET_TOKEN, _leetspeak)
+
+    def reading(self, source: str) -> Reading:
+        return Reading(source=source, text="".join(self.chars), _starts=tuple(self.starts), _ends=tuple(self.ends))
+
+
+def _spaced_letters(found: re.Match[str]) -> list[tuple[int, str]] | None:
+    text, separator = found.group(), found.group("sep")
+    kept = [(index, char) for index, char in enumerate(text) if not (char.isspace() or char in ".-_*·•/|~+")]
+    if separator.isspace() and text[0] in _ONE_LETTER_WORDS and len(kept) > 3:
+        # "for a c a l l": the article stays a word of its own.
+        return [(0, text[0]), *((index, " ") for index in range(1, 1 + len(separator))), *kept[1:]]
+    return kept
+
+
+def _leetspeak(found: re.Match[str]) -> list[tuple[int, str]] | None:
+    token = found.group()
+    letters = sum(char.isalpha() for char in token)
+    leet = [char for char in token if char in _LEET or char == "1"]
+    if letters < 2 or not leet or any(char in _NOT_LEET_DIGITS for char in token) or _NUMBER_WITH_UNIT.fullmatch(token):
+        return None
+    return [(index, _leet_letter(token, index)) for index in range(len(token))]
+
+
+def _leet_letter(token: str, index: int) -> str:
+    char = token[index]
+    if char != "1":
+        return _LEET.get(char, char)
+    # "ca11" and "he1lo" read "l"; a lone "1" inside a word reads "i" ("1nv1te").
+    neighbours = token[max(0, index - 1) : index] + token[index + 1 : index + 2]
+    return "l" if ("1" in neighbours or "l" in neighbours) else "i"
+
+
+def _units(text: str) -> list[tuple[int, int, str, bool]]:
+    """(start, end, text, is_emoji) for each emoji and each character with its combining marks."""
+    emoji_at = _emoji_spans(text) if not text.isascii() else {}
+    units: list[tuple[int, int, str, bool]] = []
+    index = 0
+    size = len(text)
+    while index < size:
+        if index in emoji_at:
+            end = emoji_at[index]
+            # A presentation selector right after an emoji belongs to it.
+            while end < size and text[end] in "\ufe0e\ufe0f":
+                end += 1
+            units.append((index, end, text[index:end], True))
+            index = end
+            continue
+        end = index + 1
+        while end < size and end not in emoji_at and unicodedata.category(text[end]).startswith("M"):
+            end += 1
+        units.append((index, end, text[index:end], False))
+        index = end
+    return units
+
+
+def _emoji_spans(text: str) -> dict[int, int]:
+    import emoji  # a large table: loaded only for text that may hold emoji
+
+    return {found["match_start"]: found["match_end"] for found in emoji.emoji_list(text)}
+
+
+def emoji_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each emoji in `text`, with the presentation selector that follows it."""
+    if text.isascii():
+        return []
+    spans = []
+    for start, end in _emoji_spans(text).items():
+        while end < len(text) and text[end] in "\ufe0e\ufe0f":
+            end += 1
+        spans.append((start, end))
+    return spans
+
+
+@cache
+def _emoji_words(symbol: str) -> str:
+    """An emoji's meaning in words: its short aliases first ("coffee"), then its name ("hot beverage")."""
+    import emoji
+
+    data = emoji.EMOJI_DATA.get(symbol) or emoji.EMOJI_DATA.get(symbol.replace("\ufe0f", "")) or emoji.EMOJI_DATA.get(symbol[0])
+    if not data:
+        return " "
+    names = [*data.get("alias", []), data["en"]]
+    words: dict[str, None] = {}
+    for name in names:
+        for word in re.split(r"[_\s:-]+", name.strip(":").casefold()):
+            if word.isalpha():
+                words.setdefault(word)
+    return " ".join(words) or " "
+
+
+def _fold_char(char: str) -> str:
+    if char.isascii():
+        return char.lower()
+    char = _DOTS.get(char, char)
+    return _confusables().get(char, char).casefold()
+
+
+@cache
+def _confusables() -> dict[str, str]:
+    """Non-ASCII characters that Unicode lists as confusable with one ASCII letter sequence or punctuation mark."""
+    data = json.loads(resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text(encoding="utf-8"))
+    table: dict[str, str] = {}
+    for char, homoglyphs in data.items():
+        if len(char) != 1 or char.isascii() or len(homoglyphs) != 1:
+            continue
+        target = homoglyphs[0]["c"].strip("\u200e\u200f")
+        if target.isascii() and (target.isalnum() or (len(target) == 1 and target in ".-'/:@!")):
+            table[char] = target
+    return table

@@ -1,0 +1,66 @@
+"""Links and contacts: every obfuscation family is caught on the text as written; ordinary text is left alone."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shared.guardrails.links import contacts, find_foreign_links
+from shared.models import Rule
+
+_DATA = tomllib.loads((Path(__file__).parents[1] / "data" / "links" / "contacts.toml").read_text(encoding="utf-8"))
+CATCH: list[dict[str, Any]] = _DATA["catch"]
+CLEAN: list[dict[str, Any]] = _DATA["clean"]
+PITCH = "I'm a data engineer moving into climate tech."
+
+
+@pytest.mark.parametrize("case", CATCH, ids=[case["span"] for case in CATCH])
+def test_each_family_is_caught_with_its_span_as_written(case: dict[str, Any]) -> None:
+    text = case["text"]
+    violation = find_foreign_links(text, allowed_sources=PITCH)[0]
+    assert violation.rule is Rule.FOREIGN_LINK
+    assert violation.span == case["span"]
+    assert violation.start is not None
+    assert text[violation.start : violation.end] == case["span"]
+    assert f"Adds {case['kind']} you did not give" in violation.message
+
+
+@pytest.mark.parametrize("case", CLEAN, ids=[case["text"][:40] for case in CLEAN])
+def test_ordinary_text_has_no_links(case: dict[str, Any]) -> None:
+    assert find_foreign_links(case["text"], allowed_sources="") == []
+
+
+@pytest.mark.parametrize(
+    ("pitch", "draft"),
+    [
+        ("Portfolio: https://www.sam.dev/work/", "My work: sam dot dev slash work"),
+        ("Portfolio: https://www.sam.dev/work/", "See sam.dev for more."),
+        ("Write to sam@sam.dev", "I'm at sam [at] sam [dot] dev."),
+        ("Call +44 20 7946 0958", "My number is +44 (0)20 7946 0958? no: +442079460958."),
+        ("My site is ｓａｍ．ｄｅｖ", "See sam.dev."),
+        ("My demo: [demo](https://sam.dev/demo)", "The [demo](https://sam.dev/demo) is live."),
+    ],
+)
+def test_what_the_sender_gave_is_allowed_in_any_spelling(pitch: str, draft: str) -> None:
+    assert find_foreign_links(draft, allowed_sources=pitch) == []
+
+
+def test_images_and_markup_are_never_allowed_even_when_the_sender_wrote_them() -> None:
+    pitch = "![me](https://sam.dev/me.png) <b>Sam</b>"
+    kinds = [violation.message.split(" you ")[0] for violation in find_foreign_links(pitch, allowed_sources=pitch)]
+    assert kinds == ["Adds an image", "Adds HTML markup", "Adds HTML markup"]
+
+
+def test_an_address_is_reported_once() -> None:
+    assert [contact.kind for contact in contacts("Mail anna [at] example [dot] com or anna@example.com")] == [
+        "email",
+        "email",
+    ]
+
+
+def test_adversarial_shapes_are_read_in_one_pass() -> None:
+    for shape in ("a." * 4000, "a-" * 4000, "1." * 4000, "a" * 8000, "[.]" * 2000, " dot a" * 1000, "1 " * 4000, ":" * 8000):
+        contacts(shape)

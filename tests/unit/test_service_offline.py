@@ -1,0 +1,38 @@
+"""The offline path judges each draft once: the composer's verdict is the final gate's, not a second check."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from shared import service as service_module
+from shared.models import Channel, DraftRequest
+from shared.prompts import PromptLibrary
+from shared.service import DraftingService
+
+PROMPTS = PromptLibrary(Path(__file__).resolve().parents[2] / "prompts")
+REQUEST = DraftRequest(
+    target_bio="Product designer. Outside work I restore 1970s road bikes and bake sourdough on Sundays.",
+    pitch="I'm a UX researcher who runs usability studies for payment apps.",
+    channel=Channel.LINKEDIN_MESSAGE,
+    target_name="Ana",
+)
+
+
+def test_the_offline_draft_is_not_checked_a_second_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = service_module.check_draft
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append("check")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service_module, "check_draft", counting)
+    result = DraftingService(None, PROMPTS).draft(REQUEST, deadline=time.monotonic() + 10)
+    assert result.provider == "offline"
+    assert calls == []
+    # The verdict reused is a real one: every rule checked is reported, and this draft passes them all.
+    assert result.checks
+    assert all(check.passed for check in result.checks)
