@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 # Keys are at most 1,024 bytes; ids and emails that could not be stored are refused before any call.
 MAX_KEY_PART_CHARS = 256
+MAX_COUNTER_CHARS = 512
 # Quota counters outlive their day by this much, then DynamoDB's TTL removes them.
 QUOTA_RETENTION = timedelta(days=2)
 
@@ -321,7 +322,7 @@ class DynamoDBHistoryStore:
         try:
             client.update_item(
                 TableName=self.table_name,
-                Key={"pk": {"S": f"LIMIT#{_key_part(counter, 'counter')}"}, "sk": {"S": _key_part(window, "window")}},
+                Key={"pk": {"S": f"LIMIT#{_counter_part(counter)}"}, "sk": {"S": _key_part(window, "window")}},
                 UpdateExpression="ADD #count :one SET expires_at = if_not_exists(expires_at, :expires_at)",
                 ConditionExpression="attribute_not_exists(#count) OR #count < :limit",
                 ExpressionAttributeNames={"#count": "count"},
@@ -343,6 +344,13 @@ def _key_part(value: str, what: str) -> str:
     if not value or len(value) > MAX_KEY_PART_CHARS:
         raise ValueError(f"invalid {what}")
     return value
+
+
+def _counter_part(counter: str) -> str:
+    # A counter names a user or a whole address (up to 254 characters) after its kind: longer than other key parts.
+    if not counter or len(counter) > MAX_COUNTER_CHARS:
+        raise ValueError("invalid counter")
+    return counter
 
 
 def _user_pk(user_id: str) -> str:

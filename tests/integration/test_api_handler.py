@@ -549,6 +549,15 @@ def test_the_verified_sign_in_email_needs_no_code_and_an_unverified_one_does(api
     assert [str(sent["To"]) for sent in api_env.mailer.sent] == [other]
 
 
+def test_the_longest_address_can_be_claimed_and_verified(api_env: Stack) -> None:
+    address = f"{uuid.uuid4().hex}{'a' * 32}@{'b' * 180}.example"
+    assert len(address) == 253
+    user = a_user()
+    assert user.call("POST", "/profile/addresses", json_body={"email": address}).status == 201
+    verified = user.call("POST", f"/profile/addresses/{address}/verify", json_body={"code": code_mailed_to(api_env, address)})
+    assert (verified.status, verified.json["state"]) == (200, "verified")
+
+
 def test_codes_are_rate_limited_per_address_with_retry_after(api_env: Stack) -> None:
     address = f"{uuid.uuid4().hex}@example.com"
     statuses = [a_user().call("POST", "/profile/addresses", json_body={"email": address}) for _ in range(4)]

@@ -329,6 +329,9 @@ def test_code_allowances_count_to_their_limit(history_store: DynamoDBHistoryStor
     granted = [history_store.take_allowance(counter, "2030-01-01T10", 3, expires_at=time.time() + 7200) for _ in range(5)]
     assert granted == [True, True, True, False, False]
     assert history_store.take_allowance(counter, "2030-01-01T11", 3, expires_at=time.time() + 7200) is True
+    # The longest address there is still names a counter of its own.
+    longest = f"codes-address#{'a' * 64}@{'b' * 185}.example"
+    assert history_store.take_allowance(longest, "2030-01-01T10", 1, expires_at=time.time() + 7200) is True
 
 
 def test_profiles_saved_before_verification_existed_are_read_without_their_address(
