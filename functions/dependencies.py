@@ -20,7 +20,6 @@ from aws_lambda_powertools.event_handler import Depends
 
 from shared import composition
 from shared.email.ports import Mailer, RawEmailStore
-from shared.email.workflow import InboundEmailWorkflow
 from shared.history import HistoryStore
 from shared.usecases.create_draft import CreateDraft, Drafter
 from shared.usecases.sender_addresses import AddressStore, SenderAddresses
@@ -78,18 +77,3 @@ def sender_addresses(
     config: Annotated[composition.Settings, Depends(settings)],
 ) -> SenderAddresses:
     return SenderAddresses(store, codes, from_address=config.drafting_address)
-
-
-def inbound_workflow(
-    create: Annotated[CreateDraft, Depends(create_draft)],
-    store: Annotated[Store, Depends(history)],
-    reply_mailer: Annotated[Mailer, Depends(mailer)],
-    config: Annotated[composition.Settings, Depends(settings)],
-) -> InboundEmailWorkflow:
-    return InboundEmailWorkflow(
-        create_draft=create,
-        senders=store,
-        mailer=reply_mailer,
-        drafting_address=config.drafting_address,
-        app_url=config.app_url or "",
-    )

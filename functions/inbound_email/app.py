@@ -23,9 +23,11 @@ from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 
 from functions import dependencies
 from functions.observability import apply_settings, logger, metrics, tracer
+from shared.composition import Settings
 from shared.email.parsing import MAX_RAW_EMAIL_BYTES, EmailTooLarge
-from shared.email.ports import RawEmailStore
+from shared.email.ports import Mailer, RawEmailStore
 from shared.email.workflow import EmailOutcome, InboundEmailWorkflow
+from shared.usecases.create_draft import CreateDraft
 from shared.usecases.deadline import Deadline
 
 if TYPE_CHECKING:
@@ -86,9 +88,25 @@ def _persistence(store: Annotated[Callable[[], Any], Depends(dependencies.idempo
     """Only declares the idempotency store's provider for `app.solve`."""
 
 
+def email_workflow(
+    create: Annotated[CreateDraft, Depends(dependencies.create_draft)],
+    store: Annotated[dependencies.Store, Depends(dependencies.history)],
+    reply_mailer: Annotated[Mailer, Depends(dependencies.mailer)],
+    config: Annotated[Settings, Depends(dependencies.settings)],
+) -> InboundEmailWorkflow:
+    """The email path's provider; here rather than in functions/dependencies so the API never imports the email modules."""
+    return InboundEmailWorkflow(
+        create_draft=create,
+        senders=store,
+        mailer=reply_mailer,
+        drafting_address=config.drafting_address,
+        app_url=config.app_url or "",
+    )
+
+
 def _process_with(
     raw_emails: Annotated[RawEmailStore, Depends(dependencies.raw_emails)],
-    workflow: Annotated[InboundEmailWorkflow, Depends(dependencies.inbound_workflow)],
+    workflow: Annotated[InboundEmailWorkflow, Depends(email_workflow)],
 ) -> None:
     """Only declares the providers `_process` uses, for `app.solve`."""
 
