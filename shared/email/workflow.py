@@ -183,4 +183,3 @@ def _notices(parsed: ParsedEmail, channel: Channel) -> list[str]:
             "so paste a bio into the body if it was in an attachment."
         )
     return notices
-
