@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import sys
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TextIO
 
@@ -17,9 +16,8 @@ from shared.guardrails import check_message, check_outcomes, rules_checked
 from shared.models import Channel, DraftRequest, DraftResult, Rule, Violation
 from shared.service import UnsafeDraftError
 from shared.text import normalise
+from shared.usecases.deadline import Deadline
 
-# Room for a model call, one repair and the offline fallback; nothing upstream imposes a limit here.
-DRAFT_DEADLINE_SECONDS = 60.0
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a writer whose reader closed the pipe (128 + SIGPIPE)
 
@@ -109,7 +107,8 @@ def _draft(args: argparse.Namespace) -> int:
     except ValidationError as error:
         raise UsageError(_describe(error, _OPTION_FOR_FIELD)) from None
     try:
-        result = composition.drafting_service().draft(request, deadline=time.monotonic() + DRAFT_DEADLINE_SECONDS)
+        create_draft = composition.create_draft_without_history()
+        result = create_draft(request, user_id="cli", source="cli", deadline=Deadline.for_cli()).result
     except UnsafeDraftError as error:
         print(f"noask draft: {error}", file=sys.stderr)
         return EXIT_VIOLATIONS
