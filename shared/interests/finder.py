@@ -188,8 +188,14 @@ def _is_not_a_pursuit(context: _Context, found: PhraseMatch[str], topic: Topic) 
         return True
     if matched[:1].isupper() and previous is not None:
         previous_text = context.text(previous)
-        # "Sarah Baker", "Tim Cook": a capitalised form after a capitalised word is part of a name; after "at", an employer.
-        if previous_text[:1].isupper() and previous_text != "I" and not cues.HOBBY_ADJECTIVES.has_word(previous):
+        # "Sarah Baker", "Tim Cook": a capitalised form after a capitalised word is part of a name ("the Berlin Marathon"
+        # is an event one runs); after "at", an employer.
+        if (
+            previous_text[:1].isupper()
+            and previous_text != "I"
+            and not cues.HOBBY_ADJECTIVES.has_word(previous)
+            and not cues.NAMED_EVENTS.has_word(last)
+        ):
             return True
         if cues.EMPLOYER_BEFORE.has_word(previous):
             return True
