@@ -18,7 +18,7 @@ from typing import Final
 
 from shared.guardrails.injection import injection_spans, touches_injection
 from shared.interests import cues
-from shared.interests.evidence import MAX_EVIDENCE_CHARS, Sentence, Span, sentences, split, word_window
+from shared.interests.evidence import CLAUSE_BREAK, MAX_EVIDENCE_CHARS, Sentence, Span, sentences, split, word_window
 from shared.interests.hostile import is_hostile
 from shared.interests.lexicon import ACRONYM_KEYS, FORM_INDEX, TOPICS, Topic, lineage
 from shared.interests.tokens import PhraseMatch, Token, tokenise
@@ -268,7 +268,6 @@ _BACKGROUND = re.compile(
     r"(?i:grew\s+up\s+in|originally\s+from|born\s+(?:and\s+raised\s+)?in|raised\s+in|moved\s+(?:here\s+)?from|studied\s+(?:\w+\s+){0,3}at|alumn(?:us|a|i)\s+of|graduated\s+from)"
     r"\s+(?P<place>(?:the\s+)?[A-Z][\w'&.-]*(?:\s+(?:(?:of|de|la|and|&)\s+)?[A-Z][\w'&.-]*){0,4})"
 )
-_CLAUSE_BREAK = re.compile(r"(?<!\s)\s*(?:[,;:()]|\s[—–-]\s|—)\s*")
 
 
 def _is_career_history(quote: str, verb: str) -> bool:
@@ -291,7 +290,7 @@ def _pattern_interests(bio: str, sentence: Sentence) -> Iterator[tuple[Interest,
             match.start(),
         )
     for match in _RECENT_WORK.finditer(bio, span.start, span.end):
-        clause = split(bio, _CLAUSE_BREAK, match.start(), span.end)[0]
+        clause = split(bio, CLAUSE_BREAK, match.start(), span.end)[0]
         if clause.end - clause.start > MAX_EVIDENCE_CHARS:
             clause = word_window(bio, clause, clause.start, clause.start)
         quote = bio[clause.start : clause.end]
