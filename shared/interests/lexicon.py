@@ -45,7 +45,8 @@ def _topic(name: str, entry: dict[str, object]) -> Topic:
     if category not in CATEGORIES:
         raise ValueError(f"{name}: unknown category {category!r}")
     agent = entry.get("agent")
-    forms = [name.lower()]
+    # A generic name ("history", "community") is a topic, not a word that states it: its forms say which uses count.
+    forms = [name.lower()] if entry.get("name_is_form", True) else []
     if isinstance(agent, str):
         forms.append(agent.lower())
     for language in LANGUAGES:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from shared.guardrails.injection import injection_spans, touches_injection
@@ -13,8 +12,8 @@ from shared.interests.lexicon import ACRONYM_KEYS, FORM_INDEX, lineage
 from shared.interests.tokens import tokenise
 
 # Sender interests are a free-text list: "trail running, watercolour; jazz piano and chess".
-_ITEM = re.compile(r"[^,;\n•|/]+")
-_CONJUNCTION = re.compile(r"(?i)\s(?:and|or|plus|y|o|et|ou|und|oder|e)\s|\s&\s")
+_ITEM = re.compile(r"[^,;\n•|]+")
+_CONJUNCTION = re.compile(r"(?i)\s(?:and|or|plus|y|o|et|ou|und|oder|e)\s|\s&\s|/")
 
 
 @dataclass(frozen=True)
@@ -43,34 +42,47 @@ class _Named:
     mention: str
 
 
-def _sender_items(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each item of a free-text list, then of each part of it joined by "and"/"or"."""
+@dataclass(frozen=True)
+class _Piece:
+    """A part of one item of the sender's list; the item as a whole decides whether it is hostile."""
+
+    start: int
+    end: int
+    item_start: int
+    item_end: int
+
+
+def _sender_pieces(text: str) -> list[_Piece]:
+    """Each item of a free-text list and each part of it joined by "and", "or" or "/", narrowest first."""
+    pieces: list[_Piece] = []
     for item in _ITEM.finditer(text):
         cursor = item.start()
         for joint in _CONJUNCTION.finditer(text, item.start(), item.end()):
-            yield cursor, joint.start()
+            pieces.append(_Piece(cursor, joint.start(), item.start(), item.end()))
             cursor = joint.end()
-        yield cursor, item.end()
+        pieces.append(_Piece(cursor, item.end(), item.start(), item.end()))
         if cursor != item.start():
-            yield item.start(), item.end()
+            pieces.append(_Piece(item.start(), item.end(), item.start(), item.end()))
+    return sorted(pieces, key=lambda piece: piece.end - piece.start)
 
 
 def _named_by_sender(text: str) -> list[_Named]:
     """Topics the sender's own list names, with the literal list item naming each; hostile items are skipped."""
     planted = injection_spans(text)
     tokens = tokenise(text)
+    pieces = _sender_pieces(text)
     named: list[_Named] = []
-    items = sorted(_sender_items(text), key=lambda item: item[1] - item[0])
     for found in FORM_INDEX.scan(tokens):
         start, end = tokens[found.first].start, tokens[found.last].end
         keys = tuple(token.key for token in tokens[found.first : found.last + 1])
-        if keys in ACRONYM_KEYS and not text[start:end].isupper():
+        piece = next((piece for piece in pieces if piece.start <= start and end <= piece.end), None)
+        if piece is None or (keys in ACRONYM_KEYS and not text[start:end].isupper()):
             continue
-        # The narrowest item that holds the whole form: "jazz piano", not the whole list.
-        item_start, item_end = next(((s, e) for s, e in items if s <= start and end <= e), (start, end))
-        mention = text[item_start:item_end].strip(" \t.!?:-")
-        if mention and not is_hostile(mention) and not touches_injection(planted, item_start, item_end):
-            named.append(_Named(found.value, mention))
+        item = text[piece.item_start : piece.item_end]
+        if is_hostile(item) or touches_injection(planted, piece.item_start, piece.item_end):
+            continue
+        mention = text[piece.start : piece.end].strip(" \t.!?:-")
+        named.append(_Named(found.value, mention))
     return named
 
 
