@@ -2,10 +2,11 @@
 
 "Fellow skydiver here!", "I swim too", "like you, I …", "we both …" (and their Spanish, French,
 German, Portuguese and Italian forms, all in data/claims.toml) claim common ground. A claim is
-supported when what it names is in the sender's interests or pitch: the same topic in any word
-form or covered language (`topics_in`), or a word with the same stem ("runner" by "running").
-What a claim names is read from the claim itself ("fellow *skydiver*"); a claim that names
-nothing ("Me too!") is about its sentence and the one before it.
+supported when each hobby it names is one the sender's interests or pitch name, in any word form or
+covered language (`topics_in`), or a kind of it, or a broader one ("fellow trail runner" by
+"running"); a claim that names no hobby needs one of its words in the sender's text ("fellow data
+engineer" by the pitch). What a claim names is read from the claim itself ("fellow *skydiver*"); a
+claim that names nothing ("Me too!") is about its sentence and the one before it.
 """
 
 from __future__ import annotations
