@@ -186,6 +186,8 @@ def _is_not_a_pursuit(context: _Context, found: PhraseMatch[str], topic: Topic) 
         return True
     if cues.BLOCKING_BEFORE.has_word(previous):
         return True
+    if not context.hobby_cue and _preceded_by(context, found.first, cues.WORK_BEFORE):
+        return True
     if matched[:1].isupper() and previous is not None:
         previous_text = context.text(previous)
         # "Sarah Baker", "Tim Cook": a capitalised form after a capitalised word is part of a name ("the Berlin Marathon"
