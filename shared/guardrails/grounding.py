@@ -176,7 +176,7 @@ def _invented_interests(text: str, source_text: str) -> list[Violation]:
     # Any word form or covered language names a topic: "natación" grounds "swimming".
     source_topics = _source_topics(source_text)
     violations = []
-    for start, end, topic in _lexicon_mentions(text):
+    for start, end, topic in lexicon_mentions(text):
         form = text[start:end]
         if not _is_interest_use(text, start, end, form):
             continue
@@ -207,7 +207,7 @@ def _source_name_keys(source_text: str) -> frozenset[str]:
     return frozenset(_name_key(word.group()) for word in _WORD.finditer(source_text))
 
 
-def _lexicon_mentions(text: str) -> Iterator[tuple[int, int, str]]:
+def lexicon_mentions(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, topic) of each hobby the lexicon finds in `text`, longest form first, in linear time."""
     tokens = tokenise(text)
     for found in FORM_INDEX.scan(tokens):
