@@ -81,12 +81,20 @@ _PROMPT_FIELD = re.compile(r"<(bio|pitch|target_name|sender_name)>\n?(.*?)\n?</\
 _PROMPT_CHANNEL = re.compile(r"Channel: ([^\n]+?)\.\n")
 
 
+def is_judge_request(received: ReceivedRequest) -> bool:
+    """The ask judge's call (its answer schema is JudgeVerdict), as opposed to a draft or repair call."""
+    return "JudgeVerdict" in json.dumps(received.body.get("response_format") or received.body.get("messages"))
+
+
 def well_behaved_model(received: ReceivedRequest) -> Reply:
     """A responder that answers every draft prompt well: it reads the request back out of the user prompt
     (channel, bio, pitch, names) and answers with `good_answer` for it."""
+    if is_judge_request(received):
+        return Reply.json({"asks": False, "quote": ""})  # the judge's second reading of a clean draft
     prompt = received.contents("user")[0]  # the draft prompt; any later user message asks for a repair
     fields = dict(_PROMPT_FIELD.findall(prompt))
-    channel_label = _PROMPT_CHANNEL.search(prompt)
+    # The channel is stated in the system message.
+    channel_label = _PROMPT_CHANNEL.search(f"{received.system}\n{prompt}")
     channels = [channel for channel, spec in CHANNEL_SPECS.items() if channel_label and spec.label == channel_label.group(1)]
     if not channels or "bio" not in fields or "pitch" not in fields:
         return Reply.failure(400, code="unreadable_prompt", type="invalid_request_error", message="No request in the prompt.")

@@ -69,7 +69,7 @@ class _Scripted:
     def __init__(self, *answers: dict[str, object]) -> None:
         self._answers = [json.dumps(answer) for answer in answers]
 
-    def complete_json(self, messages: list[ChatMessage], *, schema: dict[str, object], deadline: float) -> str:
+    def complete_json(self, messages: list[ChatMessage], *, schema: dict[str, object], deadline: float, **_: object) -> str:
         return self._answers.pop(0)
 
 
