@@ -1,158 +1,102 @@
-"""Interest lexicon: the hobbies, causes and pursuits people name in bios.
+"""The interest lexicon, read from data/topics.toml: topics, their word forms in six languages, and their categories.
 
-Both the offline composer (to find what a bio states) and the grounding check (to
-catch a hobby the bio never mentioned) read this one list, so they cannot disagree.
-Each entry maps a canonical topic to the surface forms that name it; forms are matched
-as whole words, case-insensitively.
+Both the interest finder and the grounding check read this one lexicon, so they cannot disagree.
+Adding a hobby is one entry in data/topics.toml (see the comment at its top).
 """
 
 from __future__ import annotations
 
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
-INTEREST_LEXICON: Final[dict[str, dict[str, tuple[str, ...]]]] = {
-    "outdoors": {
-        "hiking": ("hiking", "hike", "hikes", "hiker", "trekking", "trek", "treks", "backpacking", "fell walking", "hillwalking"),
-        "climbing": ("climbing", "climber", "bouldering", "boulderer", "rock climbing", "mountaineering", "alpinism"),
-        "trail running": ("trail running", "trail runner", "ultramarathon", "ultramarathons", "ultra running"),
-        "running": ("running", "runner", "marathon", "marathons", "half marathon", "5k", "10k", "parkrun"),
-        "cycling": (
-            "cycling",
-            "cyclist",
-            "bike touring",
-            "road cycling",
-            "mountain biking",
-            "gravel riding",
-            "bikepacking",
-            "road bike",
-            "road bikes",
-            "old bikes",
-            "cyclocross",
-            "randonneuring",
-        ),
-        "camping": ("camping", "wild camping", "campervan"),
-        "skiing": ("skiing", "skier", "ski touring", "snowboarding", "snowboarder", "cross-country skiing"),
-        "surfing": ("surfing", "surfer", "surf", "kitesurfing", "windsurfing"),
-        "sailing": ("sailing", "sailor", "sailboat", "yachting"),
-        "kayaking": ("kayaking", "kayak", "kayaker", "sea kayaking", "canoeing", "canoe", "paddleboarding", "rowing", "rower"),
-        "swimming": ("swimming", "swimmer", "open water swimming", "wild swimming"),
-        "birdwatching": ("birdwatching", "birding", "birder", "bird watching", "birdwatcher"),
-        "gardening": ("gardening", "gardener", "allotment", "permaculture", "beekeeping", "beekeeper"),
-        "fishing": ("fishing", "fly fishing", "angling", "angler"),
-        "scuba diving": ("scuba", "scuba diving", "diving", "freediving"),
-    },
-    "sport": {
-        "triathlon": ("triathlon", "triathlons", "triathlete", "ironman"),
-        "yoga": ("yoga", "yogi"),
-        "martial arts": (
-            "martial arts",
-            "karate",
-            "judo",
-            "jiu-jitsu",
-            "jiu jitsu",
-            "taekwondo",
-            "kung fu",
-            "aikido",
-            "boxing",
-            "fencing",
-        ),
-        "tennis": ("tennis", "padel", "squash", "badminton", "table tennis", "pickleball"),
-        "football": ("football", "soccer", "five-a-side"),
-        "basketball": ("basketball",),
-        "cricket": ("cricket",),
-        "golf": ("golf", "golfer"),
-        "chess": ("chess",),
-        "crossfit": ("crossfit", "weightlifting", "powerlifting"),
-        "volleyball": ("volleyball", "beach volleyball"),
-        "rugby": ("rugby",),
-        "baseball": ("baseball", "softball"),
-        "hockey": ("hockey", "ice hockey"),
-    },
-    "arts": {
-        "photography": ("photography", "photographer", "film photography", "street photography"),
-        "painting": (
-            "painting",
-            "watercolour",
-            "watercolor",
-            "watercolours",
-            "watercolors",
-            "oil painting",
-            "sketching",
-            "drawing",
-        ),
-        "pottery": ("pottery", "ceramics", "potter"),
-        "woodworking": ("woodworking", "woodwork", "carpentry", "furniture making"),
-        "knitting": ("knitting", "crochet", "sewing", "quilting", "embroidery"),
-        "writing": ("creative writing", "poetry", "poet", "short stories", "novelist", "writing fiction", "blogging"),
-        "theatre": ("theatre", "theater", "improv", "acting", "stand-up comedy"),
-        "dance": ("dance", "dancing", "salsa", "tango", "ballet", "swing dancing"),
-        "film": ("film", "films", "cinema", "filmmaking", "documentaries"),
-        "calligraphy": ("calligraphy", "lettering"),
-    },
-    "music": {
-        "music": ("music", "musician"),
-        "guitar": ("guitar", "guitarist", "bass guitar"),
-        "piano": ("piano", "pianist", "keyboards"),
-        "singing": ("singing", "choir", "choral", "singer"),
-        "jazz": ("jazz",),
-        "violin": ("violin", "violinist", "cello", "cellist"),
-        "drums": ("drums", "drummer", "percussion"),
-        "vinyl": ("vinyl", "record collecting"),
-        "djing": ("djing", "dj"),
-    },
-    "mind": {
-        "reading": ("reading", "reader", "book club", "books", "bookworm"),
-        "science fiction": ("science fiction", "sci-fi", "scifi"),
-        "history": ("history buff", "military history", "local history"),
-        "board games": ("board games", "boardgames", "tabletop games", "dungeons & dragons", "dungeons and dragons", "d&d"),
-        "puzzles": ("puzzles", "crosswords", "crossword", "sudoku", "jigsaw"),
-        "podcasts": ("podcasts", "podcast"),
-        "languages": (
-            "learning languages",
-            "language learning",
-            "learning spanish",
-            "learning japanese",
-            "learning french",
-            "polyglot",
-        ),
-        "astronomy": ("astronomy", "stargazing", "astrophotography"),
-        "meditation": ("meditation", "mindfulness"),
-    },
-    "home": {
-        "cooking": ("cooking", "cook", "home cook", "recipes"),
-        "baking": ("baking", "baker", "sourdough", "bread baking"),
-        "coffee": ("coffee", "espresso", "specialty coffee", "home roasting"),
-        "wine": ("wine", "winemaking", "sommelier"),
-        "homebrewing": ("homebrewing", "home brewing", "craft beer", "brewing"),
-        "travel": ("travel", "travelling", "traveling", "traveller", "traveler"),
-        "dogs": ("dog", "dogs", "dog lover", "puppy", "rescue dog"),
-        "cats": ("cat", "cats", "cat lover"),
-        "horses": ("horse riding", "equestrian", "horses"),
-        "gaming": ("gaming", "gamer", "video games"),
-        "retro computing": ("retro computing", "retrocomputing", "vintage computers"),
-        "cars": ("classic cars", "motorsport", "formula 1", "f1", "car restoration", "motorcycles", "motorbikes"),
-        "diy": ("diy", "home renovation", "tinkering", "3d printing", "electronics projects", "arduino", "raspberry pi"),
-    },
-    "cause": {
-        "volunteering": ("volunteer", "volunteering", "volunteers", "volunteered"),
-        "mentoring": ("mentor", "mentoring", "mentors", "mentorship"),
-        "climate": ("climate", "sustainability", "climate action", "renewable energy", "conservation", "rewilding"),
-        "education": ("literacy", "stem outreach", "coding club", "code club", "tutoring", "teaching kids"),
-        "animal rescue": ("animal rescue", "animal shelter", "fostering dogs", "foster dogs", "fostering cats"),
-        "food banks": ("food bank", "food banks", "soup kitchen"),
-        "open source": ("open source", "open-source", "oss"),
-        "accessibility": ("accessibility", "a11y", "inclusive design"),
-        "diversity": ("diversity", "women in tech", "inclusion", "dei", "lgbtq+", "lgbtq"),
-        "mental health": ("mental health", "wellbeing", "well-being"),
-        "public health": ("public health", "global health"),
-        "refugees": ("refugees", "refugee", "asylum seekers"),
-        "parenting": ("dad of", "mum of", "mom of", "father of", "mother of", "parenting", "parent of"),
-    },
-}
+from shared.interests.tokens import PhraseTrie, phrase_key
 
-# Surface form -> canonical topic, for fast look-up.
-FORM_TO_TOPIC: Final[dict[str, str]] = {
-    form: topic for topics in INTEREST_LEXICON.values() for topic, forms in topics.items() for form in forms
-}
+DATA = Path(__file__).parent / "data"
+LANGUAGES: Final = ("en", "es", "fr", "de", "pt", "it")
+CATEGORIES: Final = frozenset(
+    {"hobbies", "sports", "arts", "music", "games", "outdoors", "animals", "food", "causes", "community", "family", "roles"}
+)
 
-TOPIC_TO_CATEGORY: Final[dict[str, str]] = {topic: category for category, topics in INTEREST_LEXICON.items() for topic in topics}
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    category: str
+    # The pursuit as a noun phrase ("open-water swimming") and its person noun ("open-water swimmer"), if any.
+    activity: str
+    agent: str | None
+    # A broader topic this one is a kind of ("open-water swimming" -> "swimming"): sharing either is sharing.
+    broader: str | None
+    forms: tuple[str, ...]
+    # Forms that name the topic only when written in capitals ("DJ", "DIY"): otherwise ordinary words somewhere.
+    acronyms: frozenset[str]
+
+
+def _split(value: object) -> list[str]:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a comma-separated string, got {value!r}")
+    return [form.strip().lower() for form in value.split(",") if form.strip()]
+
+
+def _topic(name: str, entry: dict[str, object]) -> Topic:
+    category = str(entry["category"])
+    if category not in CATEGORIES:
+        raise ValueError(f"{name}: unknown category {category!r}")
+    agent = entry.get("agent")
+    # A generic name ("history", "community") is a topic, not a word that states it: its forms say which uses count.
+    forms = [name.lower()] if entry.get("name_is_form", True) else []
+    if isinstance(agent, str):
+        forms.append(agent.lower())
+    for language in LANGUAGES:
+        forms += _split(entry.get(language, ""))
+    acronyms = _split(entry.get("acronyms", ""))
+    broader = entry.get("broader")
+    return Topic(
+        name=name,
+        category=category,
+        activity=str(entry.get("activity", name)),
+        agent=agent if isinstance(agent, str) else None,
+        broader=broader if isinstance(broader, str) else None,
+        forms=tuple(dict.fromkeys(forms + acronyms)),
+        acronyms=frozenset(acronyms),
+    )
+
+
+def load_topics(path: Path = DATA / "topics.toml") -> dict[str, Topic]:
+    with path.open("rb") as file:
+        raw = tomllib.load(file)
+    topics = {name: _topic(name, entry) for name, entry in raw.items()}
+    for topic in topics.values():
+        if topic.broader is not None and topic.broader not in topics:
+            raise ValueError(f"{topic.name}: broader topic {topic.broader!r} is not in the lexicon")
+    return topics
+
+
+def _form_index(topics: dict[str, Topic]) -> PhraseTrie[str]:
+    index: PhraseTrie[str] = PhraseTrie()
+    for topic in topics.values():
+        for form in topic.forms:
+            clash = index.add(form, topic.name)
+            if clash is not None and clash != topic.name:
+                raise ValueError(f"the form {form!r} names both {clash!r} and {topic.name!r}")
+    return index
+
+
+TOPICS: Final = load_topics()
+FORM_INDEX: Final = _form_index(TOPICS)
+
+# Surface form (lower case, as written in the data) -> canonical topic.
+FORM_TO_TOPIC: Final[dict[str, str]] = {form: topic.name for topic in TOPICS.values() for form in topic.forms}
+TOPIC_TO_CATEGORY: Final[dict[str, str]] = {topic.name: topic.category for topic in TOPICS.values()}
+# Folded form -> whether it counts only in capitals.
+ACRONYM_KEYS: Final = frozenset(phrase_key(form) for topic in TOPICS.values() for form in topic.acronyms)
+
+
+def lineage(topic: str) -> tuple[str, ...]:
+    """The topic and every broader topic above it, nearest first."""
+    chain = [topic]
+    while (broader := TOPICS[chain[-1]].broader) is not None and broader not in chain:
+        chain.append(broader)
+    return tuple(chain)

@@ -22,10 +22,9 @@ def topics(bio: str) -> list[str]:
         ("Outside of work, I play jazz piano in a trio.", "jazz", "Outside of work, I play jazz piano in a trio"),
         ("When I'm not shipping code I'm on my road bike, gravel riding in the hills.", "cycling", None),
         ("On weekends I bake sourdough for the neighbours.", "baking", "On weekends I bake sourdough for the neighbours"),
-        ("I love watercolour painting.", "painting", "I love watercolour painting"),
+        ("I love watercolour painting.", "watercolour", "I love watercolour painting"),
         ("Deeply passionate about accessibility and inclusive design.", "accessibility", None),
         ("I volunteer at a local food bank.", "food banks", "I volunteer at a local food bank"),
-        ("I mentor with Code First Girls.", "mentoring", "I mentor with Code First Girls"),
         ("Board member of a rewilding charity.", "climate", "Board member of a rewilding charity"),
         ("Avid birder and amateur astronomer.", "birdwatching", "Avid birder and amateur astronomer"),
         ("Keen cyclist.", "cycling", "Keen cyclist"),
@@ -218,3 +217,127 @@ def test_text_without_any_interest_gives_nothing() -> None:
 
 def test_title_cased_headline_items_are_found() -> None:
     assert "running" in topics("Head of Data | Avid Runner | Speaker")
+
+
+# --- ranking and the structure of a bio (issue 9) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("bio", "topic"),
+    [
+        ("Product designer at Acme and obsessive surfer.", "surfing"),
+        ("I run a tiny pottery studio on Saturday mornings.", "pottery"),
+        ("Head of product by day; by night I play bass in a band on an indie label.", "bass"),
+        ("Our product team ships fast, and on weekends I climb.", "climbing"),
+        ("Engineering manager. When I'm not in meetings, I'm tango dancing.", "tango"),
+    ],
+)
+def test_a_hobby_sentence_that_also_names_work_is_still_a_hobby(bio: str, topic: str) -> None:
+    [first, *_] = find_interests(bio)
+    assert first.topic == topic
+    assert first.non_work
+
+
+@pytest.mark.parametrize(
+    "cue",
+    ["I'm obsessive about", "On weekends I do", "Saturday mornings are for", "In my free time I do", "Outside work I do"],
+)
+def test_hobby_cues_raise_the_score(cue: str) -> None:
+    [bare] = find_interests("Our platform team likes pottery.")
+    [cued] = find_interests(f"{cue} pottery.")
+    assert cued.score > bare.score
+
+
+def test_when_i_am_not_is_a_hobby_cue() -> None:
+    [cued] = find_interests("When I'm not at my desk, pottery.")
+    [bare] = find_interests("Pottery.")
+    assert cued.score > bare.score
+
+
+def test_equal_scores_rank_by_kind_then_by_position() -> None:
+    assert [interest.topic for interest in find_interests("I volunteer at a food bank. I play chess.")] == [
+        "chess",
+        "food banks",
+    ]
+    assert topics("Keen runner and keen climber.") == ["running", "climbing"]
+    assert topics("Keen climber and keen runner.") == ["climbing", "running"]
+
+
+def test_a_stronger_topic_is_never_beaten_by_a_weaker_one() -> None:
+    bio = "Our startup sells chess software to clubs. I recently launched a newsletter. On weekends I go sailing."
+    found = find_interests(bio)
+    assert found[0].topic == "sailing"
+    assert [interest.score for interest in found] == sorted((interest.score for interest in found), reverse=True)
+
+
+def test_stated_pursuits_then_causes_then_work_topics() -> None:
+    bio = "I recently launched a forecasting library. I care about climate action. I love chess."
+    kinds = [interest.kind for interest in find_interests(bio)]
+    assert kinds == [InterestKind.GAMES, InterestKind.CAUSE, InterestKind.RECENT_WORK]
+
+
+@pytest.mark.parametrize(
+    "bio",
+    [
+        "Senior Photographer at Reuters.",
+        "Freelance photographer based in Lisbon.",
+        "Yoga instructor at Flow Studio.",
+        "Engineer at Climb Labs.",
+        "Software engineer, ex-Strava, now at Peloton.",
+        "I mentor first-generation university students.",
+        "Mentor at Techstars and angel investor.",
+        "Career coach for engineers.",
+    ],
+)
+def test_job_titles_employers_and_mentoring_are_never_interests(bio: str) -> None:
+    assert [interest for interest in find_interests(bio) if interest.non_work or interest.kind is InterestKind.CAUSE] == []
+
+
+@pytest.mark.parametrize(
+    "bio",
+    [
+        "I started my career at Deloitte in 2009.",
+        "She started out as a junior analyst at a bank.",
+        "He founded Acme in 2015 and sold it in 2019.",
+        "Previously, I led the data team at Monzo.",
+    ],
+)
+def test_career_history_is_never_an_interest(bio: str) -> None:
+    assert find_interests(bio) == []
+
+
+def test_recent_news_is_still_found() -> None:
+    [recent] = find_interests("I recently launched a forecasting library for retailers.")
+    assert recent.kind is InterestKind.RECENT_WORK
+
+
+def test_an_instructor_on_weekends_is_a_pastime() -> None:
+    [yoga] = find_interests("Accountant, and a yoga instructor on weekends.")
+    assert (yoga.topic, yoga.agent) == ("yoga", "yogi")
+
+
+@pytest.mark.parametrize(
+    ("bio", "expected"),
+    [
+        ("Ingeniera de datos. En mi tiempo libre hago escalada y fotografía.", {"climbing", "photography"}),
+        ("Développeuse. Le week-end, je fais de la randonnée et de l'escalade.", {"hiking", "climbing"}),
+        ("Produktmanagerin. In meiner Freizeit gehe ich gerne wandern und klettern.", {"hiking", "climbing"}),
+        ("Engenheira de dados. Nas horas vagas faço surf e corrida.", {"surfing", "running"}),
+        ("Sviluppatore. Nel tempo libero suono il pianoforte e faccio nuoto.", {"piano", "swimming"}),
+    ],
+)
+def test_interests_are_found_in_covered_languages(bio: str, expected: set[str]) -> None:
+    found = find_interests(bio)
+    assert expected <= {interest.topic for interest in found}
+    assert all(interest.score >= 5 for interest in found if interest.topic in expected)
+
+
+def test_agent_and_activity_come_from_the_lexicon() -> None:
+    [swim] = find_interests("I swim in the sea every morning.")
+    assert (swim.topic, swim.agent, swim.activity) == ("open-water swimming", "open-water swimmer", "open-water swimming")
+
+
+def test_results_are_cached_per_bio_but_callers_get_their_own_list() -> None:
+    first = find_interests("I love chess.")
+    first.clear()
+    assert topics("I love chess.") == ["chess"]

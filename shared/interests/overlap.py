@@ -1,0 +1,118 @@
+"""Overlap: the bio's interest that the sender shares, found across word forms, synonyms and languages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from shared.guardrails.injection import injection_spans, touches_injection
+from shared.interests.finder import Interest, activity_of, agent_of, find_interests
+from shared.interests.hostile import is_hostile
+from shared.interests.lexicon import ACRONYM_KEYS, FORM_INDEX, lineage
+from shared.interests.tokens import tokenise
+
+# Sender interests are a free-text list: "trail running, watercolour; jazz piano and chess".
+_ITEM = re.compile(r"[^,;\n•|]+")
+_CONJUNCTION = re.compile(r"(?i)\s(?:and|or|plus|y|o|et|ou|und|oder|e)\s|\s&\s|/")
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """`interest` is the bio's interest (with its bio evidence) that the sender also has; `sender_mention` is the
+    literal text of the sender's interests (or pitch) naming it; `topic` is the topic they share (the broader of the
+    two when one is a kind of the other: "swimming" for a sea swimmer and a sender who swims)."""
+
+    interest: Interest
+    sender_mention: str
+    topic: str
+
+    @property
+    def agent(self) -> str | None:
+        """The person noun for the shared topic: "Fellow ___ here"."""
+        return agent_of(self.topic)
+
+    @property
+    def activity(self) -> str:
+        return activity_of(self.topic)
+
+
+@dataclass(frozen=True)
+class _Named:
+    topic: str
+    mention: str
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A part of one item of the sender's list; the item as a whole decides whether it is hostile."""
+
+    start: int
+    end: int
+    item_start: int
+    item_end: int
+
+
+def _sender_pieces(text: str) -> list[_Piece]:
+    """Each item of a free-text list and each part of it joined by "and", "or" or "/", narrowest first."""
+    pieces: list[_Piece] = []
+    for item in _ITEM.finditer(text):
+        cursor = item.start()
+        for joint in _CONJUNCTION.finditer(text, item.start(), item.end()):
+            pieces.append(_Piece(cursor, joint.start(), item.start(), item.end()))
+            cursor = joint.end()
+        pieces.append(_Piece(cursor, item.end(), item.start(), item.end()))
+        if cursor != item.start():
+            pieces.append(_Piece(item.start(), item.end(), item.start(), item.end()))
+    return sorted(pieces, key=lambda piece: piece.end - piece.start)
+
+
+def _named_by_sender(text: str) -> list[_Named]:
+    """Topics the sender's own list names, with the literal list item naming each; hostile items are skipped."""
+    planted = injection_spans(text)
+    tokens = tokenise(text)
+    pieces = _sender_pieces(text)
+    named: list[_Named] = []
+    for found in FORM_INDEX.scan(tokens):
+        start, end = tokens[found.first].start, tokens[found.last].end
+        keys = tuple(token.key for token in tokens[found.first : found.last + 1])
+        piece = next((piece for piece in pieces if piece.start <= start and end <= piece.end), None)
+        if piece is None or (keys in ACRONYM_KEYS and not text[start:end].isupper()):
+            continue
+        item = text[piece.item_start : piece.item_end]
+        if is_hostile(item) or touches_injection(planted, piece.item_start, piece.item_end):
+            continue
+        mention = text[piece.start : piece.end].strip(" \t.!?:-")
+        named.append(_Named(found.value, mention))
+    return named
+
+
+def _shared_topic(bio_topic: str, sender_topic: str) -> str | None:
+    if sender_topic in lineage(bio_topic):
+        return sender_topic
+    if bio_topic in lineage(sender_topic):
+        return bio_topic
+    return None
+
+
+def find_overlap(bio: str, sender_interests: str | None, *, pitch: str | None = None) -> Overlap | None:
+    """The bio's strongest stated pursuit (or cause) that the sender's interests name, else one the pitch states.
+
+    Matches across word forms, synonyms, specific forms and languages ("fotografía" ~ photography, "boulderer" ~
+    climbing) and across a topic and its kinds ("swimming" ~ "swim in the lake"). Never on work topics, on a bare
+    mention in a sentence about work, or on a hostile part of the sender's text.
+    """
+    named = _named_by_sender(sender_interests) if sender_interests else []
+    if pitch:
+        # The pitch is about work: only a pursuit it states as one counts ("a keen climber who spends weekends bouldering").
+        named += [_Named(interest.topic, interest.mention) for interest in find_interests(pitch) if interest.shareable]
+    if not named:
+        return None
+    for interest in find_interests(bio):
+        if not interest.shareable:
+            continue
+        # An exact match beats a broader one; the sender's own list beats the pitch (it comes first).
+        shared = [(topic, candidate) for candidate in named if (topic := _shared_topic(interest.topic, candidate.topic))]
+        if shared:
+            topic, candidate = min(shared, key=lambda pair: pair[0] != interest.topic or pair[0] != pair[1].topic)
+            return Overlap(interest, candidate.mention, topic)
+    return None
