@@ -11,7 +11,9 @@ from shared.history import DraftRecord, Source
 from shared.models import (
     MAX_BIO_CHARS,
     MAX_NAME_CHARS,
+    MAX_OFFER_CHARS,
     MAX_PITCH_CHARS,
+    MAX_SENDER_INTERESTS_CHARS,
     Channel,
     CheckOutcome,
     DraftRequest,
@@ -84,6 +86,22 @@ class CheckRequest(BaseModel):
         default=None, description="Your pitch: enables the pitch-present and link checks."
     )
     channel: Channel | None = Field(default=None, description="Enables the length check.")
+    target_name: Annotated[str, Normalised, StringConstraints(max_length=MAX_NAME_CHARS)] | None = Field(
+        default=None, description="The recipient's name: greeting them by it is then no invented fact."
+    )
+    sender_name: Annotated[str, Normalised, StringConstraints(max_length=MAX_NAME_CHARS)] | None = Field(
+        default=None, description="Your name: signing with it is then no invented fact."
+    )
+    sender_interests: Annotated[str, Normalised, StringConstraints(max_length=MAX_SENDER_INTERESTS_CHARS)] | None = Field(
+        default=None, description="Your own interests: what the message may say you share with them."
+    )
+    offer: Annotated[str, Normalised, StringConstraints(max_length=MAX_OFFER_CHARS)] | None = Field(
+        default=None, description="What you offer them, which the message may mention."
+    )
+
+    @property
+    def known_names(self) -> tuple[str, ...]:
+        return tuple(name for name in (self.target_name, self.sender_name) if name)
 
 
 class CheckReport(BaseModel):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TextIO
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from shared import composition
 from shared.guardrails import check_message, check_outcomes, rules_checked
@@ -20,6 +21,7 @@ from shared.text import normalise
 # Room for a model call, one repair and the offline fallback; nothing upstream imposes a limit here.
 DRAFT_DEADLINE_SECONDS = 60.0
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a writer whose reader closed the pipe (128 + SIGPIPE)
 
 
 class UsageError(Exception):
@@ -31,10 +33,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
     try:
-        return run(args)
+        status = run(args)
+        sys.stdout.flush()  # inside the try: a reader that went away is noticed here, not at exit
+        return status
     except UsageError as error:
         print(f"noask {args.verb}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader stopped early (`noask draft … | head`): stop quietly, as other command-line tools do.
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,16 +61,36 @@ _OPTION_FOR_FIELD = {
     "channel": "--channel",
     "target_name": "--target-name",
     "sender_name": "--sender-name",
+    "sender_interests": "--sender-interests",
+    "offer": "--offer",
 }
+_CHANNELS = [channel.value for channel in Channel]
 
 
 def _add_draft(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = verbs.add_parser("draft", help="draft a no-ask message from a bio and your pitch")
     parser.add_argument("--bio-file", required=True, help="file holding the target's bio ('-' for stdin)")
     parser.add_argument("--pitch", required=True, help="your own pitch, a sentence or two")
-    parser.add_argument("--channel", choices=[channel.value for channel in Channel], default=Channel.LINKEDIN_MESSAGE.value)
-    parser.add_argument("--target-name", help="the name of the person you write to")
-    parser.add_argument("--sender-name", help="your name, to sign with")
+    parser.add_argument(
+        "--channel",
+        choices=_CHANNELS,
+        default=Channel.LINKEDIN_MESSAGE.value,
+        help="where the message goes; sets its length (default: %(default)s)",
+    )
+    parser.add_argument("--target-name", help="the name of the person you write to (default: no name, no greeting by name)")
+    parser.add_argument("--sender-name", help="your name, to sign with (default: no signature)")
+    parser.add_argument(
+        "--sender-interests",
+        metavar="TEXT",
+        help='your own interests, e.g. "trail running, jazz piano"; the draft says an interest is shared only when '
+        "these name it (default: none, so no interest is claimed as shared)",
+    )
+    parser.add_argument(
+        "--offer",
+        metavar="TEXT",
+        help='something you can give that needs nothing back, e.g. "my checklist for usability sessions" '
+        "(default: none; the draft ends with a light question instead)",
+    )
     parser.add_argument("--json", action="store_true", help="print the whole result as JSON")
     parser.set_defaults(run=_draft)
 
@@ -75,6 +103,8 @@ def _draft(args: argparse.Namespace) -> int:
             channel=Channel(args.channel),
             target_name=args.target_name,
             sender_name=args.sender_name,
+            sender_interests=args.sender_interests,
+            offer=args.offer,
         )
     except ValidationError as error:
         raise UsageError(_describe(error, _OPTION_FOR_FIELD)) from None
@@ -92,8 +122,9 @@ def describe_draft(result: DraftResult) -> str:
     lines += [result.body, ""]
     interest = result.shared_interest
     if interest.found:
+        shared = " (you share it)" if interest.shared_with_sender else ""
         lines.append(
-            f'Shared interest: {interest.topic or "from the bio"}, resting on the bio\'s words "{interest.bio_evidence}"'
+            f'Shared interest: {interest.topic or "from the bio"}{shared}, resting on the bio\'s words "{interest.bio_evidence}"'
         )
     else:
         lines.append("Shared interest: none found in the bio; the draft opens with something the bio does say.")
@@ -111,49 +142,96 @@ def describe_draft(result: DraftResult) -> str:
 # ---- noask check ------------------------------------------------------------------------------
 
 
-class _CheckLine(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _CheckContext(BaseModel):
+    """What is known around a message: each field given lets more rules apply (and the names may appear in it)."""
 
-    text: str
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     bio: str | None = None
     pitch: str | None = None
+    target_name: str | None = None
+    sender_name: str | None = None
+    sender_interests: str | None = None
+    offer: str | None = None
+
+    @field_validator("bio", "pitch", "target_name", "sender_name", "sender_interests", "offer", mode="after")
+    @classmethod
+    def _normalised(cls, value: str | None) -> str | None:
+        # Blank counts as not given, as it does for a draft request.
+        return (normalise(value) or None) if value is not None else None
+
+
+class _CheckLine(_CheckContext):
+    text: str
 
 
 def _add_check(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = verbs.add_parser(
         "check",
         help="check messages for asks and the other guardrails",
-        description="Check one message from stdin, or JSON lines with --jsonl. "
-        "Exit status: 0 clean, 1 violations found, 2 bad input (a malformed JSON line counts).",
+        description="Check one message from stdin, or JSON lines with --jsonl. Each option given lets more checks apply; "
+        "without one, its check is skipped. Exit status: 0 clean, 1 violations found, 2 bad or empty input "
+        "(a malformed JSON line counts).",
     )
-    parser.add_argument("--bio-file", help="the target's bio, for the grounding and link checks")
-    parser.add_argument("--pitch", help="your pitch, for the pitch and link checks")
-    parser.add_argument("--channel", choices=[channel.value for channel in Channel], help="check the channel's length too")
+    parser.add_argument("--bio-file", help="the target's bio, for the grounding and link checks (default: none)")
+    parser.add_argument("--pitch", help="your pitch, for the pitch, link and shared-interest checks (default: none)")
+    parser.add_argument("--channel", choices=_CHANNELS, help="check the channel's length too (default: no length check)")
+    parser.add_argument("--target-name", help="the recipient's name, which the message may use (default: none)")
+    parser.add_argument("--sender-name", help="your name, which the message may use (default: none)")
     parser.add_argument(
-        "--jsonl", metavar="FILE", help='JSON lines {"text": ..., "bio"?: ..., "pitch"?: ...} from FILE or - for stdin'
+        "--sender-interests",
+        metavar="TEXT",
+        help="your own interests: what the message may say you share with them (default: none)",
+    )
+    parser.add_argument("--offer", metavar="TEXT", help="what you offer them, which the message may mention (default: none)")
+    parser.add_argument(
+        "--jsonl",
+        metavar="FILE",
+        help='JSON lines {"text": ..., "bio"?, "pitch"?, "target_name"?, "sender_name"?, "sender_interests"?, '
+        '"offer"?} from FILE or - for stdin; a field given on a line replaces the option for that line',
     )
     parser.set_defaults(run=_check)
 
 
 def _check(args: argparse.Namespace) -> int:
-    bio = normalise(_read_text(args.bio_file, "--bio-file")) if args.bio_file else None
-    pitch = normalise(args.pitch) if args.pitch else None
+    context = _CheckContext(
+        bio=_read_text(args.bio_file, "--bio-file") if args.bio_file else None,
+        pitch=args.pitch,
+        target_name=args.target_name,
+        sender_name=args.sender_name,
+        sender_interests=args.sender_interests,
+        offer=args.offer,
+    )
     channel = Channel(args.channel) if args.channel else None
     if args.jsonl is None:
         text = normalise(sys.stdin.read())
-        violations = check_message(text, channel=channel, bio=bio, pitch=pitch)
-        print(_describe_check(violations, channel=channel, bio=bio, pitch=pitch))
+        if not text:
+            raise UsageError("the message to check is empty: give its text on stdin, or JSON lines with --jsonl")
+        violations = _check_one(text, context, channel)
+        print(_describe_check(violations, context, channel))
         return EXIT_VIOLATIONS if violations else EXIT_OK
     if args.jsonl == "-":
-        return _check_lines(sys.stdin, sys.stdout, channel=channel, bio=bio, pitch=pitch)
+        return _check_lines(sys.stdin, sys.stdout, context=context, channel=channel)
     try:
         with open(args.jsonl, encoding="utf-8") as lines:
-            return _check_lines(lines, sys.stdout, channel=channel, bio=bio, pitch=pitch)
+            return _check_lines(lines, sys.stdout, context=context, channel=channel)
     except OSError as error:
         raise UsageError(f"--jsonl: cannot read {args.jsonl}: {error.strerror}") from None
 
 
-def _check_lines(lines: Iterable[str], out: TextIO, *, channel: Channel | None, bio: str | None, pitch: str | None) -> int:
+def _check_one(text: str, context: _CheckContext, channel: Channel | None) -> list[Violation]:
+    return check_message(
+        text,
+        channel=channel,
+        bio=context.bio,
+        pitch=context.pitch,
+        known_names=[name for name in (context.target_name, context.sender_name) if name],
+        sender_interests=context.sender_interests,
+        offer=context.offer,
+    )
+
+
+def _check_lines(lines: Iterable[str], out: TextIO, *, context: _CheckContext, channel: Channel | None) -> int:
     """One JSON line out per non-blank line in, in order; a malformed line gets an "error" line and the run goes on."""
     status = EXIT_OK
     for number, line in enumerate(lines, start=1):
@@ -165,12 +243,13 @@ def _check_lines(lines: Iterable[str], out: TextIO, *, channel: Channel | None, 
             out.write(json.dumps({"line": number, "error": _describe(error)}) + "\n")
             status = EXIT_USAGE
             continue
-        violations = check_message(
-            normalise(item.text),
-            channel=channel,
-            bio=normalise(item.bio) if item.bio is not None else bio,
-            pitch=normalise(item.pitch) if item.pitch is not None else pitch,
-        )
+        text = normalise(item.text)
+        if not text:
+            out.write(json.dumps({"line": number, "error": "text: the message to check is empty"}) + "\n")
+            status = EXIT_USAGE
+            continue
+        given = item.model_dump(exclude={"text"}, exclude_unset=True)
+        violations = _check_one(text, context.model_copy(update=given), channel)
         asks = any(violation.rule is Rule.ASK for violation in violations)
         listed = [
             {"rule": violation.rule.value, "message": violation.message, "span": violation.span} for violation in violations
@@ -182,8 +261,9 @@ def _check_lines(lines: Iterable[str], out: TextIO, *, channel: Channel | None, 
     return status
 
 
-def _describe_check(violations: list[Violation], *, channel: Channel | None, bio: str | None, pitch: str | None) -> str:
-    outcomes = check_outcomes(violations, rules=rules_checked(channel=channel, bio=bio, pitch=pitch))
+def _describe_check(violations: list[Violation], context: _CheckContext, channel: Channel | None) -> str:
+    rules = rules_checked(channel=channel, bio=context.bio, pitch=context.pitch, sender_interests=context.sender_interests)
+    outcomes = check_outcomes(violations, rules=rules)
     lines = [f"{'✓' if outcome.passed else '✗'} {outcome.explanation}" for outcome in outcomes]
     for violation in violations:
         where = f': "{violation.span}"' if violation.span else ""
@@ -193,6 +273,13 @@ def _describe_check(violations: list[Violation], *, channel: Channel | None, bio
 
 
 # ---- helpers ----------------------------------------------------------------------------------
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's final flush has nowhere to fail."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _read_text(path: str, option: str) -> str:

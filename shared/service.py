@@ -15,6 +15,7 @@ from shared.guardrails import check_message, check_outcomes, find_asks, find_pro
 from shared.guardrails.form import find_foreign_links
 from shared.guardrails.grounding import find_ungrounded_interest
 from shared.guardrails.injection import find_injected_evidence, find_injected_text
+from shared.interests import Overlap, find_overlap, topics_in
 from shared.models import DraftRequest, DraftResult, Provider, Rule, SharedInterest, Violation
 from shared.ports import ChatMessage, DraftModel, ModelError
 from shared.prompts import PromptLibrary
@@ -27,7 +28,7 @@ MAX_MODEL_CALLS = 2
 # The longest earlier answer sent back for repair; a runaway answer is not worth the tokens.
 MAX_ECHOED_ANSWER_CHARS = 4_000
 # No draft that breaks one of these is ever returned, whoever wrote it.
-GATED_RULES: Final = frozenset({Rule.ASK, Rule.FOREIGN_LINK, Rule.INJECTED_TEXT, Rule.PROMPT_LEAK})
+GATED_RULES: Final = frozenset({Rule.ASK, Rule.FOREIGN_LINK, Rule.INJECTED_TEXT, Rule.PROMPT_LEAK, Rule.UNSUPPORTED_CLAIM})
 
 
 class ModelDraft(BaseModel):
@@ -45,7 +46,7 @@ MODEL_DRAFT_SCHEMA: Final[dict[str, object]] = ModelDraft.model_json_schema()
 
 
 class UnsafeDraftError(RuntimeError):
-    """Even the offline draft broke a gated rule (an ask, a foreign link, planted or prompt text): nothing safe to return."""
+    """Even the offline draft broke a gated rule (an ask, a foreign link, planted or prompt text, an unsupported claim)."""
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,12 @@ class DraftingService:
             return self._offline(request, attempts=0, found=[], fallback_reason=None, system_prompt=None)
         model = self._model
         call_deadline = deadline - self._reserve_seconds
-        messages = self._prompts.draft_messages(request)
-        # What the model was told; no draft, subject or shared interest may repeat it.
-        system_prompt = messages[0].content
+        overlap = find_overlap(request.target_bio, request.sender_interests, pitch=request.pitch)
+        shared_topic = overlap.topic if overlap else None
+        messages = self._prompts.draft_messages(request, shared_topic=shared_topic)
+        # What the model was told (the system prompt and the user message's own wording); no draft, subject or
+        # shared interest may repeat it.
+        system_prompt = f"{messages[0].content}\n{self._prompts.user_fixed_wording(request, shared_topic=shared_topic)}"
         attempts = 0
         found: list[Violation] = []
         fallback_reason = ""
@@ -94,7 +98,7 @@ class DraftingService:
             except ModelError as error:
                 fallback_reason = f"{error.code}: {error.reason}"
                 break
-            candidate, violations = self._evaluate(request, answer, system_prompt)
+            candidate, violations = self._evaluate(request, answer, system_prompt, overlap)
             if candidate is not None and not violations:
                 return self._result(request, candidate, "openai", model.model, attempts, found, None, system_prompt)
             found.extend(violations)
@@ -111,7 +115,9 @@ class DraftingService:
             request, attempts=attempts, found=found, fallback_reason=fallback_reason, system_prompt=system_prompt
         )
 
-    def _evaluate(self, request: DraftRequest, answer: str, system_prompt: str) -> tuple[_Candidate | None, list[Violation]]:
+    def _evaluate(
+        self, request: DraftRequest, answer: str, system_prompt: str, overlap: Overlap | None
+    ) -> tuple[_Candidate | None, list[Violation]]:
         try:
             parsed = ModelDraft.model_validate_json(answer)
         except ValidationError as error:
@@ -125,15 +131,18 @@ class DraftingService:
         if not parsed.body.strip():
             return None, [Violation(rule=Rule.MALFORMED_OUTPUT, message="The body was empty.")]
         evidence = parsed.bio_evidence.strip()
+        topic = parsed.shared_interest_topic.strip()
         # Channels without a subject ignore one; an email without one breaks the length rule.
         subject = (parsed.subject or "").strip() or None
         candidate = _Candidate(
             body=parsed.body.strip(),
             subject=subject if request.spec.has_subject else None,
             shared_interest=SharedInterest(
-                topic=parsed.shared_interest_topic.strip() or None,
+                topic=topic or None,
                 bio_evidence=evidence or None,
                 found=bool(evidence),
+                # Shared only when the sender has the interest and the draft opens with that one.
+                shared_with_sender=overlap is not None and overlap.topic in topics_in(f"{topic}\n{evidence}"),
             ),
         )
         return candidate, self._check(request, candidate, system_prompt)
@@ -147,6 +156,9 @@ class DraftingService:
             subject=candidate.subject,
             bio_evidence=candidate.shared_interest.bio_evidence,
             known_names=tuple(name for name in (request.target_name, request.sender_name) if name),
+            sender_interests=request.sender_interests,
+            offer=request.offer,
+            interest_topic=candidate.shared_interest.topic,
         )
         if system_prompt:
             violations += _prompt_leaks(candidate, system_prompt)
@@ -185,7 +197,9 @@ class DraftingService:
         blocking = sorted({violation.rule.value for violation in violations if violation.rule in GATED_RULES})
         if blocking:
             raise UnsafeDraftError(f"The {provider} draft breaks {', '.join(blocking)} and cannot be returned.")
-        rules = rules_checked(channel=request.channel, bio=request.target_bio, pitch=request.pitch)
+        rules = rules_checked(
+            channel=request.channel, bio=request.target_bio, pitch=request.pitch, sender_interests=request.sender_interests
+        )
         if system_prompt:
             rules.append(Rule.PROMPT_LEAK)
         return DraftResult(
@@ -239,7 +253,7 @@ def _is_safe_interest(request: DraftRequest, interest: SharedInterest, system_pr
     shown = f"{topic}\n{evidence}"
     untrusted = (request.target_bio, request.pitch, request.target_name or "", request.sender_name or "")
     return not (
-        find_ungrounded_interest(evidence, request.target_bio)
+        find_ungrounded_interest(evidence, request.target_bio, topic=topic)
         or find_injected_evidence(evidence, sources=untrusted)
         or find_injected_text(topic, sources=untrusted)
         or find_foreign_links(shown, allowed_sources="")

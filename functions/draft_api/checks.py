@@ -21,7 +21,8 @@ router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]  # Powertools l
     "/checks",
     summary="Check your own message",
     description=(
-        "Explains every guardrail the message breaks. Give the bio, pitch and channel to check grounding, pitch and length too."
+        "Explains every guardrail the message breaks. Give the bio, pitch and channel to check grounding, pitch and length "
+        "too; the names, your interests and your offer are facts the message may use."
     ),
     responses=documented_errors({400: "Malformed JSON", 401: "No user identity", 422: "A field is invalid"}),
 )
@@ -30,8 +31,17 @@ def check(
     _caller: Annotated[str, Depends(caller_id)],
 ) -> CheckReport:
     bio, pitch, channel = check_request.bio or None, check_request.pitch or None, check_request.channel
-    violations = check_message(check_request.text, channel=channel, bio=bio, pitch=pitch)
-    rules = rules_checked(channel=channel, bio=bio, pitch=pitch)
+    sender_interests = check_request.sender_interests or None
+    violations = check_message(
+        check_request.text,
+        channel=channel,
+        bio=bio,
+        pitch=pitch,
+        known_names=check_request.known_names,
+        sender_interests=sender_interests,
+        offer=check_request.offer or None,
+    )
+    rules = rules_checked(channel=channel, bio=bio, pitch=pitch, sender_interests=sender_interests)
     return CheckReport(
         passed=not violations,
         ask=any(violation.rule is Rule.ASK for violation in violations),

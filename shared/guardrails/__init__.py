@@ -5,17 +5,21 @@ Contract (other modules rely on exactly these names):
 - find_asks(text) -> list[Violation]
     every request of the recipient (rule ASK), with the offending span.
 - check_message(body, *, channel=None, bio=None, pitch=None, subject=None,
-                bio_evidence=None, known_names=()) -> list[Violation]
+                bio_evidence=None, known_names=(), sender_interests=None, offer=None,
+                interest_topic=None) -> list[Violation]
     all rules that the given inputs allow: ask always; placeholders always; length when
     channel is known; links/emails the pitch does not give, when bio or pitch is known
-    (see below: the bio cannot vouch for a link); pitch present
-    when pitch is known; grounding (evidence quote in bio, no invented hobby/employer/
-    school/fact) when bio is known; nothing planted for the model in the bio or pitch
-    repeated (body, subject or evidence quote) when bio or pitch is known. known_names are
-    the target's and sender's names, which may appear without being in the bio.
+    (see below: the bio cannot vouch for a link); pitch present when pitch is known;
+    grounding (evidence quote in bio and an interest rather than their job, given with its
+    interest_topic; no invented hobby/employer/school/number/quotation) when bio is known;
+    nothing planted for the model in the bio or pitch repeated (body, subject or evidence
+    quote) when bio or pitch is known; no claim of sharing an interest that the sender's
+    interests or pitch do not support, when either is known. known_names are the target's
+    and sender's names, which may appear without being in the bio; the offer and the
+    sender's interests are the sender's own facts, which may appear too.
 - check_outcomes(violations, *, rules) -> list[CheckOutcome]
     one plain-English outcome per rule that was checked.
-- rules_checked(*, channel, bio, pitch) -> list[Rule]
+- rules_checked(*, channel, bio, pitch, sender_interests=None) -> list[Rule]
     which rules check_message applies for those inputs.
 - find_injection_segments(source_text) -> list[str], injection_spans(source_text) -> list[tuple[int, int]]
     the parts of untrusted text that address a model rather than describe a person.
@@ -37,6 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from shared.guardrails.asks import ASK_KINDS, AskKind, find_asks
+from shared.guardrails.claims import find_unsupported_claims
 from shared.guardrails.form import find_foreign_links, find_length_problems, find_missing_pitch, find_placeholders
 from shared.guardrails.grounding import find_invented_facts, find_ungrounded_interest
 from shared.guardrails.injection import (
@@ -68,6 +73,7 @@ GUARDRAIL_RULES: tuple[Rule, ...] = (
     Rule.ASK,
     Rule.UNGROUNDED_INTEREST,
     Rule.INVENTED_FACT,
+    Rule.UNSUPPORTED_CLAIM,
     Rule.MISSING_PITCH,
     Rule.LENGTH,
     Rule.PLACEHOLDER,
@@ -76,12 +82,15 @@ GUARDRAIL_RULES: tuple[Rule, ...] = (
 )
 
 
-def rules_checked(*, channel: Channel | None, bio: str | None, pitch: str | None) -> list[Rule]:
+def rules_checked(
+    *, channel: Channel | None, bio: str | None, pitch: str | None, sender_interests: str | None = None
+) -> list[Rule]:
     """Which rules check_message applies for these inputs, in GUARDRAIL_RULES order."""
     applies = {
         Rule.ASK: True,
         Rule.UNGROUNDED_INTEREST: _known(bio),
         Rule.INVENTED_FACT: _known(bio),
+        Rule.UNSUPPORTED_CLAIM: _known(pitch) or _known(sender_interests),
         Rule.MISSING_PITCH: _known(pitch),
         Rule.LENGTH: channel is not None,
         Rule.PLACEHOLDER: True,
@@ -100,20 +109,26 @@ def check_message(
     subject: str | None = None,
     bio_evidence: str | None = None,
     known_names: Iterable[str] = (),
+    sender_interests: str | None = None,
+    offer: str | None = None,
+    interest_topic: str | None = None,
 ) -> list[Violation]:
     """Every violation of the rules that these inputs allow checking."""
-    rules = rules_checked(channel=channel, bio=bio, pitch=pitch)
+    rules = rules_checked(channel=channel, bio=bio, pitch=pitch, sender_interests=sender_interests)
     names = tuple(known_names)
     subject_text = subject or ""
     found: list[Violation] = []
     if Rule.ASK in rules:
         found += find_asks(body) + _in_subject(find_asks(subject_text))
     if Rule.UNGROUNDED_INTEREST in rules and bio:
-        found += find_ungrounded_interest(bio_evidence, bio)
+        found += find_ungrounded_interest(bio_evidence, bio, topic=interest_topic)
     if Rule.INVENTED_FACT in rules:
-        sources = [bio or "", pitch or "", *names]
+        sources = [bio or "", pitch or "", offer or "", sender_interests or "", *names]
         found += find_invented_facts(body, sources=sources)
         found += _in_subject(find_invented_facts(subject_text, sources=sources, check_names=False))
+    if Rule.UNSUPPORTED_CLAIM in rules:
+        claims = {"sender_interests": sender_interests, "pitch": pitch}
+        found += find_unsupported_claims(body, **claims) + _in_subject(find_unsupported_claims(subject_text, **claims))
     if Rule.MISSING_PITCH in rules and pitch:
         found += find_missing_pitch(body, pitch)
     if Rule.LENGTH in rules and channel is not None:

@@ -413,6 +413,30 @@ def test_checks_pass_a_no_ask_message(api_env: None) -> None:
     assert reply.json["ask"] is False
 
 
+def test_checks_know_the_names_the_sender_s_interests_and_the_offer(api_env: None) -> None:
+    bio = "Leads the data platform team. Swims in the lake every morning."
+    text = (
+        "Hi Maya, fellow open-water swimmer here! I'm a data engineer who builds streaming pipelines for climate "
+        "researchers. Happy to send my Pipeline Health checklist if it's ever useful.\nSam"
+    )
+    bare = a_user().call("POST", "/checks", json_body={"text": text, "bio": bio, "pitch": PITCH}).json
+    assert {violation["rule"] for violation in bare["violations"]} == {"invented_fact", "unsupported_claim"}
+    assert {"Maya", "Pipeline Health"} <= {violation["span"] for violation in bare["violations"]}
+
+    known = {
+        "target_name": "Maya",
+        "sender_name": "Sam",
+        "sender_interests": "open water swimming, chess",
+        "offer": "my Pipeline Health checklist",
+    }
+    reply = a_user().call("POST", "/checks", json_body={"text": text, "bio": bio, "pitch": PITCH, **known})
+    assert reply.status == 200
+    assert reply.json["violations"] == []
+    assert "unsupported_claim" in {check["rule"] for check in reply.json["checks"]}
+    too_long = a_user().call("POST", "/checks", json_body={"text": text, "offer": "x" * 301})
+    assert too_long.status == 422
+
+
 def test_profile_round_trip_and_a_taken_address_is_409(api_env: None) -> None:
     owner, other = a_user(), a_user()
     address = f"{uuid.uuid4().hex}@example.com"

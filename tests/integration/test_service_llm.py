@@ -466,6 +466,79 @@ def test_no_model_means_the_offline_composer_without_a_fallback_reason() -> None
     assert check_message(result.body, channel=Channel.LINKEDIN_MESSAGE, bio=BIO, pitch=PITCH, known_names=("Dana", "Sam")) == []
 
 
+# ---- the sender's interests, the offer and claims of common ground ----------------------------
+
+CLAIMING = {
+    **CLEAN,
+    "body": CLEAN_BODY.replace("Hi Dana, bouldering most weekends", "Hi Dana, fellow boulderer here! Bouldering most weekends"),
+}
+
+
+def test_the_sender_s_interests_offer_and_the_overlap_reach_the_model(fake_openai: FakeOpenAI, service: DraftingService) -> None:
+    fake_openai.enqueue(Reply.json(CLAIMING))
+
+    result = service.draft(
+        draft_request(sender_interests="climbing, jazz piano", offer="my notes on routing services"), deadline=soon()
+    )
+
+    [sent] = fake_openai.requests
+    assert "<sender_interests>\nclimbing, jazz piano\n</sender_interests>" in sent.last_user
+    assert "<offer>\nmy notes on routing services\n</offer>" in sent.last_user
+    assert "<shared_topic>climbing</shared_topic>" in sent.last_user
+    assert "climbing, jazz piano" not in sent.system
+    # The claim is backed by the sender's interests, and the draft opens with the interest they share.
+    assert (result.provider, result.body) == ("openai", CLAIMING["body"])
+    assert result.shared_interest.shared_with_sender
+    assert Rule.UNSUPPORTED_CLAIM in {outcome.rule for outcome in result.checks}
+
+
+def test_without_an_overlap_the_model_is_told_to_claim_none_and_nothing_is_shared(
+    fake_openai: FakeOpenAI, service: DraftingService
+) -> None:
+    fake_openai.enqueue(Reply.json(CLEAN))
+
+    result = service.draft(draft_request(sender_interests="chess"), deadline=soon())
+
+    assert "claim none" in fake_openai.requests[0].last_user
+    assert "<shared_topic>" not in fake_openai.requests[0].last_user
+    assert result.provider == "openai"
+    assert not result.shared_interest.shared_with_sender
+
+
+def test_an_unsupported_claim_is_repaired(fake_openai: FakeOpenAI, service: DraftingService) -> None:
+    fake_openai.enqueue(Reply.json(CLAIMING), Reply.json(CLEAN))
+
+    result = service.draft(draft_request(), deadline=soon())
+
+    assert (result.provider, result.body) == ("openai", CLEAN_BODY)
+    assert [violation.rule for violation in result.repaired_violations] == [Rule.UNSUPPORTED_CLAIM]
+    assert "[unsupported_claim]" in fake_openai.requests[1].last_user
+    assert not result.shared_interest.shared_with_sender
+
+
+def test_a_model_that_keeps_claiming_an_unshared_interest_is_never_returned(
+    fake_openai: FakeOpenAI, service: DraftingService
+) -> None:
+    fake_openai.enqueue(Reply.json(CLAIMING), Reply.json(CLAIMING))
+
+    result = service.draft(draft_request(sender_interests="chess"), deadline=soon())
+
+    assert_offline(result, "repair_failed")
+    assert "fellow" not in result.body.lower()
+    assert check_message(result.body, bio=BIO, pitch=PITCH, sender_interests="chess", known_names=("Dana", "Sam")) == []
+
+
+def test_a_copied_line_of_the_user_message_is_a_prompt_leak(fake_openai: FakeOpenAI, service: DraftingService) -> None:
+    copied = {**CLEAN, "body": CLEAN_BODY + " The sender's name is not given: sign with no name."}
+    fake_openai.enqueue(Reply.json(copied), Reply.json(CLEAN))
+
+    result = service.draft(draft_request(sender_name=None), deadline=soon())
+
+    assert result.body == CLEAN_BODY
+    assert Rule.PROMPT_LEAK in {violation.rule for violation in result.repaired_violations}
+    assert "sign with no name" not in result.model_dump_json()
+
+
 # ---- the composition root wires the same path from the environment ----------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -12,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from shared import cli, composition
-from shared.models import MAX_BIO_CHARS, MAX_PITCH_CHARS, Channel, DraftResult
+from shared.models import MAX_BIO_CHARS, MAX_PITCH_CHARS, Channel, DraftRequest, DraftResult
+from shared.service import UnsafeDraftError
 
 NOASK = Path(sys.executable).parent / "noask"
 
@@ -202,3 +204,127 @@ class _Text:
 
     def read(self) -> str:
         return self._text
+
+
+# ---- names, the sender's interests and the offer; empty input; a closed pipe ------------------
+
+SWIMMER_BIO = "Leads payments at a bank. Swims in the lake every morning."
+SWIMMER_NOTE = "Hi Marta! Fellow open-water swimmer here. I'm a front-end developer who builds accessible booking flows. Sam"
+
+
+def test_check_knows_the_names_and_the_sender_s_interests(tmp_path: Path) -> None:
+    bio = tmp_path / "bio.txt"
+    bio.write_text(SWIMMER_BIO, encoding="utf-8")
+    common = ("check", "--bio-file", str(bio), "--pitch", PITCH)
+
+    bare = run_noask(*common, stdin=SWIMMER_NOTE)
+    assert bare.returncode == 1
+    assert "unsupported_claim" in bare.stdout
+    assert '"Marta"' in bare.stdout  # a name the bio does not give is an invented fact, unless it is hers
+
+    known = run_noask(
+        *common, "--target-name", "Marta", "--sender-name", "Sam", "--sender-interests", "open water swimming",
+        stdin=SWIMMER_NOTE,
+    )  # fmt: skip
+    assert known.returncode == 0, known.stdout
+    assert "Clean" in known.stdout
+
+
+def test_check_jsonl_lines_carry_names_interests_and_offer() -> None:
+    text = SWIMMER_NOTE.replace(" Sam", " Happy to send my Booking Flow Audit checklist.\nSam")
+    base = {"text": text, "bio": SWIMMER_BIO, "pitch": PITCH}
+    lines = [
+        json.dumps(base),
+        json.dumps(
+            {
+                **base,
+                "target_name": "Marta",
+                "sender_name": "Sam",
+                "sender_interests": "open water swimming",
+                "offer": "my Booking Flow Audit checklist",
+            }
+        ),
+    ]
+    done = run_noask("check", "--jsonl", "-", stdin="\n".join(lines) + "\n")
+
+    bare, known = (json.loads(line) for line in done.stdout.splitlines())
+    assert {violation["rule"] for violation in bare["violations"]} >= {"unsupported_claim", "invented_fact"}
+    assert "Booking Flow Audit" in {violation["span"] for violation in bare["violations"]}
+    assert known == {"ask": False, "violations": []}
+
+
+def test_a_line_s_own_field_replaces_the_option(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    line = json.dumps({"text": "Fellow swimmer here!", "sender_interests": "chess"})
+    monkeypatch.setattr(sys, "stdin", io.StringIO(line + "\n"))
+
+    assert cli.main(["check", "--jsonl", "-", "--sender-interests", "swimming"]) == 1
+    assert "unsupported_claim" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("stdin", ["", "  \n\t\n"])
+def test_check_says_an_empty_message_is_empty(stdin: str) -> None:
+    done = run_noask("check", stdin=stdin)
+
+    assert done.returncode == 2
+    assert "Clean" not in done.stdout
+    assert done.stderr.startswith("noask check: error: the message to check is empty")
+
+
+def test_draft_passes_the_sender_s_interests_and_offer_to_the_service(
+    bio_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asked: list[DraftRequest] = []
+
+    class Recording:
+        def draft(self, request: DraftRequest, *, deadline: float) -> DraftResult:
+            asked.append(request)
+            raise UnsafeDraftError("stop here")
+
+    monkeypatch.setattr(composition, "drafting_service", Recording)
+    arguments = ["--sender-interests", "open water swimming", "--offer", "my audit checklist"]
+
+    assert cli.main(["draft", "--bio-file", str(bio_file), "--pitch", PITCH, *arguments]) == 1
+    [request] = asked
+    assert (request.sender_interests, request.offer) == ("open water swimming", "my audit checklist")
+
+
+@pytest.mark.parametrize("option", ["--sender-interests", "--offer"])
+def test_draft_names_the_option_when_a_sender_field_is_too_long(bio_file: Path, option: str) -> None:
+    done = run_noask("draft", "--bio-file", str(bio_file), "--pitch", PITCH, option, "x" * 600)
+
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"noask draft: error: {option}: ")
+
+
+def test_draft_help_states_each_option_s_default() -> None:
+    done = run_noask("draft", "--help")
+    flat = " ".join(done.stdout.split())
+
+    for option in ("--channel", "--sender-interests", "--offer", "--target-name", "--sender-name"):
+        described = flat.split(option, 2)[-1].split(" --", 1)[0]
+        assert "default" in described, option
+    assert "(default: linkedin_message)" in flat
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(bio_file: Path) -> None:
+    environment = {name: value for name, value in os.environ.items() if not name.startswith(("OPENAI_", "NOASK_"))}
+    command = [str(NOASK), "draft", "--bio-file", str(bio_file), "--pitch", PITCH, "--json"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        process.stdout.close()  # like `| head` that has read all it wants before noask writes
+        errors = process.stderr.read().decode()
+        status = process.wait(timeout=60)
+
+    assert "Traceback" not in errors
+    assert "BrokenPipeError" not in errors
+    assert status == cli.EXIT_BROKEN_PIPE
+
+
+def test_check_jsonl_says_which_line_is_empty() -> None:
+    done = run_noask("check", "--jsonl", "-", stdin='{"text": "  "}\n' + json.dumps({"text": CLEAN}) + "\n")
+
+    empty, clean = (json.loads(line) for line in done.stdout.splitlines())
+    assert empty == {"line": 1, "error": "text: the message to check is empty"}
+    assert clean == {"ask": False, "violations": []}
+    assert done.returncode == 2

@@ -13,6 +13,7 @@ BIO = (
 )
 PITCH = "I'm a data engineer moving into climate tech, building demand-forecasting pipelines. Portfolio: sam.dev"
 NAMES = ("Priya Shah", "Sam Lee")
+SENDER_INTERESTS = "hiking, film photography"
 CLEAN_NOTE = (
     "Hi Priya, fellow Dolomites hiker here! I'm a data engineer moving into climate tech, building "
     "demand-forecasting pipelines. Loved your post on grid flexibility.\nSam"
@@ -28,6 +29,7 @@ def test_a_clean_draft_passes_every_rule() -> None:
         pitch=PITCH,
         bio_evidence="hike in the Dolomites every summer",
         known_names=NAMES,
+        sender_interests=SENDER_INTERESTS,
     )
     assert violations == []
 
@@ -92,7 +94,12 @@ def test_only_the_rules_the_inputs_allow_are_checked() -> None:
             None,
             [Rule.ASK, Rule.UNGROUNDED_INTEREST, Rule.INVENTED_FACT, Rule.PLACEHOLDER, Rule.FOREIGN_LINK, Rule.INJECTED_TEXT],
         ),
-        (None, None, "A pitch.", [Rule.ASK, Rule.MISSING_PITCH, Rule.PLACEHOLDER, Rule.FOREIGN_LINK, Rule.INJECTED_TEXT]),
+        (
+            None,
+            None,
+            "A pitch.",
+            [Rule.ASK, Rule.UNSUPPORTED_CLAIM, Rule.MISSING_PITCH, Rule.PLACEHOLDER, Rule.FOREIGN_LINK, Rule.INJECTED_TEXT],
+        ),
         (Channel.LINKEDIN_NOTE, "A bio.", "A pitch.", list(GUARDRAIL_RULES)),
         (None, "   ", "", [Rule.ASK, Rule.PLACEHOLDER]),  # blank counts as unknown
     ],
@@ -123,9 +130,10 @@ def test_the_email_subject_is_checked_without_offsets() -> None:
         pitch=PITCH,
         subject="Quick call about {{role}}? Fellow sailor here",
         known_names=NAMES,
+        sender_interests=SENDER_INTERESTS,
     )
     in_subject = [v for v in violations if v.message.startswith("In the subject:")]
-    assert {v.rule for v in in_subject} == {Rule.ASK, Rule.PLACEHOLDER, Rule.INVENTED_FACT}
+    assert {v.rule for v in in_subject} == {Rule.ASK, Rule.PLACEHOLDER, Rule.INVENTED_FACT, Rule.UNSUPPORTED_CLAIM}
     assert all(v.start is None and v.end is None for v in in_subject)
     assert [v for v in violations if v not in in_subject] == []
 
