@@ -121,6 +121,8 @@ def draft_all(entries: Sequence[Entry]) -> list[Drafted]:
                 subject=result.subject,
                 bio_evidence=result.shared_interest.bio_evidence,
                 known_names=tuple(name for name in (entry.target_name, entry.sender_name) if name),
+                sender_interests=entry.sender_interests,
+                offer=entry.offer,
             )
             drafted.append(Drafted(entry, channel, result, violations, seconds))
     return drafted
