@@ -83,7 +83,7 @@ def _add_draft(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "--sender-interests",
         metavar="TEXT",
         help='your own interests, e.g. "trail running, jazz piano"; the draft says an interest is shared only when '
-        "these name it (default: none, so no interest is claimed as shared)",
+        "these or your pitch name it (default: none)",
     )
     parser.add_argument(
         "--offer",
@@ -91,7 +91,7 @@ def _add_draft(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         help='something you can give that needs nothing back, e.g. "my checklist for usability sessions" '
         "(default: none; the draft ends with a light question instead)",
     )
-    parser.add_argument("--json", action="store_true", help="print the whole result as JSON")
+    parser.add_argument("--json", action="store_true", help="print the whole result as JSON (default: a readable report)")
     parser.set_defaults(run=_draft)
 
 

@@ -2,10 +2,11 @@
 
 "Fellow skydiver here!", "I swim too", "like you, I …", "we both …" (and their Spanish, French,
 German, Portuguese and Italian forms, all in data/claims.toml) claim common ground. A claim is
-supported when what it names is in the sender's interests or pitch: the same topic in any word
-form or covered language (`topics_in`), or a word with the same stem ("runner" by "running").
-What a claim names is read from the claim itself ("fellow *skydiver*"); a claim that names
-nothing ("Me too!") is about its sentence and the one before it.
+supported when each hobby it names is one the sender's interests or pitch name, in any word form or
+covered language (`topics_in`), or a kind of it, or a broader one ("fellow trail runner" by
+"running"); a claim that names no hobby needs one of its words in the sender's text ("fellow data
+engineer" by the pitch). What a claim names is read from the claim itself ("fellow *skydiver*"); a
+claim that names nothing ("Me too!") is about its sentence and the one before it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from functools import cache
 from pathlib import Path
 
 import shared.interests as interests  # a module reference: shared.interests imports the guardrails package in turn
-from shared.guardrails.grounding import stem_in
+from shared.guardrails.grounding import lexicon_mentions, stem_in
 from shared.models import Rule, Violation
 
 CLAIMS_FILE = Path(__file__).resolve().parent / "data" / "claims.toml"
@@ -50,6 +51,7 @@ class _Claim:
     start: int
     end: int
     named: str  # the text the claim names, or the sentences around it when it names nothing itself
+    from_context: bool = False
 
 
 @cache
@@ -80,7 +82,7 @@ def find_unsupported_claims(text: str, *, sender_interests: str | None, pitch: s
     sender_topics = interests.topics_in(sender_text)
     violations = []
     for claim in _claims(text):
-        if _supported(claim.named, sender_text, sender_topics):
+        if _supported(claim, sender_text, sender_topics):
             continue
         span = text[claim.start : claim.end]
         violations.append(
@@ -115,8 +117,9 @@ def _claims(text: str) -> list[_Claim]:
             continue
         if not _content_words(named) and not interests.topics_in(named):
             sentence_spans = sentence_spans if sentence_spans is not None else interests.sentences(text)
-            named = _around(text, start, sentence_spans)
-        claims.append(_Claim(start, -negative_end, named))
+            claims.append(_Claim(start, -negative_end, _around(text, start, sentence_spans), from_context=True))
+        else:
+            claims.append(_Claim(start, -negative_end, named))
     return claims
 
 
@@ -136,10 +139,17 @@ def _around(text: str, position: int, spans: list[tuple[int, int]]) -> str:
     return text[max(start, position - _CONTEXT_CHARS) : min(end, position + _CONTEXT_CHARS)]
 
 
-def _supported(named: str, sender_text: str, sender_topics: frozenset[str]) -> bool:
-    if interests.topics_in(named) & sender_topics:
-        return True
-    return any(stem_in(word, sender_text) for word in _content_words(named))
+def _supported(claim: _Claim, sender_text: str, sender_topics: frozenset[str]) -> bool:
+    """Each hobby the claim names is the sender's (as a kind of one they name, or one they name a kind of: sharing
+    either is sharing); a claim that names no hobby needs one of its words in the sender's text. "Me too!" agrees
+    with a whole sentence, so one hobby of it is enough."""
+    held = [
+        bool(interests.topics_in(form) & sender_topics) or stem_in(form, sender_text)
+        for form in (claim.named[start:end] for start, end, _topic in lexicon_mentions(claim.named))
+    ]
+    if held:
+        return any(held) if claim.from_context else all(held)
+    return any(stem_in(word, sender_text) for word in _content_words(claim.named))
 
 
 def _content_words(text: str) -> list[str]:

@@ -24,22 +24,17 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import shared.interests as interests  # a module reference: shared.interests imports the guardrails package in turn
 from shared.guardrails.statements import GROUNDING_FILE, find_invented_numbers, find_invented_quotes, quote_in
-from shared.interests.lexicon import FORM_TO_TOPIC, TOPIC_TO_CATEGORY
+from shared.interests.lexicon import ACRONYM_KEYS, FORM_INDEX, TOPIC_TO_CATEGORY
+from shared.interests.tokens import tokenise
 from shared.models import Rule, Violation
 from shared.text import fold
 
-_FORMS = sorted(FORM_TO_TOPIC, key=len, reverse=True)
-# Longest form first, so "trail running" wins over "running" at the same place.
-_FORM_PATTERN = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(form) for form in _FORMS) + r")(?![\w-])", re.IGNORECASE)
-# Short all-letter forms ("dj", "oss", "dei", "diy") are also ordinary words in other languages
-# or lower-case fragments; in a draft they count only when written as the acronym.
-_ACRONYM_FORMS = frozenset(form for form in FORM_TO_TOPIC if form.isalpha() and len(form) <= 3)
 # A lexicon word followed by one of these is a verb or idiom, not a hobby: "running the team".
 _VERB_USE_AFTER = re.compile(
     r"\s+(?:the|your|my|a|an|his|her|their|our|this|that|these|those|it|them|into|through|up|out|as|over|across|about|on"
@@ -179,31 +174,52 @@ def find_invented_facts(text: str, *, sources: Iterable[str], check_names: bool 
 
 def _invented_interests(text: str, source_text: str) -> list[Violation]:
     # Any word form or covered language names a topic: "natación" grounds "swimming".
-    source_topics = {FORM_TO_TOPIC[hit.group().lower()] for hit in _FORM_PATTERN.finditer(source_text)}
-    source_topics |= interests.topics_in(source_text)
+    source_topics = _source_topics(source_text)
     violations = []
-    for hit in _FORM_PATTERN.finditer(text):
-        form = hit.group()
-        if not _is_interest_use(text, hit.start(), hit.end(), form):
+    for start, end, topic in lexicon_mentions(text):
+        form = text[start:end]
+        if not _is_interest_use(text, start, end, form):
             continue
-        topics = {FORM_TO_TOPIC[form.lower()], *interests.topics_in(form)}
-        if topics & source_topics or stem_in(form, source_text):
+        # The draft's own topic, at its most specific: "trail running" is not grounded by "marathon running",
+        # while the sources' topics include their broader ones, so "running" is grounded by "trail running".
+        if topic in source_topics or stem_in(form, source_text):
             continue
         violations.append(
             Violation(
                 rule=Rule.INVENTED_FACT,
                 message=f"Mentions “{form}”, which neither the bio nor your pitch mentions.",
                 span=form,
-                start=hit.start(),
-                end=hit.end(),
+                start=start,
+                end=end,
             )
         )
     return violations
 
 
+# The same sources (bio and pitch) are read for every check of a request's drafts: read them once.
+@lru_cache(maxsize=16)
+def _source_topics(source_text: str) -> frozenset[str]:
+    return interests.topics_in(source_text)
+
+
+@lru_cache(maxsize=16)
+def _source_name_keys(source_text: str) -> frozenset[str]:
+    return frozenset(_name_key(word.group()) for word in _WORD.finditer(source_text))
+
+
+def lexicon_mentions(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, topic) of each hobby the lexicon finds in `text`, longest form first, in linear time."""
+    tokens = tokenise(text)
+    for found in FORM_INDEX.scan(tokens):
+        start, end = tokens[found.first].start, tokens[found.last].end
+        # Short forms such as "DJ" or "DIY" name the hobby only when written as the acronym.
+        keys = tuple(token.key for token in tokens[found.first : found.last + 1])
+        if keys in ACRONYM_KEYS and not text[start:end].isupper():
+            continue
+        yield start, end, found.value
+
+
 def _is_interest_use(text: str, start: int, end: int, form: str) -> bool:
-    if form.lower() in _ACRONYM_FORMS and not form.isupper():
-        return False
     if _VERB_USE_AFTER.match(text, end) or _IDIOM_BEFORE.search(text[max(0, start - 30) : start]):
         return False
     return not (form[0].isdigit() and _QUANTITY_AFTER.match(text, end))
@@ -229,7 +245,7 @@ def _stem_pattern(stem: str) -> re.Pattern[str]:
 
 
 def _invented_names(text: str, source_text: str) -> list[Violation]:
-    source_words = {_name_key(word.group()) for word in _WORD.finditer(source_text)}
+    source_words = _source_name_keys(source_text)
     lower_words = {word.group().lower() for word in _WORD.finditer(text + "\n" + source_text) if word.group().islower()}
     violations = []
     for name in _capitalised_runs(text, lower_words):

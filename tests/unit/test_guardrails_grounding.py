@@ -77,7 +77,7 @@ def test_a_hobby_the_bio_never_mentions_is_invented() -> None:
     [
         ("Fellow hiker here!", "I hike most weekends."),  # same topic, different form
         ("Fellow hiker here!", "Hiked the Appalachian Trail in 2019."),  # shared stem, not in the lexicon
-        ("Great to meet another trekking fan.", "Backpacking is my thing."),  # same topic: hiking
+        ("Great to meet another trekking fan.", "Hillwalking is my thing."),  # same topic: hiking
         ("I loved your sourdough photos.", "Weekend baker."),  # same topic: baking
         ("Your running club sounds fun.", "Marathon runner."),
     ],
@@ -89,7 +89,7 @@ def test_a_hobby_is_grounded_by_its_topic_or_stem(draft: str, bio: str) -> None:
 def test_a_hobby_in_the_senders_pitch_is_theirs_to_mention() -> None:
     assert _invented("I'm a keen sailor too.", bio="Sailing on weekends.", pitch="") == []
     assert _invented("I sail on weekends, so I loved your post.", bio="Loves sailing.", pitch="") == []
-    assert _invented("I'm into bouldering.", bio="", pitch="Software engineer who climbs.") == ["bouldering"]
+    assert _invented("I'm into wild swimming.", bio="", pitch="Software engineer who sails.") == ["wild swimming"]
     assert _invented("I'm into bouldering.", bio="", pitch="Software engineer and boulderer.") == []
 
 
@@ -112,7 +112,7 @@ def test_the_longest_form_wins_so_a_specific_hobby_is_not_grounded_by_a_general_
         "Our platform handles 10k users a day.",
         "We saved $5k on compute.",
         "We write our own diy scripts.",  # lower case: not the acronym
-        "Ho letto dei tuoi viaggi.",  # Italian "dei", not DEI
+        "Ho letto dei tuoi articoli.",  # Italian "dei", not DEI
     ],
 )
 def test_lexicon_words_used_in_another_sense_are_not_hobbies(draft: str) -> None:
@@ -215,6 +215,8 @@ def test_names_can_be_skipped_for_title_case_text() -> None:
     [
         ("Fellow swimmer here!", "Swims in the lake every morning."),  # doubled consonant: swimm-er ~ swim-s
         ("Your photography is lovely.", "Photographer on weekends."),
+        ("I loved reading about your swimming.", "Me encanta la natación en el mar."),
+        ("Your photography is lovely.", "Aficionada a la fotografía."),
     ],
 )
 def test_word_forms_and_the_bio_s_language_are_not_inventions(draft: str, bio: str) -> None:
