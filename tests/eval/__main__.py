@@ -121,6 +121,8 @@ def draft_all(entries: Sequence[Entry]) -> list[Drafted]:
                 subject=result.subject,
                 bio_evidence=result.shared_interest.bio_evidence,
                 known_names=tuple(name for name in (entry.target_name, entry.sender_name) if name),
+                sender_interests=entry.sender_interests,
+                offer=entry.offer,
             )
             drafted.append(Drafted(entry, channel, result, violations, seconds))
     return drafted
@@ -205,7 +207,7 @@ def goals(drafted: Sequence[Drafted]) -> list[Goal]:
         for draft in written
         if (errors := agreement_errors(draft.text))
     ]
-    found.append(Goal("Agreement errors (“you … bakes”)", str(len(agreement)), "0", not agreement, agreement))
+    found.append(Goal("Agreement errors (“you … bakes”, “to bakes”)", str(len(agreement)), "0", not agreement, agreement))
     doubled = [
         f"{draft.label}: {', '.join(f'“{words}”' for words in repeats)}"
         for draft in written
@@ -409,8 +411,9 @@ HOW_MEASURED = (
     "- **False claims**: a sharing phrase (“fellow”, “… too”, “like you”, “we both”, “same here”, “as well”, “another"
     " … here”, “I'm also”) or `shared_with_sender` where there is no overlap; where there is one, a claim sentence that"
     " names none of the shared hobbies.",
-    "- **Agreement errors**: “you” followed by a third-person verb (“you plays”, “you isn't”), or a third-person verb"
-    " joined by “and” in the same clause (“you run marathons and bakes bread”); verbs from `agreement_verbs.txt`.",
+    "- **Agreement errors**: “you” followed by a third-person verb (“you plays”, “you isn't”), a third-person verb"
+    " joined by “and” in the same clause (“you run marathons and bakes bread”), or after “to” (“to bakes bread”);"
+    " verbs from `agreement_verbs.txt`.",
     "- **Asks and invented facts**: `check_message` on the returned draft with its bio, pitch and names.",
     "- **Opening share**: the most common first four words of the opener, folded, over all drafts.",
 )

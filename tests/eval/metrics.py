@@ -261,7 +261,7 @@ def third_person_forms(path: Path = AGREEMENT_VERBS_PATH) -> frozenset[str]:
 
 
 def agreement_errors(text: str) -> list[str]:
-    """Second-person retellings that kept a third-person verb: "you plays", "you run marathons and bakes"."""
+    """Retellings that kept a third-person verb: "you plays", "you run marathons and bakes", "to bakes bread"."""
     third_person = third_person_forms()
     errors = []
     for clause in _CLAUSE_BREAK.split(fold(text)):
@@ -280,6 +280,10 @@ def agreement_errors(text: str) -> list[str]:
                 verb = _after_aside(tokens, _after_adverbs(tokens, later + 1))
                 if verb is not None and tokens[verb] in third_person and _reads_as_verb(tokens, later, verb):
                     errors.append(" ".join([token, "…", *tokens[later : verb + 1]]))
+        for index, token in enumerate(tokens[:-2]):
+            # An infinitive keeps the base form: "what keeps you coming back to bakes bread?" is the same slip.
+            if token == "to" and tokens[index + 1] in third_person and tokens[index + 2] not in _PREPOSITIONS | {","}:
+                errors.append(" ".join(tokens[index : index + 2]))
     return errors
 
 

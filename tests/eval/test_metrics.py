@@ -130,6 +130,7 @@ def test_curiosity_is_not_a_sharing_claim(draft: str) -> None:
         "you're into ceramics and teaches a wheel-throwing class",
         "you're a keen cricketer and plays for a weekend club",
         "you are a lifelong ballet dancer and still performs with an amateur company",
+        "What keeps you coming back to bakes bread?",
     ],
 )
 def test_third_person_verbs_after_you_are_agreement_errors(draft: str) -> None:
@@ -143,6 +144,8 @@ def test_third_person_verbs_after_you_are_agreement_errors(draft: str) -> None:
         "She runs ultramarathons and bakes sourdough.",
         "You love long walks and runs.",
         "you love long walks and runs in the hills",
+        "What keeps you coming back to baking bread?",
+        "I look forward to runs in the park.",
         "you do long runs and rides on weekends",
         "Your team ships weekly and runs a great blog.",
         "I saw that you lead a team, which runs the payments platform.",
