@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from shared.composer.retell import Reteller
+from shared.composer.retell import Reteller, is_verb
 from shared.composer.wording import article, keeps_capital, looks_english, lower_first, variants
 from shared.guardrails import find_asks, injection_spans
 from shared.guardrails.form import find_foreign_links, find_placeholders
@@ -146,10 +146,13 @@ def pursuit_name(interest: Interest) -> str | None:
     bio names a person ("climber" -> "climbing") or writes in another language ("natación" -> "swimming")."""
     mention = _mention(interest)
     english = looks_english(interest.evidence)
-    if english and not is_agent(mention.lower()) and not _COUNT_FORM.fullmatch(mention):
+    # A verb ("swims", "bake bread") names no pursuit: "into swims" reads wrong, "into swimming" does not.
+    verb = is_verb(mention.split()[0]) if mention else False
+    if english and not is_agent(mention.lower()) and not _COUNT_FORM.fullmatch(mention) and not verb:
         return mention
     activity = interest.activity or interest.topic
-    if activity and (not english or same_stem(mention, activity)):
+    # The activity of the bio's own thing ("allotment" -> gardening) or of its person noun ("climber" -> climbing).
+    if activity and (not english or verb or _COUNT_FORM.fullmatch(mention) or same_stem(mention, activity)):
         return activity
     return None
 
@@ -211,7 +214,11 @@ _AND = re.compile(r"\s+and\s+")
 def _without_trailing_aside(text: str, position: int) -> str:
     """ "I bake sourdough, usually badly" -> "I bake sourdough": an aside after the interest is the bio's to make."""
     comma = text.find(",", position)
-    return text[:comma] if comma != -1 else text
+    if comma == -1:
+        return text
+    following = text[comma + 1 :].split()[:1]
+    # "She swims every morning, runs on Sundays" lists what she does: no aside to drop.
+    return text if following and is_verb(following[0]) else text[:comma]
 
 
 def _retold(interest: Interest, reteller: Reteller, max_chars: int) -> str | None:
