@@ -54,7 +54,7 @@ _SECOND_PERSON = re.compile(r"(?i)\byou(?:r|rs|rself|['’](?:re|ve|d|ll))?\b")
 # "you" opens the clause, or follows one short time/place phrase ("in your spare time you ...", "when you're not
 # coding, you ..."); anything else before it (a list of nouns, a job title) would not read as a sentence.
 _SUBJECT_START = re.compile(
-    r"(?i)^(?:(?:in|on|at|when|whenever|outside|every|most|during|after|before|since|over|each|these|this|off)\b[^,;]{0,60}?,?\s+)?"
+    r"(?i)^(?:(?:in|on|at|when|whenever|outside|every|most|during|after|before|since|over|each|these|this|off|between|away)\b[^,;]{0,60}?,?\s+)?"
     r"you(?:['’](?:re|ve|d|ll))?\b"
 )
 _ALSO = re.compile(r"\b(you(?:['’](?:re|ve))?) also\b")
@@ -100,7 +100,7 @@ class Reteller:
         self._has_done = re.compile(rf"\b{subject}['’]s(?= {_PARTICIPLES}\b)")
         self._is = re.compile(rf"\b{subject}['’]s(?= (?:a|an|the|{_ADVERB}|[a-z]+ing|based|passionate|into|on|in|at|not)\b)")
         self._possessive = re.compile(rf"\b{subject}['’]s\b")
-        self._subject_verb = re.compile(rf"\b{subject}((?: {_ADVERB})?) ([a-z]+(?:n['’]t)?)\b")
+        self._subject_verb = re.compile(rf"\b{subject}((?: {_ADVERB})?) ([a-z]+n['’]t|[a-z]+)\b")
         self._subject = re.compile(rf"\b{subject}\b")
 
     def second_person(self, clause: str, *, max_chars: int) -> str | None:
