@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
@@ -123,16 +123,51 @@ EmailAddress = Annotated[
 
 
 class ProfileRequest(BaseModel):
-    """The address you forward from and the pitch the email path uses by default."""
+    """Your defaults for drafts from forwarded email; `email`, when given, is claimed as POST /profile/addresses does."""
 
     model_config = ConfigDict(extra="forbid")
 
-    email: EmailAddress
-    pitch: Annotated[str, Normalised, StringConstraints(min_length=1, max_length=MAX_PITCH_CHARS)]
+    pitch: Annotated[str, Normalised, StringConstraints(strip_whitespace=True, max_length=MAX_PITCH_CHARS)] = Field(
+        default="", description="The pitch used when a forwarded email's note has no pitch: line."
+    )
     sender_name: Annotated[str, Normalised, StringConstraints(max_length=MAX_NAME_CHARS)] | None = None
+    sender_interests: (
+        Annotated[str, Normalised, StringConstraints(strip_whitespace=True, max_length=MAX_SENDER_INTERESTS_CHARS)] | None
+    ) = Field(default=None, description="Your interests, used when the note has no interests: line.")
+    offer: Annotated[str, Normalised, StringConstraints(strip_whitespace=True, max_length=MAX_OFFER_CHARS)] | None = Field(
+        default=None, description="Something you can give that needs nothing back, used when the note has no offer: line."
+    )
+    email: EmailAddress | None = Field(
+        default=None, description="An address to send from. It is usable only once verified: see POST /profile/addresses."
+    )
+
+
+class AddressRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailAddress
+
+
+class VerifyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{6}$")] = Field(
+        description="The six-digit code noask mailed to the address."
+    )
+
+
+class AddressView(BaseModel):
+    email: str
+    state: Literal["pending", "verified"] = Field(
+        description="verified: mail from it is drafted for you. pending: enter the code we mailed to it."
+    )
+    verified_by: Literal["code", "sign_in"] | None = None
+    code_expires_at: str | None = Field(default=None, description="When the code mailed to a pending address stops working.")
 
 
 class ProfileView(BaseModel):
-    email: str
     pitch: str
     sender_name: str | None = None
+    sender_interests: str | None = None
+    offer: str | None = None
+    addresses: list[AddressView] = Field(description="Your sending addresses; only verified ones are drafted from.")

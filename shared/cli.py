@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import sys
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TextIO
 
@@ -17,9 +16,8 @@ from shared.guardrails import check_message, check_outcomes, rules_checked
 from shared.models import Channel, DraftRequest, DraftResult, Rule, Violation
 from shared.service import UnsafeDraftError
 from shared.text import normalise
+from shared.usecases.deadline import Deadline
 
-# Room for a model call, one repair and the offline fallback; nothing upstream imposes a limit here.
-DRAFT_DEADLINE_SECONDS = 60.0
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a writer whose reader closed the pipe (128 + SIGPIPE)
 
@@ -83,7 +81,7 @@ def _add_draft(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "--sender-interests",
         metavar="TEXT",
         help='your own interests, e.g. "trail running, jazz piano"; the draft says an interest is shared only when '
-        "these name it (default: none, so no interest is claimed as shared)",
+        "these or your pitch name it (default: none)",
     )
     parser.add_argument(
         "--offer",
@@ -91,7 +89,7 @@ def _add_draft(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         help='something you can give that needs nothing back, e.g. "my checklist for usability sessions" '
         "(default: none; the draft ends with a light question instead)",
     )
-    parser.add_argument("--json", action="store_true", help="print the whole result as JSON")
+    parser.add_argument("--json", action="store_true", help="print the whole result as JSON (default: a readable report)")
     parser.set_defaults(run=_draft)
 
 
@@ -109,7 +107,8 @@ def _draft(args: argparse.Namespace) -> int:
     except ValidationError as error:
         raise UsageError(_describe(error, _OPTION_FOR_FIELD)) from None
     try:
-        result = composition.drafting_service().draft(request, deadline=time.monotonic() + DRAFT_DEADLINE_SECONDS)
+        create_draft = composition.create_draft_without_history()
+        result = create_draft(request, user_id="cli", source="cli", deadline=Deadline.for_cli()).result
     except UnsafeDraftError as error:
         print(f"noask draft: {error}", file=sys.stderr)
         return EXIT_VIOLATIONS
@@ -154,7 +153,7 @@ class _CheckContext(BaseModel):
     sender_interests: str | None = None
     offer: str | None = None
 
-    @field_validator("*", mode="after")
+    @field_validator("bio", "pitch", "target_name", "sender_name", "sender_interests", "offer", mode="after")
     @classmethod
     def _normalised(cls, value: str | None) -> str | None:
         # Blank counts as not given, as it does for a draft request.
@@ -243,8 +242,13 @@ def _check_lines(lines: Iterable[str], out: TextIO, *, context: _CheckContext, c
             out.write(json.dumps({"line": number, "error": _describe(error)}) + "\n")
             status = EXIT_USAGE
             continue
+        text = normalise(item.text)
+        if not text:
+            out.write(json.dumps({"line": number, "error": "text: the message to check is empty"}) + "\n")
+            status = EXIT_USAGE
+            continue
         given = item.model_dump(exclude={"text"}, exclude_unset=True)
-        violations = _check_one(normalise(item.text), context.model_copy(update=given), channel)
+        violations = _check_one(text, context.model_copy(update=given), channel)
         asks = any(violation.rule is Rule.ASK for violation in violations)
         listed = [
             {"rule": violation.rule.value, "message": violation.message, "span": violation.span} for violation in violations

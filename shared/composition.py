@@ -1,8 +1,9 @@
 """Composition root: the only module that reads the environment and builds clients.
 
-Every builder is lazy and cached, so importing this module costs nothing and a Lambda container
-builds each client once, on first use. Builders for more adapters (history store, mailer) go in
-the "Builders" section below and read their settings from `settings()`; `reset()` clears them all.
+Every builder is lazy and cached, so importing this module costs nothing (the drafting service, its
+prompts and guardrails are imported by the builder that needs them) and a Lambda container builds
+each client once, on first use. Handlers never call these builders themselves: their dependency
+providers (functions/dependencies.py) do, and tests override those providers instead.
 """
 
 from __future__ import annotations
@@ -15,10 +16,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.history import HistoryStore
 from shared.ports import DraftModel, ModelError
-from shared.prompts import PromptLibrary
-from shared.service import DraftingService
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer
@@ -26,8 +24,13 @@ if TYPE_CHECKING:
     from mypy_boto3_s3.client import S3Client
     from mypy_boto3_sesv2.client import SESV2Client
 
+    from shared.adapters.dynamodb_history import DynamoDBHistoryStore
     from shared.email.ports import Mailer, RawEmailStore
     from shared.email.workflow import InboundEmailWorkflow
+    from shared.prompts import PromptLibrary
+    from shared.service import DraftingService
+    from shared.usecases.create_draft import CreateDraft
+    from shared.usecases.sender_addresses import SenderAddresses
 
 # prompts/ sits next to shared/ in the repo and in the deployed artifact (CodeUri is the repo root).
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
@@ -45,6 +48,7 @@ class Settings(BaseModel):
     openai_api_key: str | None = Field(default=None, alias="OPENAI_API_KEY", repr=False)
     openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
     openai_api_key_secret_name: str | None = Field(default=None, alias="OPENAI_API_KEY_SECRET_NAME")
+    temperature: float = Field(default=0.4, alias="NOASK_TEMPERATURE", ge=0.0, le=2.0)
     history_table: str = Field(default="noask-history", alias="NOASK_HISTORY_TABLE")
     idempotency_table: str = Field(default="noask-idempotency", alias="NOASK_IDEMPOTENCY_TABLE")
     daily_draft_quota: int = Field(default=50, alias="NOASK_DAILY_DRAFT_QUOTA", ge=0)
@@ -55,6 +59,8 @@ class Settings(BaseModel):
     cognito_client_id: str | None = Field(default=None, alias="NOASK_COGNITO_CLIENT_ID")
     service_name: str = Field(default="noask", alias="POWERTOOLS_SERVICE_NAME")
     metrics_namespace: str = Field(default="noask", alias="POWERTOOLS_METRICS_NAMESPACE")
+    # Set by `sam local`, `noask invoke` and `noask serve`: mail that is not a reply stays on this machine.
+    sam_local: bool = Field(default=False, alias="AWS_SAM_LOCAL")
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -76,6 +82,8 @@ def settings() -> Settings:
 
 @cache
 def prompt_library() -> PromptLibrary:
+    from shared.prompts import PromptLibrary
+
     return PromptLibrary(PROMPTS_DIR)
 
 
@@ -87,12 +95,48 @@ def draft_model() -> DraftModel | None:
         return None
     from shared.adapters.openai_model import OpenAIDraftModel
 
-    return OpenAIDraftModel(model=config.model, api_key=_openai_api_key(config), base_url=config.openai_base_url)
+    return OpenAIDraftModel(
+        model=config.model,
+        api_key=_openai_api_key(config),
+        base_url=config.openai_base_url,
+        temperature=config.temperature,
+    )
 
 
 @cache
 def drafting_service() -> DraftingService:
-    return DraftingService(draft_model(), prompt_library())
+    from shared.service import DraftingService
+
+    model = draft_model()
+    if model is None:
+        return DraftingService(None, prompt_library())
+    from shared.guardrails.judge import AskJudge
+
+    # With a model configured, a draft that passed every check gets the judge's second reading for asks.
+    return DraftingService(model, prompt_library(), judge=AskJudge(model, PROMPTS_DIR))
+
+
+@cache
+def create_draft() -> CreateDraft:
+    """The one draft use case (quota, draft, record, history) for the API and the email path."""
+    from shared.usecases.create_draft import CreateDraft
+
+    return CreateDraft(drafting_service(), history_store(), daily_quota=settings().daily_draft_quota)
+
+
+def create_draft_without_history() -> CreateDraft:
+    """The same use case for the CLI, which keeps no history and takes no quota."""
+    from shared.usecases.create_draft import CreateDraft
+
+    return CreateDraft(drafting_service(), None, daily_quota=settings().daily_draft_quota)
+
+
+@cache
+def sender_addresses() -> SenderAddresses:
+    """Claiming and verifying sending addresses; codes go out by SES from the drafting address."""
+    from shared.usecases.sender_addresses import SenderAddresses
+
+    return SenderAddresses(history_store(), code_mailer(), from_address=settings().drafting_address)
 
 
 @cache
@@ -119,7 +163,8 @@ def dynamodb_client() -> DynamoDBClient:
 
 
 @cache
-def history_store() -> HistoryStore:
+def history_store() -> DynamoDBHistoryStore:
+    """Drafts, quotas, profiles and sending addresses: one table, one store."""
     from shared.adapters.dynamodb_history import DynamoDBHistoryStore
 
     return DynamoDBHistoryStore(settings().history_table, dynamodb_client)
@@ -148,6 +193,18 @@ def mailer() -> Mailer:
 
 
 @cache
+def code_mailer() -> Mailer:
+    """Verification codes: by SES when deployed; written to stderr when run locally, never to a real inbox."""
+    if settings().sam_local:
+        import sys
+
+        from shared.adapters.log_mailer import LogMailer
+
+        return LogMailer(sys.stderr)
+    return mailer()
+
+
+@cache
 def raw_email_store() -> RawEmailStore:
     """The raw messages SES stores in the email bucket."""
     from shared.adapters.s3_raw_email import S3RawEmailStore
@@ -167,12 +224,11 @@ def inbound_email_workflow() -> InboundEmailWorkflow:
 
     config = settings()
     return InboundEmailWorkflow(
-        drafter=drafting_service(),
-        history=history_store(),
+        create_draft=create_draft(),
+        senders=history_store(),
         mailer=mailer(),
         drafting_address=config.drafting_address,
         app_url=config.app_url or "",
-        daily_quota=config.daily_draft_quota,
     )
 
 
@@ -180,7 +236,7 @@ def reset() -> None:
     """Forget every cached setting and client (tests that change the environment call this)."""
     for builder in (settings, prompt_library, draft_model, drafting_service, dynamodb_client, history_store, idempotency_store):
         builder.cache_clear()
-    for email_builder in (mailer, raw_email_store, inbound_email_workflow):
+    for email_builder in (mailer, code_mailer, raw_email_store, inbound_email_workflow, create_draft, sender_addresses):
         email_builder.cache_clear()
 
 

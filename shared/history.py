@@ -9,7 +9,7 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.models import DraftRequest, DraftResult
+from shared.models import MAX_OFFER_CHARS, MAX_PITCH_CHARS, MAX_SENDER_INTERESTS_CHARS, DraftRequest, DraftResult
 
 Source = Literal["web", "email", "cli"]
 
@@ -21,7 +21,12 @@ def new_draft_id(now: float | None = None) -> str:
 
 
 def utc_now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso_time(time.time())
+
+
+def iso_time(epoch_seconds: float) -> str:
+    """2025-03-04T09:15:02.500Z: how drafts are dated."""
+    return datetime.fromtimestamp(epoch_seconds, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class DraftRecord(BaseModel):
@@ -38,14 +43,20 @@ class DraftRecord(BaseModel):
 
 
 class Profile(BaseModel):
-    """A user's registered sending address and default pitch, used by the email path."""
+    """A user's defaults for the email path: pitch, name, interests and offer.
+
+    `email` is the verified sending address the profile was found by (`find_profile_by_email`), and
+    empty when it was read by user id: a profile never makes an address usable, only verification does.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     user_id: str
-    email: str
-    pitch: str = Field(max_length=1_500)
+    email: str = ""
+    pitch: str = Field(default="", max_length=MAX_PITCH_CHARS)
     sender_name: str | None = None
+    sender_interests: str | None = Field(default=None, max_length=MAX_SENDER_INTERESTS_CHARS)
+    offer: str | None = Field(default=None, max_length=MAX_OFFER_CHARS)
 
 
 class HistoryPage(BaseModel):
@@ -70,8 +81,12 @@ class HistoryStore(Protocol):
         """Atomically count one draft for `day` (YYYY-MM-DD); False once `limit` is spent."""
         ...
 
-    def put_profile(self, profile: Profile) -> None: ...
+    def put_profile(self, profile: Profile) -> None:
+        """Save the user's defaults; the profile's `email` is not stored (addresses are verified, not declared)."""
+        ...
 
     def get_profile(self, user_id: str) -> Profile | None: ...
 
-    def find_profile_by_email(self, email: str) -> Profile | None: ...
+    def find_profile_by_email(self, email: str) -> Profile | None:
+        """The profile of the user who VERIFIED this address (its `email` set to it); None for anyone else's claim."""
+        ...

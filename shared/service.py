@@ -16,10 +16,12 @@ from shared.guardrails.form import find_foreign_links
 from shared.guardrails.grounding import find_ungrounded_interest
 from shared.guardrails.hidden import find_hidden_characters, strip_hidden_characters
 from shared.guardrails.injection import find_injected_evidence, find_injected_text
+from shared.guardrails.judge import AskJudge
 from shared.interests import Overlap, find_overlap, topics_in
 from shared.models import Channel, DraftRequest, DraftResult, ModelAttempt, Provider, Rule, SharedInterest, Violation
 from shared.ports import CallLog, ChatMessage, DraftModel, ModelError
 from shared.prompts import PromptLibrary
+from shared.usecases.deadline import Deadline, Reserve
 
 logger = logging.getLogger(__name__)
 
@@ -101,25 +103,32 @@ class DraftingService:
         prompts: PromptLibrary,
         clock: Callable[[], float] = time.monotonic,
         *,
-        reserve_seconds: float = 2.0,
-        min_call_seconds: float = 1.0,
+        reserve_seconds: float | None = None,
+        min_call_seconds: float | None = None,
         max_call_seconds: float = 12.0,
+        judge: AskJudge | None = None,
     ) -> None:
-        """`reserve_seconds` of the deadline are kept for the rest of the request (offline draft, storage, reply);
-        a model call is only started when at least `min_call_seconds` remain after that, and no call may take more
-        than `max_call_seconds`, so that a stalled server leaves time for the repair and the offline draft."""
+        """The deadline's named reserves say how long the offline fallback needs after a model call and how
+        little time is worth a call (shared/usecases/deadline.py); the first two arguments override them (tests).
+        No call may take more than `max_call_seconds`, so that a stalled server leaves time for the repair and
+        the offline draft."""
+        self._judge = judge
         self._model = model
         self._prompts = prompts
         self._clock = clock
-        self._reserve_seconds = reserve_seconds
-        self._min_call_seconds = min_call_seconds
+        overrides = {Reserve.OFFLINE_DRAFT: reserve_seconds, Reserve.MODEL_CALL: min_call_seconds}
+        self._reserve_overrides = {name: seconds for name, seconds in overrides.items() if seconds is not None}
         self._max_call_seconds = max_call_seconds
 
-    def draft(self, request: DraftRequest, *, deadline: float) -> DraftResult:
+    def draft(self, request: DraftRequest, *, deadline: Deadline | float) -> DraftResult:
+        """`deadline`: the request's Deadline, or an absolute time.monotonic() with the default reserves."""
         if self._model is None:
             return self._offline(request, _Calls(), found=[], fallback_reason=None, system_prompt=None)
         model = self._model
-        call_deadline = deadline - self._reserve_seconds
+        budget = deadline if isinstance(deadline, Deadline) else Deadline(ends_at=deadline, clock=self._clock)
+        if self._reserve_overrides:
+            budget = replace(budget, reserves={**budget.reserves, **self._reserve_overrides})
+        call_deadline = budget.before(Reserve.OFFLINE_DRAFT)
         overlap = find_overlap(request.target_bio, request.sender_interests, pitch=request.pitch)
         shared_topic = overlap.topic if overlap else None
         messages = self._prompts.draft_messages(request, shared_topic=shared_topic)
@@ -131,7 +140,7 @@ class DraftingService:
         fallback_reason = ""
         while len(calls.attempts) < MAX_MODEL_CALLS:
             now = self._clock()
-            if call_deadline - now < self._min_call_seconds:
+            if not budget.allows(Reserve.MODEL_CALL, keeping=(Reserve.OFFLINE_DRAFT,)):
                 fallback_reason = "deadline: too little time was left before the deadline for a model call."
                 break
             try:
@@ -147,6 +156,8 @@ class DraftingService:
                 fallback_reason = f"{error.code}: {error.reason}"
                 break
             candidate, violations = self._evaluate(request, answer, system_prompt, overlap)
+            if candidate is not None and not violations:
+                violations = self._second_reading(candidate, budget, min(call_deadline, self._clock() + self._max_call_seconds))
             if candidate is not None and not violations:
                 calls.attempts.append(
                     ModelAttempt(outcome="repaired", detail="Its repaired draft passed every check.")
@@ -170,6 +181,12 @@ class DraftingService:
                 )
         logger.info("Model draft not used; offline composer writes it.", extra={"fallback": fallback_reason.split(":")[0]})
         return self._offline(request, calls, found=found, fallback_reason=fallback_reason, system_prompt=system_prompt)
+
+    def _second_reading(self, candidate: _Candidate, budget: Deadline, call_deadline: float) -> list[Violation]:
+        """The judge's ASK violations, if a judge is set and there is time for its call; else none."""
+        if self._judge is None or not budget.allows(Reserve.MODEL_CALL, keeping=(Reserve.OFFLINE_DRAFT,)):
+            return []
+        return self._judge.violations(candidate.body, candidate.subject, deadline=call_deadline)
 
     def _evaluate(
         self, request: DraftRequest, answer: str, system_prompt: str, overlap: Overlap | None
@@ -205,7 +222,11 @@ class DraftingService:
 
     def _check(self, request: DraftRequest, candidate: _Candidate, system_prompt: str | None) -> list[Violation]:
         violations = check_draft(
-            request, candidate.body, subject=candidate.subject, bio_evidence=candidate.shared_interest.bio_evidence
+            request,
+            candidate.body,
+            subject=candidate.subject,
+            bio_evidence=candidate.shared_interest.bio_evidence,
+            interest_topic=candidate.shared_interest.topic,
         )
         if system_prompt:
             violations += _prompt_leaks(candidate, system_prompt)
@@ -314,7 +335,7 @@ def _is_safe_interest(request: DraftRequest, interest: SharedInterest, system_pr
     shown = f"{topic}\n{evidence}"
     untrusted = (request.target_bio, request.pitch, request.target_name or "", request.sender_name or "")
     return not (
-        find_ungrounded_interest(evidence, request.target_bio)
+        find_ungrounded_interest(evidence, request.target_bio, topic=topic)
         or find_injected_evidence(evidence, sources=untrusted)
         or find_injected_text(topic, sources=untrusted)
         or find_foreign_links(shown, allowed_sources="")

@@ -1,22 +1,24 @@
 """DraftApiFunction: the web form, and the drafts, checks and profile API, behind one HTTP API.
 
-Thin by design: routes parse and answer; the drafting service, history store and idempotency
-store come from the composition root, built on first use, never at import.
+Thin by design: routes parse and answer; the use cases, history store and idempotency store reach
+them through dependency providers (functions/dependencies.py), built on first use, never at import,
+and replaced in tests with `app.dependency_overrides`.
 """
 
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Depends, Response, content_types
 from aws_lambda_powertools.logging import correlation_paths
 
+from functions import dependencies
 from functions.draft_api import checks, drafts, profile, web
 from functions.draft_api.errors import register_error_handlers
 from functions.draft_api.gate import reject_early
-from functions.draft_api.telemetry import logger, metrics, tracer
-from functions.observability import apply_settings
+from functions.observability import apply_settings, logger, metrics, tracer
+from shared.composition import Settings
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -34,8 +36,8 @@ register_error_handlers(app)
 
 
 @app.get("/", include_in_schema=False)
-def web_form() -> Response[str]:
-    page = web.page()
+def web_form(config: Annotated[Settings, Depends(dependencies.settings)]) -> Response[str]:
+    page = web.page(config)
     return Response(status_code=200, content_type="text/html; charset=utf-8", body=page.html, headers=page.headers)
 
 
@@ -63,5 +65,5 @@ def openapi_json() -> str:
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    apply_settings(logger, metrics)
+    apply_settings()
     return reject_early(event, public_routes=PUBLIC_ROUTES) or app.resolve(event, context)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -13,24 +11,21 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Pat
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
+from functions import dependencies
 from functions.draft_api.errors import ApiError, documented_errors
 from functions.draft_api.identity import caller_id
-from functions.draft_api.telemetry import logger, metrics, tracer
-from shared import composition
+from functions.observability import logger, metrics, tracer
 from shared.api_models import DraftPage, DraftView
-from shared.history import DraftRecord, new_draft_id, utc_now_iso
+from shared.history import HistoryStore
 from shared.models import DraftRequest
+from shared.usecases.create_draft import CreateDraft, DraftQuotaSpent
+from shared.usecases.deadline import Deadline
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
-    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer, IdempotencyConfig
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]  # Powertools leaves its __init__ unannotated
 
-# API Gateway ends every HTTP API integration at 30 s, whatever the function's own timeout.
-API_GATEWAY_LIMIT_SECONDS = 29.0
-# Kept back from the drafting deadline for the history write, the idempotency record and the response.
-RESPONSE_MARGIN_SECONDS = 1.0
 # A client retrying with the same Idempotency-Key within a day gets the stored draft back.
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 MAX_IDEMPOTENCY_KEY_CHARS = 128
@@ -41,12 +36,7 @@ _NOT_FOUND = ApiError(HTTPStatus.NOT_FOUND, "not_found", "You have no draft with
 _ERRORS = documented_errors(
     {400: "Malformed JSON or cursor", 401: "No user identity", 404: "No such draft for this user", 422: "A field is invalid"}
 )
-
-
-def draft_deadline(context: LambdaContext) -> float:
-    """Absolute time.monotonic() by which the draft must be ready, inside both the Lambda and API Gateway limits."""
-    remaining = context.get_remaining_time_in_millis() / 1000
-    return time.monotonic() + min(remaining, API_GATEWAY_LIMIT_SECONDS) - RESPONSE_MARGIN_SECONDS
+Store = Annotated[HistoryStore, Depends(dependencies.history)]
 
 
 @router.post(
@@ -68,15 +58,18 @@ def draft_deadline(context: LambdaContext) -> float:
 def create_draft(
     draft_request: Annotated[DraftRequest, Body()],
     user_id: Annotated[str, Depends(caller_id)],
+    create: Annotated[CreateDraft, Depends(dependencies.create_draft)],
+    # Callable[[], BasePersistenceLayer]; named loosely because Powertools resolves route annotations at run time.
+    idempotency_store: Annotated[Callable[[], Any], Depends(dependencies.idempotency_store)],
     idempotency_key: Annotated[
         str | None, Header(alias="idempotency-key", min_length=1, max_length=MAX_IDEMPOTENCY_KEY_CHARS)
     ] = None,
 ) -> Response[DraftView]:
-    deadline = draft_deadline(router.lambda_context)
+    deadline = Deadline.for_api(router.lambda_context.get_remaining_time_in_millis())
     if idempotency_key is None:
-        view = _draft_and_store(user_id, draft_request, deadline)
+        view = _draft_and_store(create, user_id, draft_request, deadline)
     else:
-        view = _draft_once_per_key(user_id, idempotency_key, draft_request, deadline)
+        view = _draft_once_per_key(create, idempotency_store(), user_id, idempotency_key, draft_request, deadline)
     return Response(
         status_code=HTTPStatus.CREATED,
         content_type=content_types.APPLICATION_JSON,
@@ -88,11 +81,12 @@ def create_draft(
 @router.get("/drafts", summary="Your drafts, newest first", responses=_ERRORS)
 def list_drafts(
     user_id: Annotated[str, Depends(caller_id)],
+    store: Store,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
     cursor: Annotated[str | None, Query(max_length=2048, description="The cursor of the previous page.")] = None,
 ) -> DraftPage:
     try:
-        page = composition.history_store().list_drafts(user_id, limit=limit, cursor=cursor)
+        page = store.list_drafts(user_id, limit=limit, cursor=cursor)
     except ValueError as error:
         raise ApiError(HTTPStatus.BAD_REQUEST, "invalid_cursor", "This cursor is not one we gave you.", field="cursor") from error
     return DraftPage(items=[DraftView.of(record) for record in page.items], cursor=page.cursor)
@@ -102,8 +96,9 @@ def list_drafts(
 def get_draft(
     draft_id: Annotated[str, Path(alias="id", max_length=64)],
     user_id: Annotated[str, Depends(caller_id)],
+    store: Store,
 ) -> DraftView:
-    record = composition.history_store().get_draft(user_id, draft_id)
+    record = store.get_draft(user_id, draft_id)
     if record is None:
         raise _NOT_FOUND
     return DraftView.of(record)
@@ -113,50 +108,53 @@ def get_draft(
 def delete_draft(
     draft_id: Annotated[str, Path(alias="id", max_length=64)],
     user_id: Annotated[str, Depends(caller_id)],
+    store: Store,
 ) -> Response[None]:
-    if not composition.history_store().delete_draft(user_id, draft_id):
+    if not store.delete_draft(user_id, draft_id):
         raise _NOT_FOUND
     return Response(status_code=HTTPStatus.NO_CONTENT)
 
 
 @tracer.capture_method(capture_response=False)
-def _draft_and_store(user_id: str, draft_request: DraftRequest, deadline: float) -> DraftView:
-    """Quota first (no LLM call once it is spent), then the draft, then one history write of the finished draft.
+def _draft_and_store(create: CreateDraft, user_id: str, draft_request: DraftRequest, deadline: Deadline) -> DraftView:
+    # Imported here: the drafting service (composer, guardrails) loads only when a draft is asked for.
+    from shared.service import UnsafeDraftError
 
-    A failure after the quota is taken costs the user one draft of the day: refunding it could race
-    with their other requests, and failures here are rare.
-    """
-    store = composition.history_store()
-    quota = composition.settings().daily_draft_quota
-    now = datetime.now(UTC)
-    if not store.take_daily_quota(user_id, now.date().isoformat(), quota):
+    try:
+        record = create(draft_request, user_id=user_id, source="web", deadline=deadline)
+    except DraftQuotaSpent as spent:
         metrics.add_metric(name="QuotaExceeded", unit=MetricUnit.Count, value=1)
         raise ApiError(
-            HTTPStatus.TOO_MANY_REQUESTS,
-            "quota_exceeded",
-            f"You have used all {quota} drafts for today. The quota resets at midnight UTC.",
-            headers={"Retry-After": str(_seconds_to_midnight(now))},
-        )
-    result = composition.drafting_service().draft(draft_request, deadline=deadline)
-    record = DraftRecord(
-        id=new_draft_id(), user_id=user_id, created_at=utc_now_iso(), source="web", request=draft_request, result=result
-    )
-    store.put_draft(record)
+            HTTPStatus.TOO_MANY_REQUESTS, "quota_exceeded", str(spent), headers={"Retry-After": str(spent.retry_after)}
+        ) from spent
+    except UnsafeDraftError as error:
+        raise ApiError(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            "unsafe_draft",
+            "No draft passed the no-ask checks for this bio. Try a shorter bio or a different pitch.",
+        ) from error
     metrics.add_metric(name="DraftsCreated", unit=MetricUnit.Count, value=1)
-    if result.fallback_reason is not None:
+    if record.result.fallback_reason is not None:
         metrics.add_metric(name="DraftFallbacks", unit=MetricUnit.Count, value=1)
-        logger.info("Offline composer wrote the draft", extra={"fallback": result.fallback_reason.split(":")[0]})
+        logger.info("Offline composer wrote the draft", extra={"fallback": record.result.fallback_reason.split(":")[0]})
     return DraftView.of(record)
 
 
-def _draft_once_per_key(user_id: str, key: str, draft_request: DraftRequest, deadline: float) -> DraftView:
+def _draft_once_per_key(
+    create: CreateDraft,
+    persistence: BasePersistenceLayer,
+    user_id: str,
+    key: str,
+    draft_request: DraftRequest,
+    deadline: Deadline,
+) -> DraftView:
     # Imported here: Powertools idempotency imports boto3, which the web page and checks never need.
     from aws_lambda_powertools.utilities.idempotency.exceptions import (
         IdempotencyAlreadyInProgressError,
         IdempotencyValidationError,
     )
 
-    config, draft_once = _idempotent_drafting()
+    config, draft_once = _idempotent_drafting(create, persistence)
     config.register_lambda_context(router.lambda_context)
     attempt = {"user_id": user_id, "key": key, "request": draft_request.model_dump(mode="json")}
     try:
@@ -177,8 +175,10 @@ def _draft_once_per_key(user_id: str, key: str, draft_request: DraftRequest, dea
         ) from error
 
 
-def _idempotent_drafting() -> tuple[IdempotencyConfig, Callable[..., DraftView]]:
-    """The drafting step wrapped in Powertools idempotency, over the composition root's (cached) persistence layer."""
+def _idempotent_drafting(
+    create: CreateDraft, persistence: BasePersistenceLayer
+) -> tuple[IdempotencyConfig, Callable[..., DraftView]]:
+    """The drafting step wrapped in Powertools idempotency, over the given persistence layer."""
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
     from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 
@@ -191,20 +191,14 @@ def _idempotent_drafting() -> tuple[IdempotencyConfig, Callable[..., DraftView]]
         expires_after_seconds=IDEMPOTENCY_TTL_SECONDS,
     )
 
+    def draft_attempt(attempt: dict[str, Any], deadline: Deadline) -> DraftView:
+        return _draft_and_store(create, attempt["user_id"], DraftRequest.model_validate(attempt["request"]), deadline)
+
     wrapped = idempotent_function(
-        _draft_attempt,
+        draft_attempt,
         data_keyword_argument="attempt",
-        persistence_store=composition.idempotency_store(),
+        persistence_store=persistence,
         config=config,
         output_serializer=PydanticSerializer(model=DraftView),
     )
     return config, wrapped
-
-
-def _draft_attempt(attempt: dict[str, Any], deadline: float) -> DraftView:
-    return _draft_and_store(attempt["user_id"], DraftRequest.model_validate(attempt["request"]), deadline)
-
-
-def _seconds_to_midnight(now: datetime) -> int:
-    midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
-    return max(1, int((midnight - now).total_seconds()))

@@ -7,10 +7,11 @@ from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.depends import DependencyResolutionError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from functions.draft_api.telemetry import logger
+from functions.observability import logger
 from shared.api_models import ErrorBody, ErrorEnvelope
 
 
@@ -70,8 +71,14 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
         event = app.current_event
         return error_response(ApiError(HTTPStatus.NOT_FOUND, "not_found", f"There is no {event.http_method} {event.path}."))
 
+    def from_dependency(error: DependencyResolutionError) -> Response[str]:
+        # Powertools wraps whatever a dependency provider raised; a refusal it meant (an ApiError) keeps its status.
+        cause = error.__cause__
+        return error_response(cause) if isinstance(cause, ApiError) else unexpected(error)
+
     # Registered by call rather than as decorators: Powertools leaves the decorators unannotated.
     app.exception_handler(ApiError)(error_response)
+    app.exception_handler(DependencyResolutionError)(from_dependency)
     app.exception_handler(RequestValidationError)(
         lambda error: error_response(_from_validation_errors(error.errors(), document=error.body))
     )

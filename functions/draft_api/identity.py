@@ -1,4 +1,4 @@
-"""Who is calling: the `sub` claim that API Gateway's JWT authorizer verified. There is no other way in."""
+"""Who is calling: the claims that API Gateway's JWT authorizer verified. There is no other way in."""
 
 from __future__ import annotations
 
@@ -9,17 +9,21 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Request
 
 from functions.draft_api.errors import ApiError
-from functions.draft_api.telemetry import logger
+from functions.observability import logger
 
 MAX_SUB_CHARS = 128
 UNAUTHENTICATED = ApiError(HTTPStatus.UNAUTHORIZED, "unauthenticated", "Sign in first: this request carries no user identity.")
 
 
-def claimed_user(event: Mapping[str, Any]) -> str | None:
-    """The `sub` claim of an HTTP API v2 event (requestContext.authorizer.jwt.claims.sub), or None."""
+def _claims(event: Mapping[str, Any]) -> Mapping[str, Any]:
     context = event.get("requestContext") or {}
     claims = ((context.get("authorizer") or {}).get("jwt") or {}).get("claims") or {}
-    sub = claims.get("sub")
+    return claims if isinstance(claims, Mapping) else {}
+
+
+def claimed_user(event: Mapping[str, Any]) -> str | None:
+    """The `sub` claim of an HTTP API v2 event (requestContext.authorizer.jwt.claims.sub), or None."""
+    sub = _claims(event).get("sub")
     return sub if isinstance(sub, str) and sub.strip() and len(sub) <= MAX_SUB_CHARS else None
 
 
@@ -30,3 +34,14 @@ def caller_id(request: Request) -> str:
         raise UNAUTHENTICATED
     logger.append_keys(user_id=sub)
     return sub
+
+
+def verified_email(request: Request) -> str | None:
+    """The caller's email when their ID token says Cognito verified it (`email_verified`), else None.
+
+    The authorizer passes claims as strings ("true"); a boolean is accepted too. Access tokens carry no email."""
+    claims = _claims(request.resolved_event.raw_event)
+    email, verified = claims.get("email"), claims.get("email_verified")
+    if not isinstance(email, str) or not email.strip() or verified not in (True, "true"):
+        return None
+    return email.strip().lower()

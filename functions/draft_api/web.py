@@ -15,11 +15,16 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
-
-from shared import composition
-from shared.models import CHANNEL_SPECS, MAX_BIO_CHARS, MAX_NAME_CHARS, MAX_PITCH_CHARS, Channel
+from shared.composition import Settings
+from shared.models import (
+    CHANNEL_SPECS,
+    MAX_BIO_CHARS,
+    MAX_NAME_CHARS,
+    MAX_OFFER_CHARS,
+    MAX_PITCH_CHARS,
+    MAX_SENDER_INTERESTS_CHARS,
+    Channel,
+)
 
 _HERE = Path(__file__).resolve().parent
 TEMPLATES_DIR = _HERE / "templates"
@@ -52,7 +57,7 @@ class SignIn:
         return f"{self.origin}{path}"
 
 
-def sign_in_from(settings: composition.Settings) -> SignIn | None:
+def sign_in_from(settings: Settings) -> SignIn | None:
     """The page's sign-in, or None when any part is unset (always so under `noask serve`)."""
     if not (settings.cognito_domain_url and settings.cognito_client_id and settings.app_url):
         return None
@@ -64,12 +69,16 @@ def sign_in_from(settings: composition.Settings) -> SignIn | None:
     return SignIn(domain_url=settings.cognito_domain_url, client_id=settings.cognito_client_id, redirect_url=settings.app_url)
 
 
-def page() -> WebPage:
-    return render(sign_in_from(composition.settings()))
+def page(settings: Settings) -> WebPage:
+    return render(sign_in_from(settings), settings.drafting_address)
 
 
 @cache
-def render(sign_in: SignIn | None) -> WebPage:
+def render(sign_in: SignIn | None, drafting_address: str = "drafts@example.com") -> WebPage:
+    # Imported here: only this route renders a template.
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+    from markupsafe import Markup
+
     css = (STATIC_DIR / "app.css").read_text(encoding="utf-8")
     script = (STATIC_DIR / "app.js").read_text(encoding="utf-8")
     environment = Environment(
@@ -82,7 +91,14 @@ def render(sign_in: SignIn | None) -> WebPage:
         script=Markup(script),  # noqa: S704 - our own script from the artifact, not user input
         channels=[(channel.value, CHANNEL_SPECS[channel]) for channel in Channel],
         default_channel=Channel.LINKEDIN_MESSAGE.value,
-        limits={"bio": MAX_BIO_CHARS, "pitch": MAX_PITCH_CHARS, "name": MAX_NAME_CHARS},
+        limits={
+            "bio": MAX_BIO_CHARS,
+            "pitch": MAX_PITCH_CHARS,
+            "name": MAX_NAME_CHARS,
+            "interests": MAX_SENDER_INTERESTS_CHARS,
+            "offer": MAX_OFFER_CHARS,
+        },
+        drafting_address=drafting_address,
         sign_in=sign_in,
         sign_in_scopes=SIGN_IN_SCOPES,
         client_config={

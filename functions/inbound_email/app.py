@@ -1,41 +1,55 @@
 """InboundEmailFunction: SES stored a forwarded message in S3; draft from it and reply, once per message.
 
-Thin by design: the raw-email store and the workflow come from the composition root, built on
-first use. Exactly one draft and one reply per message whatever S3 and Lambda redeliver: the work
-runs under Powertools idempotency keyed on the object key (SES names it after its message id).
-Drops (spam, loops, unknown senders) return normally; failures raise, so Lambda retries and then
-keeps the event in the on-failure queue.
+Thin by design: the raw-email store and the workflow reach the handler through the same dependency
+providers as the API (functions/dependencies.py); tests replace them with
+`app.dependency_overrides[provider] = ...`. Exactly one draft and one reply per message whatever S3
+and Lambda redeliver: the work runs under Powertools idempotency keyed on the object key (SES names it
+after its message id). Drops (spam, loops, unknown or unverified senders) return normally; failures
+raise, so Lambda retries and then keeps the event in the on-failure queue.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import unquote_plus
 
-from aws_lambda_powertools import Logger, Metrics, Tracer, single_metric
+from aws_lambda_powertools import single_metric
+from aws_lambda_powertools.event_handler import Depends
+from aws_lambda_powertools.event_handler.depends import build_dependency_tree, solve_dependencies
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 
-from functions.log_redaction import RedactingFormatter
-from functions.observability import apply_settings
-from shared import composition
+from functions import dependencies
+from functions.observability import apply_settings, logger, metrics, tracer
+from shared.composition import Settings
 from shared.email.parsing import MAX_RAW_EMAIL_BYTES, EmailTooLarge
-from shared.email.workflow import EmailOutcome
+from shared.email.ports import Mailer, RawEmailStore
+from shared.email.workflow import EmailOutcome, InboundEmailWorkflow
+from shared.usecases.create_draft import CreateDraft
+from shared.usecases.deadline import Deadline
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
-logger = Logger(logger_formatter=RedactingFormatter())
-tracer = Tracer()
-metrics = Metrics()
-
-# Kept back from the Lambda's remaining time for the history write, the reply and the idempotency record.
-REPLY_MARGIN_SECONDS = 8.0
 # Lambda's async queue and S3 can redeliver for hours; a day covers every retry.
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+
+
+class EventApp:
+    """Powertools' Depends for a handler that is not an HTTP route: the same providers, the same overrides."""
+
+    def __init__(self) -> None:
+        self.dependency_overrides: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+    def solve(self, function: Callable[..., Any]) -> dict[str, Any]:
+        return solve_dependencies(
+            dependant=build_dependency_tree(function), dependency_overrides=self.dependency_overrides or None
+        )
+
+
+app = EventApp()
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -43,46 +57,72 @@ IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 @metrics.log_metrics
 @event_source(data_class=S3Event)
 def handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
-    apply_settings(logger, metrics)
+    apply_settings()
     process_once = _idempotent(context)
-    deadline = time.monotonic() + context.get_remaining_time_in_millis() / 1000 - REPLY_MARGIN_SECONDS
+    deadline = Deadline.for_email(context.get_remaining_time_in_millis())
     outcomes = [
-        process_once(
-            # S3 events carry the key URL-encoded (spaces as "+").
-            message_key=unquote_plus(record.s3.get_object.key),
-            bucket=record.s3.bucket.name,
-            received_at=datetime.fromisoformat(record.event_time).timestamp(),
-            deadline=deadline,
-        )
+        # S3 events carry the key URL-encoded (spaces as "+"). The event's time is not used: a replayed event
+        # must not date a draft, the stored object's own time does.
+        process_once(message_key=unquote_plus(record.s3.get_object.key), bucket=record.s3.bucket.name, deadline=deadline)
         for record in event.records
     ]
     return {"outcomes": outcomes}
 
 
 def _idempotent(context: LambdaContext) -> Callable[..., dict[str, Any]]:
-    """`_process` once per object key, over the composition root's (cached) persistence layer."""
+    """`_process` once per object key, over the idempotency store the providers give."""
     # Imported here: Powertools idempotency imports boto3, which only a real event needs.
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
 
     config = IdempotencyConfig(expires_after_seconds=IDEMPOTENCY_TTL_SECONDS)
     # A timeout then releases the key at the Lambda's own deadline instead of locking it until expiry.
     config.register_lambda_context(context)
+    persistence = app.solve(_persistence)["store"]()
     process_once: Callable[..., dict[str, Any]] = idempotent_function(
-        _process, data_keyword_argument="message_key", persistence_store=composition.idempotency_store(), config=config
+        _process, data_keyword_argument="message_key", persistence_store=persistence, config=config
     )
     return process_once
 
 
+def _persistence(store: Annotated[Callable[[], Any], Depends(dependencies.idempotency_store)]) -> None:
+    """Only declares the idempotency store's provider for `app.solve`."""
+
+
+def email_workflow(
+    create: Annotated[CreateDraft, Depends(dependencies.create_draft)],
+    store: Annotated[dependencies.Store, Depends(dependencies.history)],
+    reply_mailer: Annotated[Mailer, Depends(dependencies.mailer)],
+    config: Annotated[Settings, Depends(dependencies.settings)],
+) -> InboundEmailWorkflow:
+    """The email path's provider; here rather than in functions/dependencies so the API never imports the email modules."""
+    return InboundEmailWorkflow(
+        create_draft=create,
+        senders=store,
+        mailer=reply_mailer,
+        drafting_address=config.drafting_address,
+        app_url=config.app_url or "",
+    )
+
+
+def _process_with(
+    raw_emails: Annotated[RawEmailStore, Depends(dependencies.raw_emails)],
+    workflow: Annotated[InboundEmailWorkflow, Depends(email_workflow)],
+) -> None:
+    """Only declares the providers `_process` uses, for `app.solve`."""
+
+
 @tracer.capture_method(capture_response=False)
-def _process(*, message_key: str, bucket: str, received_at: float, deadline: float) -> dict[str, Any]:
+def _process(*, message_key: str, bucket: str, deadline: Deadline) -> dict[str, Any]:
+    resolved = app.solve(_process_with)
+    raw_emails: RawEmailStore = resolved["raw_emails"]
+    workflow: InboundEmailWorkflow = resolved["workflow"]
     try:
-        raw = composition.raw_email_store().fetch(bucket, message_key, max_bytes=MAX_RAW_EMAIL_BYTES)
+        stored = raw_emails.fetch(bucket, message_key, max_bytes=MAX_RAW_EMAIL_BYTES)
     except EmailTooLarge as error:
         outcome = EmailOutcome(status="dropped", reason="too_large", detail=str(error))
     else:
-        outcome = composition.inbound_email_workflow().handle(
-            raw, message_key=message_key, deadline=deadline, received_at=received_at
-        )
+        received_at = stored.stored_at if stored.stored_at is not None else time.time()
+        outcome = workflow.handle(stored.raw, message_key=message_key, deadline=deadline, received_at=received_at)
     _record(message_key, outcome)
     return outcome.model_dump(mode="json")
 

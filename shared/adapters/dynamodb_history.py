@@ -3,9 +3,11 @@
 Items, keyed by `pk`/`sk`:
 
     USER#<user id>   DRAFT#<draft id>   one draft; ids are time-ordered, so sk order is age order
-    USER#<user id>   PROFILE            the user's sending address and default pitch
+    USER#<user id>   PROFILE            the user's defaults: pitch, name, interests, offer
     USER#<user id>   QUOTA#<day>        drafts counted that UTC day; expires a few days later
-    SENDER#<email>   SENDER             which user registered that (lower-cased) sending address
+    USER#<user id>   ADDRESS#<email>    a sending address the user claimed: pending (code hash) or verified
+    ADDRESS#<email>  HOLDER             the one user who verified that (lower-cased) address first
+    LIMIT#<counter>  <hour>             codes mailed that hour, per user and per address; expires soon after
 
 boto3 is imported by the caller's client factory, never at import time.
 """
@@ -22,19 +24,21 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from shared.history import DraftRecord, HistoryPage, Profile
+from shared.usecases.sender_addresses import ConfirmOutcome, SenderAddress, VerifiedBy, normalise_address
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, PutTypeDef, TransactWriteItemTypeDef
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, TransactWriteItemTypeDef, UpdateTypeDef
 
 # Keys are at most 1,024 bytes; ids and emails that could not be stored are refused before any call.
 MAX_KEY_PART_CHARS = 256
+MAX_COUNTER_CHARS = 512
 # Quota counters outlive their day by this much, then DynamoDB's TTL removes them.
 QUOTA_RETENTION = timedelta(days=2)
-# How many times a profile update is retried when another update of the same profile won the race.
-PROFILE_WRITE_ATTEMPTS = 3
 
 _DRAFT_PREFIX = "DRAFT#"
+_ADDRESS_PREFIX = "ADDRESS#"
+_OPTIONAL_PROFILE_FIELDS = ("sender_name", "sender_interests", "offer")
 
 
 class DynamoDBHistoryStore:
@@ -136,94 +140,201 @@ class DynamoDBHistoryStore:
     # ---- profiles ---------------------------------------------------------------------------
 
     def put_profile(self, profile: Profile) -> None:
-        """Save the profile and claim its sending address, in one transaction.
-
-        Raises ValueError when another user has registered that address. A changed address
-        releases the old one.
-        """
-        partition = _user_pk(profile.user_id)
-        new_sender_key = _sender_key(profile.email)
-        client = self.client
-        for _ in range(PROFILE_WRITE_ATTEMPTS):
-            current = self._profile_item(partition)
-            old_email = current["email_key"]["S"] if current is not None else None
-            profile_item: dict[str, AttributeValueTypeDef] = {
-                "pk": {"S": partition},
-                "sk": {"S": "PROFILE"},
-                "user_id": {"S": profile.user_id},
-                "email": {"S": profile.email},
-                "email_key": {"S": _email_key(profile.email)},
-                "pitch": {"S": profile.pitch},
-            }
-            if profile.sender_name is not None:
-                profile_item["sender_name"] = {"S": profile.sender_name}
-            owner: dict[str, AttributeValueTypeDef] = {":user": {"S": profile.user_id}}
-            # The profile is written only if nobody changed it since it was read above.
-            profile_put: PutTypeDef = {"TableName": self.table_name, "Item": profile_item}
-            if old_email is None:
-                profile_put["ConditionExpression"] = "attribute_not_exists(pk)"
-            else:
-                profile_put["ConditionExpression"] = "email_key = :old"
-                profile_put["ExpressionAttributeValues"] = {":old": {"S": old_email}}
-            actions: list[TransactWriteItemTypeDef] = [
-                {"Put": profile_put},
-                {
-                    "Put": {
-                        "TableName": self.table_name,
-                        "Item": {**new_sender_key, "user_id": {"S": profile.user_id}},
-                        "ConditionExpression": "attribute_not_exists(pk) OR user_id = :user",
-                        "ExpressionAttributeValues": owner,
-                    }
-                },
-            ]
-            if old_email is not None and old_email != _email_key(profile.email):
-                actions.append(
-                    {
-                        "Delete": {
-                            "TableName": self.table_name,
-                            "Key": _sender_key(old_email),
-                            "ConditionExpression": "attribute_not_exists(pk) OR user_id = :user",
-                            "ExpressionAttributeValues": owner,
-                        }
-                    }
-                )
-            try:
-                client.transact_write_items(TransactItems=actions)
-                return
-            except client.exceptions.TransactionCanceledException as error:
-                reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
-                if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
-                    raise ValueError(f"{profile.email} is already registered by another user") from error
-                if reasons and reasons[0] == "ConditionalCheckFailed":
-                    continue  # the profile changed meanwhile: read it again
-                raise
-        raise RuntimeError(f"The profile changed {PROFILE_WRITE_ATTEMPTS} times while it was being saved; try again")
+        item: dict[str, AttributeValueTypeDef] = {
+            "pk": {"S": _user_pk(profile.user_id)},
+            "sk": {"S": "PROFILE"},
+            "user_id": {"S": profile.user_id},
+            "pitch": {"S": profile.pitch},
+        }
+        for name in _OPTIONAL_PROFILE_FIELDS:
+            value = getattr(profile, name)
+            if value is not None:
+                item[name] = {"S": value}
+        self.client.put_item(TableName=self.table_name, Item=item)
 
     def get_profile(self, user_id: str) -> Profile | None:
         try:
             partition = _user_pk(user_id)
         except ValueError:
             return None
-        item = self._profile_item(partition)
+        key: dict[str, AttributeValueTypeDef] = {"pk": {"S": partition}, "sk": {"S": "PROFILE"}}
+        item = self.client.get_item(TableName=self.table_name, Key=key, ConsistentRead=True).get("Item")
         return None if item is None else _profile_from_item(item)
 
     def find_profile_by_email(self, email: str) -> Profile | None:
+        address = normalise_address(email)
+        user_id = self.address_holder(address)
+        if user_id is None:
+            return None
+        profile = self.get_profile(user_id) or Profile(user_id=user_id)
+        return profile.model_copy(update={"email": address})
+
+    # ---- sending addresses --------------------------------------------------------------------
+
+    def list_addresses(self, user_id: str) -> list[SenderAddress]:
+        response = self.client.query(
+            TableName=self.table_name,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :address)",
+            ExpressionAttributeValues={":pk": {"S": _user_pk(user_id)}, ":address": {"S": _ADDRESS_PREFIX}},
+            ConsistentRead=True,
+        )
+        return [_address_from_item(item) for item in response.get("Items", [])]
+
+    def get_address(self, user_id: str, address: str) -> SenderAddress | None:
         try:
-            key = _sender_key(email)
+            key = _claim_key(user_id, address)
         except ValueError:
             return None
-        sender = self.client.get_item(TableName=self.table_name, Key=key, ConsistentRead=True).get("Item")
-        if sender is None:
-            return None
-        profile = self.get_profile(sender["user_id"]["S"])
-        # Both items change in one transaction; the check guards against hand-edited data.
-        if profile is None or _email_key(profile.email) != _email_key(email):
-            return None
-        return profile
+        item = self.client.get_item(TableName=self.table_name, Key=key, ConsistentRead=True).get("Item")
+        return None if item is None else _address_from_item(item)
 
-    def _profile_item(self, partition: str) -> dict[str, AttributeValueTypeDef] | None:
-        key: dict[str, AttributeValueTypeDef] = {"pk": {"S": partition}, "sk": {"S": "PROFILE"}}
-        return self.client.get_item(TableName=self.table_name, Key=key, ConsistentRead=True).get("Item")
+    def put_claim(self, claim: SenderAddress, *, expires_at: float) -> None:
+        if claim.code_hash is None or claim.code_salt is None or claim.code_expires_at is None:
+            raise ValueError("a pending claim carries its code's hash, salt and expiry")
+        client = self.client
+        try:
+            client.put_item(
+                TableName=self.table_name,
+                Item={
+                    **_claim_key(claim.user_id, claim.address),
+                    "user_id": {"S": claim.user_id},
+                    "address": {"S": claim.address},
+                    "state": {"S": "pending"},
+                    "code_hash": {"S": claim.code_hash},
+                    "code_salt": {"S": claim.code_salt},
+                    "code_expires_at": {"N": _number(claim.code_expires_at)},
+                    "attempts": {"N": "0"},
+                    "expires_at": {"N": str(int(expires_at))},
+                },
+                # Never turns a verified address back into a pending one.
+                ConditionExpression="attribute_not_exists(pk) OR #state <> :verified",
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues={":verified": {"S": "verified"}},
+            )
+        except client.exceptions.ConditionalCheckFailedException:
+            return
+
+    def take_attempt(self, user_id: str, address: str, code_hash: str, limit: int) -> bool:
+        client = self.client
+        try:
+            client.update_item(
+                TableName=self.table_name,
+                Key=_claim_key(user_id, address),
+                UpdateExpression="ADD attempts :one",
+                ConditionExpression="code_hash = :hash AND (attribute_not_exists(attempts) OR attempts < :limit)",
+                ExpressionAttributeValues={":one": {"N": "1"}, ":hash": {"S": code_hash}, ":limit": {"N": str(limit)}},
+            )
+        except client.exceptions.ConditionalCheckFailedException:
+            return False  # the tries are spent, or the code was replaced or used meanwhile
+        return True
+
+    def confirm_address(
+        self, user_id: str, address: str, *, verified_at: float, verified_by: VerifiedBy, code_hash: str | None
+    ) -> ConfirmOutcome:
+        values: dict[str, AttributeValueTypeDef] = {
+            ":verified": {"S": "verified"},
+            ":at": {"N": _number(verified_at)},
+            ":by": {"S": verified_by},
+            ":address": {"S": address},
+            ":user": {"S": user_id},
+        }
+        claim_update: UpdateTypeDef = {
+            "TableName": self.table_name,
+            "Key": _claim_key(user_id, address),
+            "UpdateExpression": (
+                "SET #state = :verified, verified_at = :at, verified_by = :by, address = :address, user_id = :user "
+                "REMOVE code_hash, code_salt, code_expires_at, attempts, expires_at"
+            ),
+            "ExpressionAttributeNames": {"#state": "state"},
+            "ExpressionAttributeValues": values,
+        }
+        if code_hash is not None:
+            # Single use: the code is removed by this very write, so a second use finds no match.
+            claim_update["ConditionExpression"] = "code_hash = :hash"
+            values[":hash"] = {"S": code_hash}
+        actions: list[TransactWriteItemTypeDef] = [
+            {"Update": claim_update},
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": {
+                        **_holder_key(address),
+                        "user_id": {"S": user_id},
+                        "verified_at": {"N": _number(verified_at)},
+                    },
+                    # The first to verify holds the address; nobody else's verification can take it over.
+                    "ConditionExpression": "attribute_not_exists(pk) OR user_id = :user",
+                    "ExpressionAttributeValues": {":user": {"S": user_id}},
+                }
+            },
+        ]
+        client = self.client
+        try:
+            client.transact_write_items(TransactItems=actions)
+        except client.exceptions.TransactionCanceledException as error:
+            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+                return "taken"
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                return "stale"
+            raise
+        return "verified"
+
+    def release_address(self, user_id: str, address: str) -> bool:
+        try:
+            claim_key = _claim_key(user_id, address)
+        except ValueError:
+            return False
+        client = self.client
+        existed = client.get_item(TableName=self.table_name, Key=claim_key, ConsistentRead=True).get("Item") is not None
+        holder_delete: TransactWriteItemTypeDef = {
+            "Delete": {
+                "TableName": self.table_name,
+                "Key": _holder_key(address),
+                "ConditionExpression": "attribute_not_exists(pk) OR user_id = :user",
+                "ExpressionAttributeValues": {":user": {"S": user_id}},
+            }
+        }
+        try:
+            client.transact_write_items(
+                TransactItems=[{"Delete": {"TableName": self.table_name, "Key": claim_key}}, holder_delete]
+            )
+        except client.exceptions.TransactionCanceledException as error:
+            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if not (len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed"):
+                raise
+            # Someone else holds it: the caller's own claim goes, the holder's stays.
+            client.delete_item(TableName=self.table_name, Key=claim_key)
+        return existed
+
+    def address_holder(self, address: str) -> str | None:
+        try:
+            key = _holder_key(normalise_address(address))
+        except ValueError:
+            return None
+        item = self.client.get_item(TableName=self.table_name, Key=key, ConsistentRead=True).get("Item")
+        return None if item is None else item["user_id"]["S"]
+
+    def take_allowance(self, counter: str, window: str, limit: int, *, expires_at: float) -> bool:
+        if limit < 1:
+            return False
+        client = self.client
+        try:
+            client.update_item(
+                TableName=self.table_name,
+                Key={"pk": {"S": f"LIMIT#{_counter_part(counter)}"}, "sk": {"S": _key_part(window, "window")}},
+                UpdateExpression="ADD #count :one SET expires_at = if_not_exists(expires_at, :expires_at)",
+                ConditionExpression="attribute_not_exists(#count) OR #count < :limit",
+                ExpressionAttributeNames={"#count": "count"},
+                ExpressionAttributeValues={
+                    ":one": {"N": "1"},
+                    ":limit": {"N": str(limit)},
+                    ":expires_at": {"N": str(int(expires_at))},
+                },
+            )
+        except client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
 
 
 # ---- keys and cursors -------------------------------------------------------------------------
@@ -235,6 +346,13 @@ def _key_part(value: str, what: str) -> str:
     return value
 
 
+def _counter_part(counter: str) -> str:
+    # A counter names a user or a whole address (up to 254 characters) after its kind: longer than other key parts.
+    if not counter or len(counter) > MAX_COUNTER_CHARS:
+        raise ValueError("invalid counter")
+    return counter
+
+
 def _user_pk(user_id: str) -> str:
     return f"USER#{_key_part(user_id, 'user id')}"
 
@@ -243,12 +361,17 @@ def _draft_key(user_id: str, draft_id: str) -> dict[str, AttributeValueTypeDef]:
     return {"pk": {"S": _user_pk(user_id)}, "sk": {"S": _DRAFT_PREFIX + _key_part(draft_id, "draft id")}}
 
 
-def _email_key(email: str) -> str:
-    return _key_part(email.strip().lower(), "email address")
+def _claim_key(user_id: str, address: str) -> dict[str, AttributeValueTypeDef]:
+    return {"pk": {"S": _user_pk(user_id)}, "sk": {"S": _ADDRESS_PREFIX + _key_part(address, "email address")}}
 
 
-def _sender_key(email: str) -> dict[str, AttributeValueTypeDef]:
-    return {"pk": {"S": f"SENDER#{_email_key(email)}"}, "sk": {"S": "SENDER"}}
+def _holder_key(address: str) -> dict[str, AttributeValueTypeDef]:
+    # Not the SENDER#<email> items of old: those were declared, never verified, and are ignored.
+    return {"pk": {"S": f"ADDRESS#{_key_part(address, 'email address')}"}, "sk": {"S": "HOLDER"}}
+
+
+def _number(value: float) -> str:
+    return format(Decimal(str(round(value, 3))), "f")
 
 
 def _encode_cursor(partition: str, sort_key: str) -> str:
@@ -293,10 +416,30 @@ def _record_from_item(item: dict[str, AttributeValueTypeDef]) -> DraftRecord:
 
 
 def _profile_from_item(item: dict[str, AttributeValueTypeDef]) -> Profile:
-    sender_name = item.get("sender_name")
-    return Profile(
-        user_id=item["user_id"]["S"],
-        email=item["email"]["S"],
-        pitch=item["pitch"]["S"],
-        sender_name=sender_name["S"] if sender_name is not None else None,
+    # Profiles saved before addresses were verified also carry "email": it is ignored, never trusted.
+    optional = {name: item[name]["S"] for name in _OPTIONAL_PROFILE_FIELDS if name in item}
+    return Profile(user_id=item["user_id"]["S"], pitch=item.get("pitch", {}).get("S", ""), **optional)
+
+
+def _address_from_item(item: dict[str, AttributeValueTypeDef]) -> SenderAddress:
+    def number(name: str) -> float | None:
+        value = item.get(name)
+        return None if value is None else float(value["N"])
+
+    def text(name: str) -> str | None:
+        value = item.get(name)
+        return None if value is None else value["S"]
+
+    return SenderAddress.model_validate(
+        {
+            "user_id": item["user_id"]["S"],
+            "address": item["address"]["S"],
+            "state": item["state"]["S"],
+            "code_hash": text("code_hash"),
+            "code_salt": text("code_salt"),
+            "code_expires_at": number("code_expires_at"),
+            "attempts": int(number("attempts") or 0),
+            "verified_at": number("verified_at"),
+            "verified_by": text("verified_by"),
+        }
     )

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from shared.email.parsing import EmailTooLarge
+from shared.email.ports import StoredEmail
 
 if TYPE_CHECKING:
     from mypy_boto3_s3.client import S3Client
@@ -29,16 +30,19 @@ class S3RawEmailStore:
                     self._client = self._client_factory()
         return self._client
 
-    def fetch(self, bucket: str, key: str, *, max_bytes: int) -> bytes:
+    def fetch(self, bucket: str, key: str, *, max_bytes: int) -> StoredEmail:
         head = self.client.head_object(Bucket=bucket, Key=key)
         if head["ContentLength"] > max_bytes:
             raise EmailTooLarge(f"s3://{bucket}/{key} is {head['ContentLength']} bytes; the limit is {max_bytes}")
         # The same version that was measured, read no further than the limit even if it changed meanwhile.
-        body = self.client.get_object(Bucket=bucket, Key=key, IfMatch=head["ETag"])["Body"]
+        stored = self.client.get_object(Bucket=bucket, Key=key, IfMatch=head["ETag"])
+        body = stored["Body"]
         try:
             data = body.read(max_bytes + 1)
         finally:
             body.close()
         if len(data) > max_bytes:
             raise EmailTooLarge(f"s3://{bucket}/{key} is larger than {max_bytes} bytes")
-        return data
+        # When SES stored the message: the time of receipt, which no event field or replay can change.
+        last_modified = stored.get("LastModified")
+        return StoredEmail(raw=data, stored_at=last_modified.timestamp() if last_modified is not None else None)

@@ -43,7 +43,7 @@ class OfflineDraft:
 
 def verdict(request: DraftRequest, body: str, subject: str | None, interest: SharedInterest) -> list[Violation]:
     """The guardrail verdict for a draft of `request`: the same one the drafting service gives."""
-    return check_draft(request, body, subject=subject, bio_evidence=interest.bio_evidence)
+    return check_draft(request, body, subject=subject, bio_evidence=interest.bio_evidence, interest_topic=interest.topic)
 
 
 def compose_offline(request: DraftRequest) -> OfflineDraft:

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Protocol
-
-from shared.models import DraftRequest, DraftResult
-
-
-class Drafter(Protocol):
-    """What the email path needs of shared.service.DraftingService."""
-
-    def draft(self, request: DraftRequest, *, deadline: float) -> DraftResult: ...
 
 
 class Mailer(Protocol):
@@ -20,7 +13,15 @@ class Mailer(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class StoredEmail:
+    """A raw message as SES stored it, and when it was stored: the time of receipt, the same on every delivery."""
+
+    raw: bytes
+    stored_at: float | None
+
+
 class RawEmailStore(Protocol):
-    def fetch(self, bucket: str, key: str, *, max_bytes: int) -> bytes:
+    def fetch(self, bucket: str, key: str, *, max_bytes: int) -> StoredEmail:
         """The stored raw message. Raises shared.email.parsing.EmailTooLarge, before downloading, when it exceeds max_bytes."""
         ...

@@ -1,29 +1,37 @@
-"""The email path as one service: raw message → parse → trust → profile → draft → history → reply.
+"""The email path as one service: raw message → parse → trust → verified sender → create_draft → reply.
 
-It depends only on ports (the drafter, the history store, the mailer), so tests run it with fakes
-and the handler with the real adapters. Nothing is sent unless `decide_reply` allows it, and the
-draft's history id is derived from the message's key, so a retried delivery rewrites the same item
-instead of adding a second one.
+It depends only on ports (the profile lookup, the mailer) and the create_draft use case, so tests
+run it with fakes and the handler with the real adapters. Nothing is sent unless `decide_reply`
+allows it, and only an address its user has VERIFIED finds a profile: mail from an address someone
+merely claimed gets no draft, no history write and no reply. The draft's history id is derived from
+the message's key, so a retried delivery rewrites the same item instead of adding a second one.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
-from collections.abc import Callable
-from datetime import UTC, datetime
 from email.message import EmailMessage
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from shared.email.parsing import EmailTooLarge, ParsedEmail, parse_email
-from shared.email.ports import Drafter, Mailer
+from shared.email.ports import Mailer
 from shared.email.reply import build_problem_reply, build_reply
 from shared.email.trust import decide_reply, screen
-from shared.history import DraftRecord, HistoryStore, Profile
-from shared.models import CHANNEL_SPECS, MAX_BIO_CHARS, MAX_NAME_CHARS, MAX_PITCH_CHARS, Channel, DraftRequest
-from shared.service import UnsafeDraftError
+from shared.history import Profile
+from shared.models import (
+    CHANNEL_SPECS,
+    MAX_BIO_CHARS,
+    MAX_NAME_CHARS,
+    MAX_OFFER_CHARS,
+    MAX_PITCH_CHARS,
+    MAX_SENDER_INTERESTS_CHARS,
+    Channel,
+    DraftRequest,
+)
+from shared.usecases.create_draft import CreateDraft, DraftQuotaSpent
+from shared.usecases.deadline import Deadline
 
 
 class EmailOutcome(BaseModel):
@@ -39,6 +47,12 @@ class EmailOutcome(BaseModel):
     reply_message_id: str | None = None
 
 
+class SenderLookup(Protocol):
+    def find_profile_by_email(self, email: str) -> Profile | None:
+        """The profile of the user who verified this address; None for an unverified or unknown one."""
+        ...
+
+
 def draft_id_for(message_key: str, received_at: float) -> str:
     """Same shape as history.new_draft_id (time-ordered), but the same for every delivery of one message."""
     digest = hashlib.sha256(message_key.encode()).hexdigest()[:16]
@@ -49,25 +63,21 @@ class InboundEmailWorkflow:
     def __init__(
         self,
         *,
-        drafter: Drafter,
-        history: HistoryStore,
+        create_draft: CreateDraft,
+        senders: SenderLookup,
         mailer: Mailer,
         drafting_address: str,
         app_url: str = "",
-        daily_quota: int = 50,
-        clock: Callable[[], float] = time.time,
     ) -> None:
-        self._drafter = drafter
-        self._history = history
+        self._create_draft = create_draft
+        self._senders = senders
         self._mailer = mailer
         # As configured: the IAM condition on ses:FromAddress compares case-sensitively.
         self._drafting_address = drafting_address.strip()
         self._app_url = app_url
-        self._daily_quota = daily_quota
-        self._clock = clock
 
-    def handle(self, raw: bytes, *, message_key: str, deadline: float, received_at: float | None = None) -> EmailOutcome:
-        """`deadline` is an absolute time.monotonic() for the draft; `received_at` (epoch seconds) dates the history item."""
+    def handle(self, raw: bytes, *, message_key: str, deadline: Deadline, received_at: float) -> EmailOutcome:
+        """`received_at` (epoch seconds): when SES stored the message; it dates the draft and picks the quota's day."""
         try:
             parsed = parse_email(raw)
         except EmailTooLarge as error:
@@ -76,41 +86,40 @@ class InboundEmailWorkflow:
         screened = screen(parsed, own_address=self._drafting_address)
         if not screened.allowed:
             return EmailOutcome(status="dropped", reason=screened.reason, detail=screened.detail)
-        profile = self._history.find_profile_by_email(parsed.sender)
+        profile = self._senders.find_profile_by_email(parsed.sender)
         decision = decide_reply(parsed, profile, own_address=self._drafting_address)
         if not decision.allowed or profile is None:
             return EmailOutcome(status="dropped", reason=decision.reason, detail=decision.detail)
         return self._draft_and_reply(parsed, profile, message_key=message_key, deadline=deadline, received_at=received_at)
 
     def _draft_and_reply(
-        self, parsed: ParsedEmail, profile: Profile, *, message_key: str, deadline: float, received_at: float | None
+        self, parsed: ParsedEmail, profile: Profile, *, message_key: str, deadline: Deadline, received_at: float
     ) -> EmailOutcome:
         request_or_problem = self._request(parsed, profile)
         if isinstance(request_or_problem, str):
             return self._problem(parsed, profile, "invalid_request", request_or_problem)
         request = request_or_problem
-        now = self._clock() if received_at is None else received_at
-        day = datetime.fromtimestamp(now, UTC).date().isoformat()
-        if not self._history.take_daily_quota(profile.user_id, day, self._daily_quota):
-            problem = f"you have used all {self._daily_quota} drafts for today; the quota resets at midnight UTC."
-            return self._problem(parsed, profile, "quota_exceeded", problem)
+        # Imported here: the drafting service brings the composer and guardrails, which a drop never needs.
+        from shared.service import UnsafeDraftError
+
         try:
-            result = self._drafter.draft(request, deadline=deadline)
+            record = self._create_draft(
+                request,
+                user_id=profile.user_id,
+                source="email",
+                deadline=deadline,
+                received_at=received_at,
+                draft_id=draft_id_for(message_key, received_at),
+            )
+        except DraftQuotaSpent as spent:
+            problem = f"you have used all {spent.limit} drafts for today; the quota resets at midnight UTC."
+            return self._problem(parsed, profile, "quota_exceeded", problem)
         except UnsafeDraftError:
             problem = "no draft passed the no-ask checks for this bio. Try a shorter bio or a different pitch."
             return self._problem(parsed, profile, "unsafe_draft", problem)
-        record = DraftRecord(
-            id=draft_id_for(message_key, now),
-            user_id=profile.user_id,
-            created_at=datetime.fromtimestamp(now, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            source="email",
-            request=request,
-            result=result,
-        )
-        self._history.put_draft(record)
         reply = build_reply(
             parsed=parsed,
-            result=result,
+            result=record.result,
             to=profile.email,
             from_address=self._drafting_address,
             app_url=self._app_url,
@@ -119,7 +128,9 @@ class InboundEmailWorkflow:
         return self._send(reply, EmailOutcome(status="replied", reason="drafted", user_id=profile.user_id, draft_id=record.id))
 
     def _request(self, parsed: ParsedEmail, profile: Profile) -> DraftRequest | str:
-        """The draft request, or a plain-words problem for the user when the message cannot make one."""
+        """The draft request, or a plain-words problem for the user when the message cannot make one.
+
+        The note's lines (pitch:, interests:, offer:) win over the profile's defaults."""
         if not parsed.bio:
             return "there was no text to use as the bio. Forward the profile or paste the bio into the message body."
         pitch = parsed.pitch or profile.pitch
@@ -127,6 +138,12 @@ class InboundEmailWorkflow:
             return 'there is no pitch: add a line starting "pitch:" above the forward, or set a default pitch in your profile.'
         if len(pitch) > MAX_PITCH_CHARS:
             return f"the pitch is {len(pitch)} characters long; keep it under {MAX_PITCH_CHARS}."
+        sender_interests = parsed.sender_interests or profile.sender_interests
+        if sender_interests and len(sender_interests) > MAX_SENDER_INTERESTS_CHARS:
+            return f"the interests line is {len(sender_interests)} characters long; keep it under {MAX_SENDER_INTERESTS_CHARS}."
+        offer = parsed.offer or profile.offer
+        if offer and len(offer) > MAX_OFFER_CHARS:
+            return f"the offer is {len(offer)} characters long; keep it under {MAX_OFFER_CHARS}."
         try:
             return DraftRequest(
                 target_bio=parsed.bio,
@@ -134,6 +151,8 @@ class InboundEmailWorkflow:
                 channel=parsed.channel or Channel.LINKEDIN_MESSAGE,
                 target_name=(parsed.target_name or "")[:MAX_NAME_CHARS] or None,
                 sender_name=(profile.sender_name or "")[:MAX_NAME_CHARS] or None,
+                sender_interests=sender_interests,
+                offer=offer,
             )
         except ValidationError as error:
             fields = ", ".join(sorted({str(issue["loc"][0]) for issue in error.errors() if issue["loc"]}))

@@ -5,15 +5,17 @@ Contract (other modules rely on exactly these names):
 - find_asks(text) -> list[Violation]
     every request of the recipient (rule ASK), with the offending span.
 - check_message(body, *, channel=None, bio=None, pitch=None, subject=None,
-                bio_evidence=None, known_names=(), sender_interests=None, offer=None) -> list[Violation]
+                bio_evidence=None, known_names=(), sender_interests=None, offer=None,
+                interest_topic=None) -> list[Violation]
     all rules that the given inputs allow: ask always; placeholders always; length when
     channel is known; links/emails the pitch does not give, when bio or pitch is known
-    (see below: the bio cannot vouch for a link); pitch present
-    when pitch is known; grounding (evidence quote in bio, no invented hobby/employer/
-    school/fact) when bio is known; nothing planted for the model in the bio or pitch
-    repeated (body, subject or evidence quote) when bio or pitch is known; no claim of sharing an
-    interest that the sender's interests or pitch do not support, when either is known. known_names are
-    the target's and sender's names, which may appear without being in the bio; the offer and the
+    (see below: the bio cannot vouch for a link); pitch present when pitch is known;
+    grounding (evidence quote in bio and an interest rather than their job, given with its
+    interest_topic; no invented hobby/employer/school/number/quotation) when bio is known;
+    nothing planted for the model in the bio or pitch repeated (body, subject or evidence
+    quote) when bio or pitch is known; no claim of sharing an interest that the sender's
+    interests or pitch do not support, when either is known. known_names are the target's
+    and sender's names, which may appear without being in the bio; the offer and the
     sender's interests are the sender's own facts, which may appear too.
     Always: the body's language is one the checks read (UNCOVERED_LANGUAGE), and no invisible,
     format, bidi-control or tag character is in the body, subject or evidence quote (HIDDEN_CHARACTER).
@@ -49,10 +51,10 @@ from shared.guardrails.injection import (
     find_injected_evidence,
     find_injected_text,
     find_injection_segments,
-    find_prompt_leaks,
     injection_spans,
 )
 from shared.guardrails.language import find_uncovered_language
+from shared.guardrails.leaks import find_prompt_leaks
 from shared.models import RULE_DESCRIPTIONS, Channel, CheckOutcome, DraftRequest, Rule, Violation
 
 __all__ = [
@@ -118,6 +120,7 @@ def check_message(
     known_names: Iterable[str] = (),
     sender_interests: str | None = None,
     offer: str | None = None,
+    interest_topic: str | None = None,
 ) -> list[Violation]:
     """Every violation of the rules that these inputs allow checking. The offer, like the pitch, may give links."""
     rules = rules_checked(channel=channel, bio=bio, pitch=pitch, sender_interests=sender_interests)
@@ -129,7 +132,7 @@ def check_message(
     if Rule.UNCOVERED_LANGUAGE in rules:
         found += find_uncovered_language(body)
     if Rule.UNGROUNDED_INTEREST in rules and bio:
-        found += find_ungrounded_interest(bio_evidence, bio)
+        found += find_ungrounded_interest(bio_evidence, bio, topic=interest_topic)
     if Rule.INVENTED_FACT in rules:
         sources = [bio or "", pitch or "", offer or "", sender_interests or "", *names]
         found += find_invented_facts(body, sources=sources)
@@ -138,7 +141,7 @@ def check_message(
         claims = {"sender_interests": sender_interests, "pitch": pitch}
         found += find_unsupported_claims(body, **claims) + _in_subject(find_unsupported_claims(subject_text, **claims))
     if Rule.MISSING_PITCH in rules and pitch:
-        found += find_missing_pitch(body, pitch)
+        found += find_missing_pitch(body, pitch, bio=bio)
     if Rule.LENGTH in rules and channel is not None:
         found += find_length_problems(body, channel, subject)
     if Rule.PLACEHOLDER in rules:
@@ -159,7 +162,9 @@ def check_message(
     return sorted(found, key=lambda v: (order[v.rule], v.start is None, v.start or 0))
 
 
-def check_draft(request: DraftRequest, body: str, *, subject: str | None, bio_evidence: str | None) -> list[Violation]:
+def check_draft(
+    request: DraftRequest, body: str, *, subject: str | None, bio_evidence: str | None, interest_topic: str | None = None
+) -> list[Violation]:
     """check_message with everything a draft request gives: the one verdict every draft is judged by, whoever wrote it."""
     return check_message(
         body,
@@ -171,6 +176,7 @@ def check_draft(request: DraftRequest, body: str, *, subject: str | None, bio_ev
         known_names=tuple(name for name in (request.target_name, request.sender_name) if name),
         sender_interests=request.sender_interests,
         offer=request.offer,
+        interest_topic=interest_topic,
     )
 
 

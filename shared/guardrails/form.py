@@ -36,25 +36,63 @@ _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ed", "ies", "es", "
 _STEM_LENGTH = 5
 
 
-def find_missing_pitch(text: str, pitch: str) -> list[Violation]:
+def find_missing_pitch(text: str, pitch: str, *, bio: str | None = None) -> list[Violation]:
+    """The pitch must be given by one sentence carrying enough of its key words, one of them at least its own (not
+    a word the bio also uses: a body that repeats a line of the bio carries those without a word of the pitch), and
+    the body must not mostly repeat the bio."""
     pitch_stems = _content_stems(pitch)
     if not pitch_stems:
         return []
-    carried = pitch_stems & _content_stems(text)
+    distinctive = pitch_stems - (_content_stems(bio) if bio else set())
     needed = _needed(len(pitch_stems))
-    if len(carried) >= needed:
-        return []
-    missing = [word for word in _content_words(pitch) if _stem(word) not in carried][:3]
-    examples = ", ".join(f"“{word}”" for word in missing)
-    return [
-        Violation(
-            rule=Rule.MISSING_PITCH,
-            message=(
-                f"Does not give your pitch: it carries {len(carried)} of its key words where {needed} are needed"
-                f"{f' (missing, e.g., {examples})' if examples else ''}."
-            ),
+    carried: set[str] = set()
+    for sentence in _SENTENCE_BREAK.split(text):
+        here = pitch_stems & _content_stems(sentence)
+        # Words shared with the bio help a sentence give the pitch, but cannot give it alone.
+        if (here & distinctive or not distinctive) and len(here) > len(carried):
+            carried = here
+    violations = []
+    if len(carried) < needed:
+        missing = [word for word in _content_words(pitch) if _stem(word) in (distinctive or pitch_stems) - carried][:3]
+        examples = ", ".join(f"“{word}”" for word in missing)
+        violations.append(
+            Violation(
+                rule=Rule.MISSING_PITCH,
+                message=(
+                    f"Does not give your pitch: no sentence carries more than {len(carried)} of its key words where {needed}"
+                    f" are needed{f' (missing, e.g., {examples})' if examples else ''}."
+                ),
+            )
         )
-    ]
+    if bio and (share := _share_repeating(text, bio)) >= MAX_BIO_SHARE:
+        violations.append(
+            Violation(
+                rule=Rule.MISSING_PITCH,
+                message=f"Mostly repeats their bio ({share:.0%} of its words) instead of giving your pitch in your own words.",
+            )
+        )
+    return violations
+
+
+# A body with at least this share of its words in runs copied from the bio mostly repeats the bio.
+MAX_BIO_SHARE = 0.5
+_BIO_RUN = 4
+_MIN_WORDS_FOR_SHARE = 10
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _share_repeating(text: str, bio: str) -> float:
+    """The share of `text`'s words that lie in a run of four or more words copied from `bio`."""
+    body = [word.casefold() for word in words(text)]
+    if len(body) < _MIN_WORDS_FOR_SHARE:
+        return 0.0
+    source = [word.casefold() for word in words(bio)]
+    runs = {tuple(source[index : index + _BIO_RUN]) for index in range(len(source) - _BIO_RUN + 1)}
+    copied = [False] * len(body)
+    for index in range(len(body) - _BIO_RUN + 1):
+        if tuple(body[index : index + _BIO_RUN]) in runs:
+            copied[index : index + _BIO_RUN] = [True] * _BIO_RUN
+    return sum(copied) / len(body)
 
 
 def _needed(key_words: int) -> int:

@@ -3,11 +3,15 @@
 Two rules:
 
 - UNGROUNDED_INTEREST: the quote the shared interest rests on must occur in the bio
-  (compared with `shared.text.fold`; a quote elided with "…" must occur piece by piece, in order).
+  (compared with `shared.text.fold`; a quote elided with "…" must occur piece by piece, in order),
+  and it must be an interest, not their job: a job title or employer given as the evidence or
+  topic, with no interest in it, fails ("the opener must be an interest, not their job").
 - INVENTED_FACT: every hobby from the interest lexicon, and every proper noun (employer,
-  school, place, event), that the draft mentions must appear in the bio, the pitch, or the
-  names we were given. A hobby counts as present when the sources name the same topic
-  ("hiking" is grounded by "hikes") or share its stem ("hiker" by "hiked").
+  school, place, event), that the draft mentions must appear in the bio, the pitch, the
+  sender's own interests and offer, or the names we were given. A hobby counts as present
+  when the sources name the same topic in any word form or covered language ("hiking" is
+  grounded by "hikes", "swimming" by "natación") or share its stem ("hiker" by "hiked").
+  Numbers and quotations attributed to the person must come from the sources too (statements.py).
 
 Precision first, since a false alarm sends a good draft to repair: lexicon words used in
 another sense ("running the data team", "reading your post", "price hike") are skipped,
@@ -19,19 +23,18 @@ of a multi-word name that does not open with an ordinary word).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from functools import cache
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
-from shared.interests.lexicon import FORM_TO_TOPIC
+import shared.interests as interests  # a module reference: shared.interests imports the guardrails package in turn
+from shared.guardrails.statements import GROUNDING_FILE, find_invented_numbers, find_invented_quotes, quote_in
+from shared.interests.lexicon import ACRONYM_KEYS, FORM_INDEX, TOPIC_TO_CATEGORY
+from shared.interests.tokens import tokenise
 from shared.models import Rule, Violation
 from shared.text import fold
 
-_FORMS = sorted(FORM_TO_TOPIC, key=len, reverse=True)
-# Longest form first, so "trail running" wins over "running" at the same place.
-_FORM_PATTERN = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(form) for form in _FORMS) + r")(?![\w-])", re.IGNORECASE)
-# Short all-letter forms ("dj", "oss", "dei", "diy") are also ordinary words in other languages
-# or lower-case fragments; in a draft they count only when written as the acronym.
-_ACRONYM_FORMS = frozenset(form for form in FORM_TO_TOPIC if form.isalpha() and len(form) <= 3)
 # A lexicon word followed by one of these is a verb or idiom, not a hobby: "running the team".
 _VERB_USE_AFTER = re.compile(
     r"\s+(?:the|your|my|a|an|his|her|their|our|this|that|these|those|it|them|into|through|up|out|as|over|across|about|on"
@@ -69,27 +72,95 @@ _ORDINARY_OPENERS = frozenset(
     cheers also here there then now today yesterday tomorrow last next every each both either""".split()  # noqa: SIM905
 )
 _ORDINARY_SUFFIXES = ("ing", "ed", "ly", "ful", "ous", "ive", "less", "est")
+# Topics of these lexicon categories are roles people hold, not pursuits: they do not make a job an interest.
+_WORK_CATEGORIES = frozenset({"roles"})
 
 
-def find_ungrounded_interest(bio_evidence: str | None, bio: str) -> list[Violation]:
-    """The evidence quote must occur in the bio; an honest 'none found' (None or blank) passes."""
+@dataclass(frozen=True)
+class _JobWords:
+    titles: frozenset[str]
+    # Title phrases and employer cues: patterns that mark a job however its words are spelled.
+    cues: tuple[re.Pattern[str], ...]
+
+
+@cache
+def _job_words() -> _JobWords:
+    job = tomllib.loads(GROUNDING_FILE.read_text(encoding="utf-8"))["job"]
+    return _JobWords(
+        titles=frozenset(fold(word) for word in job["titles"].split()),
+        cues=tuple(re.compile(cue, re.IGNORECASE) for cue in (*job["title_phrases"], *job["employer_cues"])),
+    )
+
+
+def job_examples() -> tuple[list[str], list[str]]:
+    """(texts that name a job or employer, texts that name an interest), from the data file."""
+    job = tomllib.loads(GROUNDING_FILE.read_text(encoding="utf-8"))["job"]
+    return list(job["catches"]), list(job["passes"])
+
+
+# An employer as a bio states it: a title or work verb, then "at"/"for" and a capitalised name.
+_EMPLOYER = re.compile(
+    r"\b(?:at|for|with|chez|bei|en|em|presso|para)\s+((?:[A-Z][\w&'’.-]{0,40})(?:\s+(?:of\s+|&\s+)?[A-Z][\w&'’.-]{0,40}){0,4})"
+)
+
+
+def _employers(bio: str) -> list[str]:
+    """Names the bio gives as the place someone works: "engineer at Contoso", "works for Northwind Analytics"."""
+    job = _job_words()
+    found = []
+    for match in _EMPLOYER.finditer(bio):
+        before = bio[max(0, match.start() - 60) : match.start()]
+        words = {fold(word.group()) for word in _WORD.finditer(before)}
+        if words & job.titles or any(cue.search(before + match.group()) for cue in job.cues):
+            found.append(match.group(1))
+    return found
+
+
+def find_ungrounded_interest(bio_evidence: str | None, bio: str, *, topic: str | None = None) -> list[Violation]:
+    """The evidence quote must occur in the bio and, with the topic, name an interest rather than their job;
+    an honest 'none found' (None or blank) passes."""
     if bio_evidence is None or not bio_evidence.strip():
         return []
-    if _quote_in(bio_evidence, bio):
-        return []
-    return [
-        Violation(
-            rule=Rule.UNGROUNDED_INTEREST,
-            message=f"The shared interest rests on “{_short(bio_evidence)}”, which is not in the bio.",
-            span=bio_evidence,
-        )
-    ]
+    if not quote_in(bio_evidence, bio):
+        return [
+            Violation(
+                rule=Rule.UNGROUNDED_INTEREST,
+                message=f"The shared interest rests on “{_short(bio_evidence)}”, which is not in the bio.",
+                span=bio_evidence,
+            )
+        ]
+    if is_job(f"{topic or ''}\n{bio_evidence}", bio):
+        shown = topic if topic and is_job(topic, bio) else bio_evidence
+        return [
+            Violation(
+                rule=Rule.UNGROUNDED_INTEREST,
+                message=f"The shared interest is “{_short(shown)}”, their job or employer: the opener must be an interest, "
+                "not their job.",
+                span=shown,
+            )
+        ]
+    return []
+
+
+def is_job(text: str, bio: str) -> bool:
+    """`text` names a job title or employer (of the bio) and no interest: no opener for a no-ask message."""
+    if any(TOPIC_TO_CATEGORY.get(topic) not in _WORK_CATEGORIES for topic in interests.topics_in(text)):
+        return False
+    job = _job_words()
+    words = {fold(word.group()) for word in _WORD.finditer(text)}
+    if words & job.titles or any(cue.search(text) for cue in job.cues):
+        return True
+    employer_words = {_name_key(word.group()) for name in _employers(bio) for word in _WORD.finditer(name)}
+    named = {_name_key(word.group()) for word in _WORD.finditer(text) if word.group()[0].isupper()}
+    return bool(named) and named <= employer_words
 
 
 def find_invented_facts(text: str, *, sources: Iterable[str], check_names: bool = True) -> list[Violation]:
-    """Hobbies and proper nouns in `text` that none of `sources` (bio, pitch, known names) mention."""
+    """Hobbies, numbers, quotations and proper nouns in `text` that none of `sources` (bio, pitch, the sender's
+    interests and offer, known names) give."""
     source_text = "\n".join(source for source in sources if source)
     violations = _invented_interests(text, source_text)
+    violations += find_invented_numbers(text, source_text) + find_invented_quotes(text, source_text)
     if check_names:
         # A word can be both a lexicon hobby and a capitalised name ("DJ"): report it once.
         hobbies = [(v.start or 0, v.end or 0) for v in violations]
@@ -101,29 +172,16 @@ def find_invented_facts(text: str, *, sources: Iterable[str], check_names: bool 
     return sorted(violations, key=lambda v: v.start or 0)
 
 
-def _quote_in(quote: str, bio: str) -> bool:
-    folded_bio = fold(bio)
-    position = 0
-    # An LLM may quote with surrounding quote marks or elide with "..."; each piece must be there, in order.
-    for piece in re.split(r"\.{3,}|…", quote):
-        piece = fold(piece).strip(" \"'“”‘’«»,;:")
-        if not piece:
-            continue
-        found = folded_bio.find(piece, position)
-        if found < 0:
-            return False
-        position = found + len(piece)
-    return position > 0
-
-
 def _invented_interests(text: str, source_text: str) -> list[Violation]:
-    source_topics = {FORM_TO_TOPIC[hit.group().lower()] for hit in _FORM_PATTERN.finditer(source_text)}
+    # Any word form or covered language names a topic: "natación" grounds "swimming".
+    source_topics = _source_topics(source_text)
     violations = []
-    for hit in _FORM_PATTERN.finditer(text):
-        form = hit.group()
-        if not _is_interest_use(text, hit.start(), hit.end(), form):
+    for start, end, topic in lexicon_mentions(text):
+        form = text[start:end]
+        if not _is_interest_use(text, start, end, form):
             continue
-        topic = FORM_TO_TOPIC[form.lower()]
+        # The draft's own topic, at its most specific: "trail running" is not grounded by "marathon running",
+        # while the sources' topics include their broader ones, so "running" is grounded by "trail running".
         if topic in source_topics or stem_in(form, source_text):
             continue
         violations.append(
@@ -131,28 +189,53 @@ def _invented_interests(text: str, source_text: str) -> list[Violation]:
                 rule=Rule.INVENTED_FACT,
                 message=f"Mentions “{form}”, which neither the bio nor your pitch mentions.",
                 span=form,
-                start=hit.start(),
-                end=hit.end(),
+                start=start,
+                end=end,
             )
         )
     return violations
 
 
+# The same sources (bio and pitch) are read for every check of a request's drafts: read them once.
+@lru_cache(maxsize=16)
+def _source_topics(source_text: str) -> frozenset[str]:
+    return interests.topics_in(source_text)
+
+
+@lru_cache(maxsize=16)
+def _source_name_keys(source_text: str) -> frozenset[str]:
+    return frozenset(_name_key(word.group()) for word in _WORD.finditer(source_text))
+
+
+def lexicon_mentions(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, topic) of each hobby the lexicon finds in `text`, longest form first, in linear time."""
+    tokens = tokenise(text)
+    for found in FORM_INDEX.scan(tokens):
+        start, end = tokens[found.first].start, tokens[found.last].end
+        # Short forms such as "DJ" or "DIY" name the hobby only when written as the acronym.
+        keys = tuple(token.key for token in tokens[found.first : found.last + 1])
+        if keys in ACRONYM_KEYS and not text[start:end].isupper():
+            continue
+        yield start, end, found.value
+
+
 def _is_interest_use(text: str, start: int, end: int, form: str) -> bool:
-    if form.lower() in _ACRONYM_FORMS and not form.isupper():
-        return False
     if _VERB_USE_AFTER.match(text, end) or _IDIOM_BEFORE.search(text[max(0, start - 30) : start]):
         return False
     return not (form[0].isdigit() and _QUANTITY_AFTER.match(text, end))
 
 
 def stem_in(form: str, source_text: str) -> bool:
+    """`source_text` has a word with the stem of `form`'s last word: "hiker" finds "hiked", "swimmer" finds "swims"."""
     last_word = form.split()[-1].lower()
     stem = re.sub(r"(?:ing|ers|er|ed|es|s|e)$", "", last_word)
     if len(stem) < 3:
         return False
     prefix = form.lower()[: len(form) - len(last_word)]
-    return _stem_pattern(prefix + stem).search(source_text) is not None
+    stems = [stem]
+    if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "aeiou":  # "swimm" from "swimmer": also "swim"
+        stems.append(stem[:-1])
+    return any(_stem_pattern(prefix + candidate).search(source_text) is not None for candidate in stems)
 
 
 @cache
@@ -162,7 +245,7 @@ def _stem_pattern(stem: str) -> re.Pattern[str]:
 
 
 def _invented_names(text: str, source_text: str) -> list[Violation]:
-    source_words = {_name_key(word.group()) for word in _WORD.finditer(source_text)}
+    source_words = _source_name_keys(source_text)
     lower_words = {word.group().lower() for word in _WORD.finditer(text + "\n" + source_text) if word.group().islower()}
     violations = []
     for name in _capitalised_runs(text, lower_words):

@@ -9,14 +9,14 @@ Two rules:
   with ':' takes the next line along. `find_injected_text` flags a draft that repeats a segment: three
   consecutive content words of it, or its payload (a quoted string, or what follows "print", "say",
   "report", "output" or a colon), where two content words, or one unusual word like "pwned", suffice.
-- PROMPT_LEAK: `find_prompt_leaks` flags a draft that repeats noask's system prompt: six consecutive
-  words of it, a whole line of four words or more, or an identifier from it (letters and digits mixed).
+- PROMPT_LEAK is checked in `shared.guardrails.leaks`, which shares this module's word runs.
 
 Precision first, since an ordinary bio must keep its quotes: triggers need a frame that only makes
 sense when talking to a model ("ignore *previous instructions*", not "ignore the noise"; "act as *an
 AI*", not "act as if you belong"; "say *"…"*", not "my kids say"), and words that the bio or pitch also
 state outside any segment never count as planted, so a draft may quote the bio's real interest even
-when an attack repeats it. Matching folds case, width and punctuation (`shared.text.fold`).
+when an attack repeats it. Words are compared as read (`shared.text.reading.read`): case, width, look-alike
+letters and hidden characters folded.
 
 Patterns are compiled on first use, not at import: cold starts only pay for what a request needs.
 """
@@ -31,13 +31,11 @@ from functools import cache, lru_cache
 
 from shared.models import Rule, Violation
 from shared.text import fold
+from shared.text.reading import read
 
 # How many consecutive content words of a segment, or of its payload, a draft may not repeat.
 SEGMENT_RUN = 3
 PAYLOAD_RUN = 2
-# Six words of the system prompt in a row, or any whole line of it this long, is a leak.
-LEAK_RUN = 6
-LEAK_LINE_WORDS = 4
 _MAX_PAYLOAD_CHARS = 300
 # A line this short after "…the following:" and a blank line reads as the payload, not as the next paragraph of a bio.
 _PAYLOAD_LINE_WORDS = 6
@@ -475,12 +473,19 @@ class _Word:
     end: int
 
 
-def _words(text: str) -> list[_Word]:
-    return [_Word(fold(found.group()), found.start(), found.end()) for found in _WORD.finditer(text)]
+def words_with_offsets(text: str) -> list[_Word]:
+    """The words of `text` as read (`shared.text.reading.read`: hidden characters, look-alikes and leetspeak folded),
+    each with its span on `text` as written."""
+    reading = read(text)
+    words = []
+    for found in _WORD.finditer(reading.text):
+        start, end = reading.original_span(found.start(), found.end())
+        words.append(_Word(found.group().replace("’", "'"), start, end))
+    return words
 
 
 def _content(text: str) -> list[_Word]:
-    return [word for word in _words(text) if word.text not in _FUNCTION_WORDS]
+    return [word for word in words_with_offsets(text) if word.text not in _FUNCTION_WORDS]
 
 
 def _runs(words: Sequence[str], size: int) -> set[tuple[str, ...]]:
@@ -557,16 +562,16 @@ def find_injected_text(draft: str, *, sources: Iterable[str]) -> list[Violation]
     return [
         Violation(
             rule=Rule.INJECTED_TEXT,
-            message=f"Repeats text planted in the bio or pitch for the model: “{_short(draft[start:end])}”.",
+            message=f"Repeats text planted in the bio or pitch for the model: “{shorten(draft[start:end])}”.",
             span=draft[start:end],
             start=start,
             end=end,
         )
-        for start, end in _hit_spans(draft, words, hit)
+        for start, end in hit_spans(draft, words, hit)
     ]
 
 
-def _hit_spans(text: str, words: Sequence[_Word], hit: Sequence[bool]) -> Iterator[tuple[int, int]]:
+def hit_spans(text: str, words: Sequence[_Word], hit: Sequence[bool]) -> Iterator[tuple[int, int]]:
     """Runs of hit words, one span per sentence: a repair can then drop exactly the sentences that carry them."""
     index = 0
     while index < len(words):
@@ -599,83 +604,13 @@ def find_injected_evidence(bio_evidence: str | None, *, sources: Iterable[str]) 
         return [
             Violation(
                 rule=Rule.INJECTED_TEXT,
-                message=f"The shared interest quotes text planted in the bio for the model: “{_short(bio_evidence)}”.",
+                message=f"The shared interest quotes text planted in the bio for the model: “{shorten(bio_evidence)}”.",
                 span=bio_evidence,
             )
         ]
     return []
 
 
-# --- the system prompt --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Prompt:
-    runs: frozenset[tuple[str, ...]]
-    lines: tuple[tuple[str, ...], ...]
-    identifiers: frozenset[str]
-
-
-_IDENTIFIER = re.compile(r"(?=[\w-]*\d)(?=[\w-]*[^\W\d_])[\w-]{8,}")
-
-
-@lru_cache(maxsize=32)
-def _prompt(system_prompt: str) -> _Prompt:
-    words = _words(system_prompt)
-    # Quoted examples ("happy to send the checklist if it's ever useful") are phrasing the prompt hands the
-    # model to use or avoid, not its secrets: a run that lies wholly inside one is no leak.
-    quoted = [(found.start(), found.end()) for found in re.finditer(r"\"[^\"\n]*\"|“[^”\n]*”|«[^»\n]*»", system_prompt)]
-    inside = [any(start <= word.start and word.end <= end for start, end in quoted) for word in words]
-    runs = {
-        tuple(word.text for word in words[index : index + LEAK_RUN])
-        for index in range(len(words) - LEAK_RUN + 1)
-        if not all(inside[index : index + LEAK_RUN])
-    }
-    lines = tuple(
-        dict.fromkeys(
-            tuple(word.text for word in _words(line))
-            for line in system_prompt.splitlines()
-            if len(_words(line)) >= LEAK_LINE_WORDS
-        )
-    )
-    identifiers = frozenset(fold(found.group()) for found in _IDENTIFIER.finditer(system_prompt))
-    return _Prompt(frozenset(runs), lines, identifiers)
-
-
-def find_prompt_leaks(text: str, *, system_prompt: str) -> list[Violation]:
-    """Places where `text` repeats `system_prompt`: six words in a row, a whole line, or an identifier of it."""
-    if not text or not system_prompt.strip():
-        return []
-    prompt = _prompt(system_prompt)
-    words = _words(text)
-    texts = [word.text for word in words]
-    hit = [False] * len(words)
-    for index in range(len(words) - LEAK_RUN + 1):
-        if tuple(texts[index : index + LEAK_RUN]) in prompt.runs:
-            hit[index : index + LEAK_RUN] = [True] * LEAK_RUN
-    for line in prompt.lines:
-        for index in range(len(words) - len(line) + 1):
-            if tuple(texts[index : index + len(line)]) == line:
-                hit[index : index + len(line)] = [True] * len(line)
-    for index, word in enumerate(texts):
-        if any(identifier in word for identifier in prompt.identifiers):
-            hit[index] = True
-    spans = list(_hit_spans(text, words, hit))
-    if not spans and any(identifier in fold(text) for identifier in prompt.identifiers):
-        # An identifier that our words split ("run_marker_7f3a…") or that sits glued to other text: still a leak.
-        spans = [(0, len(text))]
-    return [
-        Violation(
-            rule=Rule.PROMPT_LEAK,
-            message="Repeats part of noask's own instructions to the model, which no message may reveal.",
-            span=text[start:end],
-            start=start,
-            end=end,
-        )
-        for start, end in spans
-    ]
-
-
-def _short(text: str, limit: int = 80) -> str:
+def shorten(text: str, limit: int = 80) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -284,8 +284,11 @@ def _phone_number(candidate: str) -> str | None:
         if candidate.startswith(("+", "00")):
             number = phonenumbers.parse("+" + candidate.removeprefix("00").lstrip("+"), None)
             return phonenumbers.format_number(number, formats) if phonenumbers.is_possible_number(number) else None
-        if _NORTH_AMERICAN.fullmatch(candidate):
-            # Written the North American way, even in the fictional 555 range, it is a number to call.
+        if _NORTH_AMERICAN.fullmatch(candidate) or (
+            candidate.isdigit() and phonenumbers.is_valid_number(phonenumbers.parse(candidate, "US"))
+        ):
+            # Written the North American way, even in the fictional 555 range, it is a number to call; ten bare digits
+            # are one when they form a valid North American number.
             return phonenumbers.format_number(phonenumbers.parse(candidate, "US"), formats)
         if candidate.startswith("0") and digits >= _MIN_NATIONAL_DIGITS:
             for region in _data()["national_phone_regions"]:

@@ -44,7 +44,7 @@ def _cue_list(entry: dict[str, object], *, key_names: Sequence[str] = LANGUAGES)
 
 with (DATA / "cues.toml").open("rb") as _file:
     _RAW: Final = tomllib.load(_file)
-_CUES: Final = {name: _cue_list(entry) for name, entry in _RAW.items()}
+_CUES: Final = {name: _cue_list(entry) for name, entry in _RAW.items() if name != "examples"}
 HOBBY: Final = _CUES["hobby"]
 HOBBY_ADJECTIVES: Final = _CUES["hobby_adjectives"]
 CAUSE: Final = _CUES["cause"]
@@ -56,6 +56,8 @@ CLAUSE_JOINERS: Final = _CUES["clause_joiners"]
 BLOCKING_BEFORE: Final = _CUES["blocking_before"]
 IDIOMS: Final = _CUES["idioms"]
 EMPLOYER_BEFORE: Final = _CUES["employer_before"]
+NAMED_EVENTS: Final = _CUES["named_events"]
+WORK_BEFORE: Final = _CUES["work_before"]
 JOB_TITLE_BEFORE: Final = _CUES["job_title_before"]
 JOB_TITLE_AFTER: Final = _CUES["job_title_after"]
 WORK_CONTEXT: Final = _CUES["work_context"]

@@ -12,8 +12,8 @@ MAX_EVIDENCE_CHARS = 160
 # Sentence ends, line breaks, bullets and the separators of LinkedIn headlines. A break that starts with spaces
 # starts only where the spaces start, so a long run of spaces is scanned once, not once per space.
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|(?<=[。！？])\s*|\n+|(?<!\s)\s*(?:[|•·▪►●]|(?<=\s)[-*–]\s)\s*")
-_CLAUSE_BREAK = re.compile(r"(?<!\s)\s*(?:[,;:()]|\s[—–-]\s|—)\s*")
-_TRIM_CHARS = " \t\n\"'“”‘’.,;:!?-–—*•()"
+CLAUSE_BREAK = re.compile(r"(?<!\s)\s*(?:[,;:()]|\s[—–-]\s|—)\s*")
+_TRIM_CHARS = " \t\n\"'“”‘’.,;:!?-–—*•·▪►●|()"
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class Sentence:
 
     @functools.cached_property
     def clauses(self) -> list[Span]:
-        return split(self.bio, _CLAUSE_BREAK, self.span.start, self.span.end)
+        return split(self.bio, CLAUSE_BREAK, self.span.start, self.span.end)
 
     @functools.cached_property
     def _clause_starts(self) -> list[int]:

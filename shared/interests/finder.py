@@ -18,7 +18,7 @@ from typing import Final
 
 from shared.guardrails.injection import injection_spans, touches_injection
 from shared.interests import cues
-from shared.interests.evidence import MAX_EVIDENCE_CHARS, Sentence, Span, sentences, split, word_window
+from shared.interests.evidence import CLAUSE_BREAK, MAX_EVIDENCE_CHARS, Sentence, Span, sentences, split, word_window
 from shared.interests.hostile import is_hostile
 from shared.interests.lexicon import ACRONYM_KEYS, FORM_INDEX, TOPICS, Topic, lineage
 from shared.interests.tokens import PhraseMatch, Token, tokenise
@@ -186,10 +186,18 @@ def _is_not_a_pursuit(context: _Context, found: PhraseMatch[str], topic: Topic) 
         return True
     if cues.BLOCKING_BEFORE.has_word(previous):
         return True
+    if not context.hobby_cue and _preceded_by(context, found.first, cues.WORK_BEFORE):
+        return True
     if matched[:1].isupper() and previous is not None:
         previous_text = context.text(previous)
-        # "Sarah Baker", "Tim Cook": a capitalised form after a capitalised word is part of a name; after "at", an employer.
-        if previous_text[:1].isupper() and previous_text != "I" and not cues.HOBBY_ADJECTIVES.has_word(previous):
+        # "Sarah Baker", "Tim Cook": a capitalised form after a capitalised word is part of a name ("the Berlin Marathon"
+        # is an event one runs); after "at", an employer.
+        if (
+            previous_text[:1].isupper()
+            and previous_text != "I"
+            and not cues.HOBBY_ADJECTIVES.has_word(previous)
+            and not cues.NAMED_EVENTS.has_word(last)
+        ):
             return True
         if cues.EMPLOYER_BEFORE.has_word(previous):
             return True
@@ -262,7 +270,6 @@ _BACKGROUND = re.compile(
     r"(?i:grew\s+up\s+in|originally\s+from|born\s+(?:and\s+raised\s+)?in|raised\s+in|moved\s+(?:here\s+)?from|studied\s+(?:\w+\s+){0,3}at|alumn(?:us|a|i)\s+of|graduated\s+from)"
     r"\s+(?P<place>(?:the\s+)?[A-Z][\w'&.-]*(?:\s+(?:(?:of|de|la|and|&)\s+)?[A-Z][\w'&.-]*){0,4})"
 )
-_CLAUSE_BREAK = re.compile(r"(?<!\s)\s*(?:[,;:()]|\s[—–-]\s|—)\s*")
 
 
 def _is_career_history(quote: str, verb: str) -> bool:
@@ -285,7 +292,7 @@ def _pattern_interests(bio: str, sentence: Sentence) -> Iterator[tuple[Interest,
             match.start(),
         )
     for match in _RECENT_WORK.finditer(bio, span.start, span.end):
-        clause = split(bio, _CLAUSE_BREAK, match.start(), span.end)[0]
+        clause = split(bio, CLAUSE_BREAK, match.start(), span.end)[0]
         if clause.end - clause.start > MAX_EVIDENCE_CHARS:
             clause = word_window(bio, clause, clause.start, clause.start)
         quote = bio[clause.start : clause.end]

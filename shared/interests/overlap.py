@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -43,46 +44,55 @@ class _Named:
 
 
 @dataclass(frozen=True)
-class _Piece:
-    """A part of one item of the sender's list; the item as a whole decides whether it is hostile."""
+class _Item:
+    """One item of the sender's list and its parts joined by "and", "or" or "/"; the item decides hostility."""
 
     start: int
     end: int
-    item_start: int
-    item_end: int
+    part_starts: list[int]
+    part_ends: list[int]
+
+    def part_around(self, start: int, end: int) -> tuple[int, int]:
+        """The part holding text[start:end], else the whole item (a form that spans a joint: "rock and roll")."""
+        index = bisect.bisect_right(self.part_starts, start) - 1
+        if index >= 0 and end <= self.part_ends[index]:
+            return self.part_starts[index], self.part_ends[index]
+        return self.start, self.end
 
 
-def _sender_pieces(text: str) -> list[_Piece]:
-    """Each item of a free-text list and each part of it joined by "and", "or" or "/", narrowest first."""
-    pieces: list[_Piece] = []
+def _sender_items(text: str) -> list[_Item]:
+    items: list[_Item] = []
     for item in _ITEM.finditer(text):
-        cursor = item.start()
+        starts, ends = [item.start()], []
         for joint in _CONJUNCTION.finditer(text, item.start(), item.end()):
-            pieces.append(_Piece(cursor, joint.start(), item.start(), item.end()))
-            cursor = joint.end()
-        pieces.append(_Piece(cursor, item.end(), item.start(), item.end()))
-        if cursor != item.start():
-            pieces.append(_Piece(item.start(), item.end(), item.start(), item.end()))
-    return sorted(pieces, key=lambda piece: piece.end - piece.start)
+            ends.append(joint.start())
+            starts.append(joint.end())
+        ends.append(item.end())
+        items.append(_Item(item.start(), item.end(), starts, ends))
+    return items
 
 
 def _named_by_sender(text: str) -> list[_Named]:
     """Topics the sender's own list names, with the literal list item naming each; hostile items are skipped."""
     planted = injection_spans(text)
     tokens = tokenise(text)
-    pieces = _sender_pieces(text)
+    items = _sender_items(text)
+    item_starts = [item.start for item in items]
+    hostile: dict[int, bool] = {}
     named: list[_Named] = []
     for found in FORM_INDEX.scan(tokens):
         start, end = tokens[found.first].start, tokens[found.last].end
         keys = tuple(token.key for token in tokens[found.first : found.last + 1])
-        piece = next((piece for piece in pieces if piece.start <= start and end <= piece.end), None)
-        if piece is None or (keys in ACRONYM_KEYS and not text[start:end].isupper()):
+        index = bisect.bisect_right(item_starts, start) - 1
+        if index < 0 or end > items[index].end or (keys in ACRONYM_KEYS and not text[start:end].isupper()):
             continue
-        item = text[piece.item_start : piece.item_end]
-        if is_hostile(item) or touches_injection(planted, piece.item_start, piece.item_end):
+        item = items[index]
+        if index not in hostile:
+            hostile[index] = is_hostile(text[item.start : item.end]) or touches_injection(planted, item.start, item.end)
+        if hostile[index]:
             continue
-        mention = text[piece.start : piece.end].strip(" \t.!?:-")
-        named.append(_Named(found.value, mention))
+        part_start, part_end = item.part_around(start, end)
+        named.append(_Named(found.value, text[part_start:part_end].strip(" \t.!?:-")))
     return named
 
 

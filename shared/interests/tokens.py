@@ -43,8 +43,14 @@ def tokenise(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     tokens: list[Token] = []
     previous_end = -1
     for found in _WORD.finditer(text, start, len(text) if end is None else end):
-        gap = text[previous_end : found.start()] if previous_end >= 0 else ""
-        tokens.append(Token(found.start(), found.end(), fold_word(found.group()), _joiner(gap)))
+        word_start = found.start()
+        if previous_end < 0:
+            joiner = ""
+        elif word_start - previous_end == 1 and text[previous_end] == " ":
+            joiner = " "  # the common case, without slicing the gap
+        else:
+            joiner = _joiner(text[previous_end:word_start])
+        tokens.append(Token(word_start, found.end(), fold_word(found.group()), joiner))
         previous_end = found.end()
     return tokens
 
@@ -125,7 +131,11 @@ class PhraseTrie(Generic[Value]):
     def scan(self, tokens: Sequence[Token], *, whole_words: bool = True) -> Iterator[PhraseMatch[Value]]:
         """Non-overlapping matches, left to right, the longest phrase at each position."""
         index = 0
+        first_words = self._root.children
         while index < len(tokens):
+            if tokens[index].key not in first_words:  # most words start no phrase: skip them cheaply
+                index += 1
+                continue
             found = self.longest_at(tokens, index, whole_words=whole_words)
             if found is None:
                 index += 1

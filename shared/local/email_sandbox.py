@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from email import policy
@@ -29,6 +30,7 @@ from urllib.parse import unquote_plus
 from shared.adapters.dynamodb_history import DynamoDBHistoryStore
 from shared.history import Profile
 from shared.local.dynamodb import LOCAL_TABLE_NAMES, REPO_ROOT, TEMPLATE_PATH, load_template, local_client, table_definitions
+from shared.usecases.sender_addresses import normalise_address
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -128,12 +130,15 @@ class EmailSandbox(AbstractContextManager["EmailSandbox"]):
         return keys
 
     def register(self, profiles: Sequence[Profile]) -> list[Profile]:
-        """Register each profile whose address and user are both free; returns those registered."""
+        """Register each profile whose address and user are both free, its address verified; returns those registered."""
         history = self.history
         registered = []
         for profile in profiles:
-            if history.find_profile_by_email(profile.email) is None and history.get_profile(profile.user_id) is None:
+            if history.address_holder(profile.email) is None and history.get_profile(profile.user_id) is None:
                 history.put_profile(profile)
+                # The sandbox's sample senders stand for users who verified their address.
+                address = normalise_address(profile.email)
+                history.confirm_address(profile.user_id, address, verified_at=time.time(), verified_by="code", code_hash=None)
                 registered.append(profile)
         return registered
 

@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -47,8 +48,8 @@ def is_hidden(char: str) -> bool:
 
 # --- leetspeak and spaced-out letters -----------------------------------------------------------
 _LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s"}
-# A run of letters and digits (or $) that holds both: a candidate for leetspeak.
-_LEET_TOKEN = re.compile(r"(?<![\w$])[a-z0-9$]+(?![\w$])")
+# A run of letters and digits (or $) with at least one digit or $: a candidate for leetspeak.
+_LEET_TOKEN = re.compile(r"(?<![\w$])[a-z]*[0-9$][a-z0-9$]*(?![\w$])")
 _NOT_LEET_DIGITS = frozenset("2689")
 # "3rd", "10x", "5k", "4pm", "100ms": a number with a unit is not leetspeak.
 _NUMBER_WITH_UNIT = re.compile(r"\$?\d+[a-z]{1,3}")
@@ -60,6 +61,9 @@ _SPACED_LETTERS = re.compile(
 _ONE_LETTER_WORDS = frozenset("aiyoeà")
 # ASCII text needs the full reading only when it may hold leetspeak or control characters.
 _LEET_OR_CONTROL = re.compile(r"[a-z$][0-9]|[0-9][a-z$]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# An emoji reads as at most this many words ("coffee hot beverage"): enough for its meaning, and a text of
+# emoji grows only so much when read.
+_MAX_EMOJI_WORDS = 3
 # Ideographic full stops read as dots ("example。com").
 _DOTS = {"。": ".", "｡": ".", "︒": ".", "﹒": "."}
 # A fold: for a match, the (index in the match, character) pairs to keep, or None to leave the match as it is.
@@ -101,12 +105,13 @@ def read(text: str) -> Reading:
         if not _LEET_OR_CONTROL.search(lowered) and not _SPACED_LETTERS.search(lowered):
             return Reading(source=text, text=lowered)
     pieces = _Builder()
-    for start, end, unit, is_emoji in _units(text):
-        if is_emoji:
+    for start, end, unit, kind in _units(text):
+        if kind is _Unit.ASCII:
+            pieces.add_ascii(unit, start)
+        elif kind is _Unit.EMOJI:
             pieces.add_words(_emoji_words(unit), start, end)
-            continue
-        for char in unicodedata.normalize("NFKC", "".join(char for char in unit if not is_hidden(char))):
-            pieces.add(_fold_char(char), start, end)
+        else:
+            pieces.add(_fold_unit(unit), start, end)
     pieces.fold_spaced_letters()
     pieces.fold_leetspeak()
     return pieces.reading(text)
@@ -122,18 +127,30 @@ class _Builder:
         self._space_next = False
 
     def add(self, text: str, start: int, end: int) -> None:
+        """Characters read from text[start:end]: each maps back to all of it."""
         if self._space_next and text and not text[0].isspace():
             self._append(" ", start, start)
         self._space_next = False
-        for char in text:
-            self._append(char, start, end)
+        self.chars.extend(text)
+        self.starts.extend([start] * len(text))
+        self.ends.extend([end] * len(text))
+
+    def add_ascii(self, run: str, start: int) -> None:
+        """A run of plain ASCII read from text[start:]: one character for one."""
+        if self._space_next and run and not run[0].isspace():
+            self._append(" ", start, start)
+        self._space_next = False
+        self.chars.extend(run.lower())
+        self.starts.extend(range(start, start + len(run)))
+        self.ends.extend(range(start + 1, start + len(run) + 1))
 
     def add_words(self, words: str, start: int, end: int) -> None:
         """An emoji's meaning, set off by spaces from the words around it."""
         if self.chars and not self.chars[-1].isspace():
             self._append(" ", start, start)
-        for char in words:
-            self._append(char, start, end)
+        self.chars.extend(words)
+        self.starts.extend([start] * len(words))
+        self.ends.extend([end] * len(words))
         self._space_next = True
 
     def _append(self, char: str, start: int, end: int) -> None:
@@ -203,10 +220,20 @@ def _leet_letter(token: str, index: int) -> str:
     return "l" if ("1" in neighbours or "l" in neighbours) else "i"
 
 
-def _units(text: str) -> list[tuple[int, int, str, bool]]:
-    """(start, end, text, is_emoji) for each emoji and each character with its combining marks."""
+class _Unit(Enum):
+    ASCII = "ascii"  # a run of plain ASCII characters, read one for one
+    EMOJI = "emoji"  # one emoji with its selectors and joiners
+    CHARACTER = "character"  # one other character with its combining marks
+
+
+# Plain ASCII that no fold other than lower case touches; a run stops before a character a combining mark follows.
+_ASCII_RUN = re.compile(r"[\t\n\r\x20-\x7e]+")
+
+
+def _units(text: str) -> list[tuple[int, int, str, _Unit]]:
+    """(start, end, text, kind) for each ASCII run, emoji, and other character with its combining marks, in order."""
     emoji_at = _emoji_spans(text) if not text.isascii() else {}
-    units: list[tuple[int, int, str, bool]] = []
+    units: list[tuple[int, int, str, _Unit]] = []
     index = 0
     size = len(text)
     while index < size:
@@ -215,15 +242,33 @@ def _units(text: str) -> list[tuple[int, int, str, bool]]:
             # A presentation selector right after an emoji belongs to it.
             while end < size and text[end] in "\ufe0e\ufe0f":
                 end += 1
-            units.append((index, end, text[index:end], True))
+            units.append((index, end, text[index:end], _Unit.EMOJI))
             index = end
             continue
+        run = _ASCII_RUN.match(text, index)
+        if run:
+            end = run.end()
+            if end < size and unicodedata.category(text[end]).startswith("M"):
+                end -= 1  # the mark belongs to the run's last character
+            if any(position in emoji_at for position in range(index, end)):
+                end = min(position for position in emoji_at if index <= position < end)
+            if end > index:
+                units.append((index, end, text[index:end], _Unit.ASCII))
+                index = end
+                continue
         end = index + 1
         while end < size and end not in emoji_at and unicodedata.category(text[end]).startswith("M"):
             end += 1
-        units.append((index, end, text[index:end], False))
+        units.append((index, end, text[index:end], _Unit.CHARACTER))
         index = end
     return units
+
+
+@lru_cache(maxsize=4096)
+def _fold_unit(unit: str) -> str:
+    """How one character with its combining marks reads: no hidden characters, NFKC, look-alikes and case folded."""
+    visible = "".join(char for char in unit if not is_hidden(char))
+    return "".join(_fold_char(char) for char in unicodedata.normalize("NFKC", visible))
 
 
 def _emoji_spans(text: str) -> dict[int, int]:
@@ -258,7 +303,7 @@ def _emoji_words(symbol: str) -> str:
         for word in re.split(r"[_\s:-]+", name.strip(":").casefold()):
             if word.isalpha():
                 words.setdefault(word)
-    return " ".join(words) or " "
+    return " ".join(list(words)[:_MAX_EMOJI_WORDS]) or " "
 
 
 def _fold_char(char: str) -> str:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
+import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,11 +35,17 @@ PITCH = "I'm a data engineer who builds streaming pipelines for climate research
 
 
 @pytest.fixture(scope="module")
-def server(dynamodb_local: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
+def serve_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where `noask serve` writes its stderr: the request log, and the verification codes it does not mail."""
+    return tmp_path_factory.mktemp("noask-serve") / "stderr.log"
+
+
+@pytest.fixture(scope="module")
+def server(dynamodb_local: str, serve_log: Path) -> Iterator[ServeProcess]:
     """`noask serve` on the session's DynamoDB Local (it reuses the one NOASK_DYNAMODB_ENDPOINT names), stopped
     with Ctrl-C after the module: it must exit 0 and leave none of its processes behind."""
     environment = {**LOCAL_DEFAULTS, "NOASK_DYNAMODB_ENDPOINT": dynamodb_local}
-    with noask_serve(environment, tmp_path_factory.mktemp("noask-serve") / "stderr.log") as served:
+    with noask_serve(environment, serve_log) as served:
         yield served
         children = process_tree(served.process.pid)
     assert served.process.returncode == 0
@@ -187,3 +196,113 @@ def test_make_run_starts_and_stops_its_own_dynamodb_local(browser: Browser, tmp_
     assert served.process.returncode == 0
     assert "Stopped." in "".join(served.output)
     assert still_running(children) == {}
+
+
+def test_interests_and_offer_are_sent_and_remembered_for_the_next_draft(page: Page, server_url: str) -> None:
+    page.fill("#target_bio", BIO)
+    page.fill("#pitch", PITCH)
+    page.fill("#target_name", "Remembered Rae")
+    page.fill("#sender_interests", "trail running, chess")
+    page.fill("#offer", "my checklist for pipeline reviews")
+    expect(page.locator("#offer-counter")).to_have_text("33 / 300")
+    page.click("#submit")
+    expect(page.locator(".history-item", has_text="To Remembered Rae")).to_have_count(1, timeout=30_000)
+    stored = next(
+        item for item in api_get(server_url, "/drafts")["items"] if item["request"].get("target_name") == "Remembered Rae"
+    )
+    assert stored["request"]["sender_interests"] == "trail running, chess"
+    assert stored["request"]["offer"] == "my checklist for pipeline reviews"
+
+    page.reload()
+    expect(page.locator("#sender_interests")).to_have_value("trail running, chess")
+    expect(page.locator("#offer")).to_have_value("my checklist for pipeline reviews")
+    expect(page.locator("#target_bio")).to_have_value("")
+
+
+def test_a_shared_interest_is_shown_as_you_both_and_the_bio_names_its_person(page: Page, server_url: str) -> None:
+    page.fill("#target_bio", BIO)
+    page.fill("#pitch", PITCH)
+    page.fill("#sender_interests", "trail running")
+    page.click("#submit")
+    expect(page.locator("#result")).to_be_visible(timeout=30_000)
+    expect(page.locator("#result-overlap")).to_have_text("You both: trail running")
+    [draft] = api_get(server_url, "/drafts?limit=1")["items"]
+    assert draft["shared_interest"]["shared_with_sender"] is True
+    # No name was typed: the bio's own "Maya Chen leads ..." names the person the draft greets.
+    assert draft["request"]["target_name"] == "Maya Chen"
+    assert "Maya" in page.locator("#result-body").input_value()
+
+
+def test_a_shown_overlap_reads_you_both_next_to_the_quote(page: Page) -> None:
+    """The page's side alone: a draft whose shared interest the sender shares, as the API returns it."""
+    draft: dict[str, Any] = {
+        "id": "0190a1b2c3d4aa11bb22cc33dd44", "created_at": "2026-12-04T10:00:00.000Z", "source": "web",
+        "request": {"target_bio": BIO, "pitch": PITCH, "channel": "linkedin_message", "sender_interests": "trail running"},
+        "body": "Hi Maya, fellow trail runner here.", "subject": None, "channel": "linkedin_message",
+        "shared_interest": {"topic": "trail running", "bio_evidence": "trail running in the Dolomites", "found": True,
+                            "shared_with_sender": True},
+        "provider": "offline", "model": "offline-composer", "prompt_version": "test", "attempts": 0,
+        "checks": [], "repaired_violations": [], "fallback_reason": None,
+    }  # fmt: skip
+    page.route("**/drafts", lambda route: route.fulfill(status=201, content_type="application/json", body=json.dumps(draft))
+               if route.request.method == "POST" else route.continue_())  # fmt: skip
+    page.fill("#target_bio", BIO)
+    page.fill("#pitch", PITCH)
+    page.click("#submit")
+    expect(page.locator("#result-interest blockquote")).to_have_text("“trail running in the Dolomites”")
+    expect(page.locator("#result-overlap")).to_have_text("You both: trail running")
+
+
+def code_for(serve_log: Path, address: str) -> str:
+    """The code `noask serve` wrote to its log instead of mailing it (the newest for this address)."""
+    for _ in range(100):
+        found = re.findall(rf"To: {re.escape(address)}\nSubject: Your noask code: ([0-9]{{6}})", serve_log.read_text())
+        if found:
+            return str(found[-1])
+        time.sleep(0.1)
+    raise AssertionError(f"no code for {address} in the log")
+
+
+def test_the_profile_adds_verifies_and_removes_an_address_and_saves_defaults(
+    browser: Browser, server_url: str, serve_log: Path
+) -> None:
+    # The wrong code below is answered 422, which the browser logs as a failed request.
+    with watched_page(browser, allowed_origins=(server_url,), expected_errors=("status of 422",)) as page:
+        page.goto(f"{server_url}/")
+        verify_an_address_and_save_defaults(page, server_url, serve_log)
+
+
+def verify_an_address_and_save_defaults(page: Page, server_url: str, serve_log: Path) -> None:
+    address = f"sam.{uuid.uuid4().hex[:8]}@example.org"
+    page.fill("#new-address", address)
+    page.click("#add-address")
+    item = page.locator(f'.address-item[data-address="{address}"]')
+    expect(item).to_contain_text("Waiting for its code")
+    code_box = item.get_by_label(f"Code sent to {address}")
+    expect(code_box).to_be_focused()
+    code_box.fill("12")
+    item.get_by_role("button", name="Verify").click()
+    expect(item.locator(".field-error")).to_have_text("The code is the six digits in the email we sent.")
+    code = code_for(serve_log, address)
+    code_box.fill("000000" if code != "000000" else "111111")
+    item.get_by_role("button", name="Verify").click()
+    expect(item.locator(".field-error")).to_contain_text("not the one we sent")
+    code_box.fill(code)
+    item.get_by_role("button", name="Verify").click()
+    expect(item).to_contain_text("Verified")
+    expect(page.locator("#profile-status")).to_have_text(f"{address} is verified: mail from it is drafted for you.")
+
+    page.fill("#profile-pitch", PITCH)
+    page.fill("#profile-sender_interests", "trail running, chess")
+    page.fill("#profile-offer", "my checklist")
+    page.click("#save-profile")
+    expect(page.locator("#profile-status")).to_have_text("Defaults saved.")
+    profile = api_get(server_url, "/profile")
+    assert (profile["pitch"], profile["sender_interests"], profile["offer"]) == (PITCH, "trail running, chess", "my checklist")
+    assert {"email": address, "state": "verified", "verified_by": "code", "code_expires_at": None} in profile["addresses"]
+    save_screenshot(page, "web-form-profile.png")
+
+    page.reload()
+    expect(page.locator("#profile-offer")).to_have_value("my checklist")
+    page.locator(f'.address-item[data-address="{address}"]').get_by_role("button", name=f"Remove {address}").click()
+    expect(page.locator(f'.address-item[data-address="{address}"]')).to_have_count(0)

@@ -30,6 +30,11 @@ EXPECTED_STATUS = {
     "delete_draft": 404,
     "post_checks": 200,
     "put_profile": 200,
+    # The signed-in user's own verified email: verified at once, no code mailed.
+    "post_profile_addresses": 201,
+    # An address nobody claimed: no code is waiting, nothing to remove.
+    "post_profile_address_verify": 404,
+    "delete_profile_address": 404,
 }
 SAMPLE_EVENTS = sorted(EVENTS_DIR.glob("*.json"))
 

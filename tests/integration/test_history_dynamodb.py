@@ -15,6 +15,7 @@ from shared.adapters.dynamodb_history import DynamoDBHistoryStore
 from shared.history import DraftRecord, Profile, new_draft_id, utc_now_iso
 from shared.local.dynamodb import local_client
 from shared.models import Channel, CheckOutcome, DraftRequest, DraftResult, Rule, SharedInterest, Violation
+from shared.usecases.sender_addresses import SenderAddress
 
 pytestmark = pytest.mark.integration
 
@@ -104,7 +105,7 @@ def test_listing_shows_only_drafts_not_the_profile_or_quota(
     user = make_user_id()
     record = make_record(user)
     history_store.put_draft(record)
-    history_store.put_profile(Profile(user_id=user, email=f"{user}@example.org", pitch="I build tools."))
+    history_store.put_profile(Profile(user_id=user, pitch="I build tools."))
     assert history_store.take_daily_quota(user, "2030-01-02", 5)
 
     page = history_store.list_drafts(user, limit=10)
@@ -211,66 +212,146 @@ def test_quota_refuses_a_bad_day_and_grants_nothing_at_limit_zero(
     assert history_store.take_daily_quota(user, "2030-03-04", 0) is False
 
 
-def test_profile_round_trip_and_lookup_by_sending_address(
+def test_profile_defaults_round_trip_and_a_profile_alone_makes_no_address_usable(
     history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]
 ) -> None:
     user = make_user_id()
-    profile = Profile(user_id=user, email=f"Jo.{user}@Example.org", pitch="I build tools.", sender_name="Jo")
+    profile = Profile(user_id=user, pitch="I build tools.", sender_name="Jo", sender_interests="chess", offer="my notes")
 
-    history_store.put_profile(profile)
+    history_store.put_profile(profile.model_copy(update={"email": f"jo.{user}@example.org"}))
 
     assert history_store.get_profile(user) == profile
-    assert history_store.find_profile_by_email(f"  jo.{user}@example.ORG ") == profile
-    assert history_store.find_profile_by_email(f"someone.{user}@example.org") is None
+    assert history_store.find_profile_by_email(f"jo.{user}@example.org") is None
     assert history_store.get_profile(make_user_id()) is None
 
 
-def test_re_registering_another_address_releases_the_old_one(
-    history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]
-) -> None:
-    user, newcomer = make_user_id(), make_user_id()
-    old_address, new_address = f"old.{user}@example.org", f"new.{user}@example.org"
-    history_store.put_profile(Profile(user_id=user, email=old_address, pitch="First pitch."))
-
-    updated = Profile(user_id=user, email=new_address, pitch="Second pitch.")
-    history_store.put_profile(updated)
-
-    assert history_store.get_profile(user) == updated
-    assert history_store.find_profile_by_email(new_address) == updated
-    assert history_store.find_profile_by_email(old_address) is None
-    # The released address is free for someone else.
-    history_store.put_profile(Profile(user_id=newcomer, email=old_address, pitch="Mine now."))
-    assert history_store.find_profile_by_email(old_address) == Profile(user_id=newcomer, email=old_address, pitch="Mine now.")
+def confirm(store: DynamoDBHistoryStore, user: str, address: str, code_hash: str | None = None) -> str:
+    return store.confirm_address(user, address, verified_at=time.time(), verified_by="code", code_hash=code_hash)
 
 
-def test_an_address_registered_by_another_user_is_refused_and_nothing_changes(
-    history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]
-) -> None:
-    holder, claimant = make_user_id(), make_user_id()
-    address = f"shared.{holder}@example.org"
-    holder_profile = Profile(user_id=holder, email=address, pitch="Holder pitch.")
-    history_store.put_profile(holder_profile)
-    claimant_profile = Profile(user_id=claimant, email=f"own.{claimant}@example.org", pitch="Claimant pitch.")
-    history_store.put_profile(claimant_profile)
-
-    with pytest.raises(ValueError, match="already registered"):
-        history_store.put_profile(Profile(user_id=claimant, email=address.upper(), pitch="Taking it."))
-
-    assert history_store.find_profile_by_email(address) == holder_profile
-    assert history_store.get_profile(claimant) == claimant_profile
-    assert history_store.find_profile_by_email(claimant_profile.email) == claimant_profile
+def pending(user: str, address: str, code_hash: str = "a" * 64) -> SenderAddress:
+    return SenderAddress(
+        user_id=user,
+        address=address,
+        state="pending",
+        code_hash=code_hash,
+        code_salt="00" * 16,
+        code_expires_at=time.time() + 900,
+    )
 
 
-def test_updating_a_profile_with_the_same_address_keeps_the_lookup(
+def test_a_verified_address_finds_its_holders_profile(
     history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]
 ) -> None:
     user = make_user_id()
-    address = f"same.{user}@example.org"
-    history_store.put_profile(Profile(user_id=user, email=address, pitch="Old pitch.", sender_name="Jo"))
+    address = f"jo.{user}@example.org".lower()
+    history_store.put_profile(Profile(user_id=user, pitch="I build tools."))
+    history_store.put_claim(pending(user, address), expires_at=time.time() + 3600)
+    assert history_store.find_profile_by_email(address) is None
 
-    history_store.put_profile(Profile(user_id=user, email=address, pitch="New pitch."))
+    assert confirm(history_store, user, address, "a" * 64) == "verified"
 
-    assert history_store.find_profile_by_email(address) == Profile(user_id=user, email=address, pitch="New pitch.")
+    found = history_store.find_profile_by_email(f"  JO.{user}@example.ORG ")
+    assert found == Profile(user_id=user, email=address, pitch="I build tools.")
+    [claim] = history_store.list_addresses(user)
+    assert (claim.state, claim.code_hash, claim.verified_by) == ("verified", None, "code")
+
+
+def test_the_first_to_verify_holds_the_address_and_a_code_works_once(
+    history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]
+) -> None:
+    first, second = make_user_id(), make_user_id()
+    address = f"shared.{first}@example.org".lower()
+    for user in (first, second):
+        history_store.put_claim(pending(user, address), expires_at=time.time() + 3600)
+
+    assert confirm(history_store, first, address, "a" * 64) == "verified"
+    assert confirm(history_store, first, address, "a" * 64) == "stale"  # the code was consumed
+    assert confirm(history_store, second, address, "a" * 64) == "taken"
+    assert history_store.address_holder(address) == first
+    [still_pending] = history_store.list_addresses(second)
+    assert still_pending.state == "pending"
+
+    # A verified address is never turned back into a pending claim.
+    history_store.put_claim(pending(first, address, "b" * 64), expires_at=time.time() + 3600)
+    [kept] = history_store.list_addresses(first)
+    assert kept.state == "verified"
+
+
+def test_racing_verifications_leave_exactly_one_holder(
+    history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]
+) -> None:
+    users = [make_user_id() for _ in range(8)]
+    address = f"race.{users[0]}@example.org".lower()
+    for user in users:
+        history_store.put_claim(pending(user, address), expires_at=time.time() + 3600)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(lambda user: confirm(history_store, user, address, "a" * 64), users))
+
+    assert outcomes.count("verified") == 1
+    assert history_store.address_holder(address) == users[outcomes.index("verified")]
+
+
+def test_tries_are_counted_atomically_up_to_the_limit_and_only_for_the_current_code(
+    history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]
+) -> None:
+    user = make_user_id()
+    address = f"count.{user}@example.org".lower()
+    history_store.put_claim(pending(user, address), expires_at=time.time() + 3600)
+    assert history_store.take_attempt(user, address, "c" * 64, 5) is False  # an older code: not counted
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        granted = list(pool.map(lambda _: history_store.take_attempt(user, address, "a" * 64, 5), range(10)))
+    assert granted.count(True) == 5
+    claim = history_store.get_address(user, address)
+    assert claim is not None
+    assert claim.attempts == 5
+
+
+def test_releasing_frees_the_address_for_someone_else_but_not_anothers(
+    history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]
+) -> None:
+    holder, other = make_user_id(), make_user_id()
+    address = f"free.{holder}@example.org".lower()
+    history_store.put_claim(pending(holder, address), expires_at=time.time() + 3600)
+    history_store.put_claim(pending(other, address), expires_at=time.time() + 3600)
+    assert confirm(history_store, holder, address) == "verified"
+
+    assert history_store.release_address(other, address) is True  # only the other's own claim goes
+    assert history_store.address_holder(address) == holder
+    assert history_store.release_address(holder, address) is True
+    assert history_store.address_holder(address) is None
+    assert history_store.find_profile_by_email(address) is None
+    assert history_store.release_address(holder, address) is False
+
+
+def test_code_allowances_count_to_their_limit(history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]) -> None:
+    counter = f"codes-user#{make_user_id()}"
+    granted = [history_store.take_allowance(counter, "2030-01-01T10", 3, expires_at=time.time() + 7200) for _ in range(5)]
+    assert granted == [True, True, True, False, False]
+    assert history_store.take_allowance(counter, "2030-01-01T11", 3, expires_at=time.time() + 7200) is True
+    # The longest address there is still names a counter of its own.
+    longest = f"codes-address#{'a' * 64}@{'b' * 185}.example"
+    assert history_store.take_allowance(longest, "2030-01-01T10", 1, expires_at=time.time() + 7200) is True
+
+
+def test_profiles_saved_before_verification_existed_are_read_without_their_address(
+    dynamodb_local: str, history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]
+) -> None:
+    user = make_user_id()
+    client = local_client(dynamodb_local)
+    address = f"old.{user}@example.org"
+    client.put_item(
+        TableName=history_store.table_name,
+        Item={"pk": {"S": f"USER#{user}"}, "sk": {"S": "PROFILE"}, "user_id": {"S": user}, "email": {"S": address},
+              "email_key": {"S": address}, "pitch": {"S": "Old pitch."}},
+    )  # fmt: skip
+    client.put_item(
+        TableName=history_store.table_name, Item={"pk": {"S": f"SENDER#{address}"}, "sk": {"S": "SENDER"}, "user_id": {"S": user}}
+    )
+
+    assert history_store.get_profile(user) == Profile(user_id=user, pitch="Old pitch.")
+    # The old, declared-only sender item makes nothing usable.
+    assert history_store.find_profile_by_email(address) is None
 
 
 def test_the_composition_root_builds_a_store_on_dynamodb_local(

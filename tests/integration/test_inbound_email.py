@@ -16,29 +16,55 @@ from typing import Any
 import pytest
 
 from shared.adapters.dynamodb_history import DynamoDBHistoryStore
+from shared.adapters.s3_raw_email import S3RawEmailStore
+from shared.adapters.ses_mailer import SesMailer
+from shared.composition import PROMPTS_DIR, Settings
 from shared.history import Profile
+from shared.local.dynamodb import LOCAL_TABLE_NAMES, local_client
 from shared.local.email_sandbox import EmailSandbox, reply_text
 from shared.local.invoke import LambdaContext
+from shared.prompts import PromptLibrary
+from shared.service import DraftingService
 from tests.support.emails import DRAFTING_ADDRESS, EVENTS_DIR, REGISTERED_ADDRESS, sample
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def sandbox(dynamodb_environment: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[EmailSandbox]:
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_KEY_SECRET_NAME"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in {
-        "NOASK_DRAFTING_ADDRESS": DRAFTING_ADDRESS,
-        "NOASK_APP_URL": "http://127.0.0.1:3000/",
-        "AWS_REGION": "us-east-1",
-        "POWERTOOLS_SERVICE_NAME": "noask",
-        "POWERTOOLS_METRICS_NAMESPACE": "noask",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-    }.items():
-        monkeypatch.setenv(name, value)
-    with EmailSandbox(drafting_address=DRAFTING_ADDRESS, dynamodb_endpoint=dynamodb_environment) as box:
-        yield box
+def sandbox(dynamodb_local: str) -> Iterator[EmailSandbox]:
+    """moto's S3 and SES (DynamoDB Local passes through), and the handler's dependencies pointed at them.
+
+    Nothing is read from the environment: the providers are overridden, as the API's route tests do."""
+    import boto3
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    from functions import dependencies
+    from functions.inbound_email.app import app
+
+    with EmailSandbox(drafting_address=DRAFTING_ADDRESS, dynamodb_endpoint=dynamodb_local) as box:
+        client = local_client(dynamodb_local)
+        store = DynamoDBHistoryStore(LOCAL_TABLE_NAMES["HistoryTable"], lambda: client)
+        idempotency = DynamoDBPersistenceLayer(table_name=LOCAL_TABLE_NAMES["IdempotencyTable"], boto3_client=client)
+        settings = Settings.model_validate(
+            {"NOASK_DRAFTING_ADDRESS": DRAFTING_ADDRESS, "NOASK_APP_URL": "http://127.0.0.1:3000/"}
+        )
+        mailer = SesMailer(lambda: boto3.client("sesv2", region_name=box.region), from_address=DRAFTING_ADDRESS)
+        raw_emails = S3RawEmailStore(lambda: boto3.client("s3", region_name=box.region))
+        drafter = DraftingService(None, PromptLibrary(PROMPTS_DIR))
+        app.dependency_overrides.update(
+            {
+                dependencies.settings: lambda: settings,
+                dependencies.history: lambda: store,
+                dependencies.drafter: lambda: drafter,
+                dependencies.mailer: lambda: mailer,
+                dependencies.raw_emails: lambda: raw_emails,
+                dependencies.idempotency_store: lambda: lambda: idempotency,
+            }
+        )
+        try:
+            yield box
+        finally:
+            app.dependency_overrides.clear()
 
 
 @pytest.fixture
@@ -164,6 +190,24 @@ def test_automated_and_spoofed_mail_from_a_registered_address_is_dropped(
 
     assert (outcome["status"], outcome["reason"]) == ("dropped", reason)
     assert drafts_of(history_store, user) == []
+    assert sandbox.replies() == []
+
+
+def test_a_claimed_but_unverified_address_gets_no_draft_no_history_and_no_reply(
+    sandbox: EmailSandbox, make_user_id: Callable[[], str], history_store: DynamoDBHistoryStore
+) -> None:
+    from shared.usecases.sender_addresses import SenderAddresses
+    from tests.support.emails import CapturingMailer
+
+    claimant = make_user_id()
+    address = f"ceo.{uuid.uuid4().hex[:8]}@fabrikam.example"
+    history_store.put_profile(Profile(user_id=claimant, pitch="I sell growth hacks."))
+    SenderAddresses(history_store, CapturingMailer(), from_address=DRAFTING_ADDRESS).claim(claimant, address)
+
+    outcome = invoke(deliver(sandbox, "gmail_forward_en", address))
+
+    assert (outcome["status"], outcome["reason"]) == ("dropped", "unknown_sender")
+    assert history_store.list_drafts(claimant, limit=5).items == []
     assert sandbox.replies() == []
 
 

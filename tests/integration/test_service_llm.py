@@ -539,6 +539,27 @@ def test_a_copied_line_of_the_user_message_is_a_prompt_leak(fake_openai: FakeOpe
     assert "sign with no name" not in result.model_dump_json()
 
 
+@pytest.mark.parametrize(
+    ("wrong", "rule"),
+    [
+        ({**CLEAN, "shared_interest_topic": "logistics", "bio_evidence": "Staff engineer at a logistics startup"},
+         Rule.UNGROUNDED_INTEREST),
+        ({**CLEAN, "body": CLEAN_BODY.replace("most weekends", "most weekends for 12 years")}, Rule.INVENTED_FACT),
+        ({**CLEAN, "body": CLEAN_BODY.replace("Hi Dana,", "Hi Dana, as you put it, “climb first, code later”;")},
+         Rule.INVENTED_FACT),
+    ],
+)  # fmt: skip
+def test_a_job_as_the_interest_a_changed_number_or_an_invented_quotation_is_repaired(
+    fake_openai: FakeOpenAI, service: DraftingService, wrong: dict[str, Any], rule: Rule
+) -> None:
+    fake_openai.enqueue(Reply.json(wrong), Reply.json(CLEAN))
+
+    result = service.draft(draft_request(), deadline=soon())
+
+    assert (result.provider, result.body) == ("openai", CLEAN_BODY)
+    assert [violation.rule for violation in result.repaired_violations] == [rule]
+
+
 # ---- the composition root wires the same path from the environment ----------------------------
 
 

@@ -319,3 +319,12 @@ def test_a_reader_that_stops_early_gets_no_traceback(bio_file: Path) -> None:
     assert "Traceback" not in errors
     assert "BrokenPipeError" not in errors
     assert status == cli.EXIT_BROKEN_PIPE
+
+
+def test_check_jsonl_says_which_line_is_empty() -> None:
+    done = run_noask("check", "--jsonl", "-", stdin='{"text": "  "}\n' + json.dumps({"text": CLEAN}) + "\n")
+
+    empty, clean = (json.loads(line) for line in done.stdout.splitlines())
+    assert empty == {"line": 1, "error": "text: the message to check is empty"}
+    assert clean == {"ask": False, "violations": []}
+    assert done.returncode == 2

@@ -42,7 +42,10 @@ def test_fetch_returns_the_stored_message(sandbox: EmailSandbox) -> None:
     raw = sample("gmail_forward_en")
     sandbox.put_email("noask-email-local", "inbound/abc", raw)
 
-    assert S3RawEmailStore(s3_client).fetch("noask-email-local", "inbound/abc", max_bytes=len(raw)) == raw
+    stored = S3RawEmailStore(s3_client).fetch("noask-email-local", "inbound/abc", max_bytes=len(raw))
+    assert stored.raw == raw
+    # When SES stored it: the time of receipt that dates the draft.
+    assert stored.stored_at is not None
 
 
 def test_fetch_refuses_an_object_over_the_limit(sandbox: EmailSandbox) -> None:

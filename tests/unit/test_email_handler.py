@@ -163,12 +163,12 @@ def test_service_and_namespace_come_from_the_settings_whenever_the_module_was_im
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from functions.inbound_email import app
+    from functions import observability
     from shared import composition
 
     # What Powertools holds when the module was imported before any POWERTOOLS_* variable was set.
-    monkeypatch.setattr(app.metrics, "namespace", None)
-    monkeypatch.setattr(app.metrics, "service", None)
+    monkeypatch.setattr(observability.metrics, "namespace", None)
+    monkeypatch.setattr(observability.metrics, "service", None)
     for name, value in {"POWERTOOLS_SERVICE_NAME": service, "POWERTOOLS_METRICS_NAMESPACE": namespace}.items():
         if value is None:
             monkeypatch.delenv(name)
@@ -185,4 +185,4 @@ def test_service_and_namespace_come_from_the_settings_whenever_the_module_was_im
     assert emf, "no metrics were flushed"
     assert {directive["Namespace"] for line in emf for directive in line["_aws"]["CloudWatchMetrics"]} == {namespace or "noask"}
     assert {line["service"] for line in emf} == {service or "noask"}
-    assert app.logger.get_current_keys()["service"] == (service or "noask")
+    assert observability.logger.get_current_keys()["service"] == (service or "noask")

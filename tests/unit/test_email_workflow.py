@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import re
 from email.message import EmailMessage
 
 import pytest
@@ -10,12 +10,17 @@ import pytest
 from shared.composition import PROMPTS_DIR
 from shared.email.parsing import MAX_RAW_EMAIL_BYTES
 from shared.email.workflow import EmailOutcome, InboundEmailWorkflow, draft_id_for
+from shared.history import Profile
 from shared.models import MAX_BIO_CHARS, Channel, DraftRequest, DraftResult
 from shared.prompts import PromptLibrary
 from shared.service import DraftingService, UnsafeDraftError
+from shared.usecases.create_draft import CreateDraft
+from shared.usecases.deadline import Deadline
+from shared.usecases.sender_addresses import AddressProblem, SenderAddresses
 from tests.support.emails import (
     DEFAULT_PITCH,
     DRAFTING_ADDRESS,
+    FORWARD_BODY,
     REGISTERED_ADDRESS,
     CapturingMailer,
     MemoryHistory,
@@ -41,13 +46,13 @@ class CountingDrafter:
         self.service = DraftingService(None, PromptLibrary(PROMPTS_DIR))
         self.requests: list[DraftRequest] = []
 
-    def draft(self, request: DraftRequest, *, deadline: float) -> DraftResult:
+    def draft(self, request: DraftRequest, *, deadline: Deadline | float) -> DraftResult:
         self.requests.append(request)
         return self.service.draft(request, deadline=deadline)
 
 
 class UnsafeDrafter:
-    def draft(self, request: DraftRequest, *, deadline: float) -> DraftResult:
+    def draft(self, request: DraftRequest, *, deadline: Deadline | float) -> DraftResult:
         raise UnsafeDraftError("even the offline draft asked for something")
 
 
@@ -58,16 +63,15 @@ class Harness:
         self.mailer = CapturingMailer()
         self.drafter = CountingDrafter()
         self.workflow = InboundEmailWorkflow(
-            drafter=self.drafter,
-            history=self.history,
+            create_draft=CreateDraft(self.drafter, self.history, daily_quota=5),
+            senders=self.history,
             mailer=self.mailer,
             drafting_address=DRAFTING_ADDRESS,
             app_url="https://noask.example",
-            daily_quota=5,
         )
 
     def handle(self, raw: bytes, key: str = "inbound/msg-1") -> EmailOutcome:
-        return self.workflow.handle(raw, message_key=key, deadline=time.monotonic() + 30, received_at=RECEIVED_AT)
+        return self.workflow.handle(raw, message_key=key, deadline=Deadline.after(30), received_at=RECEIVED_AT)
 
     def reply_text(self, index: int = -1) -> str:
         body = self.mailer.sent[index].get_body(("plain",))
@@ -191,7 +195,10 @@ def test_a_message_that_cannot_make_a_request_gets_an_explanation(body: str, pit
 def test_no_safe_draft_gets_an_explanation_and_nothing_stored() -> None:
     harness = Harness()
     harness.workflow = InboundEmailWorkflow(
-        drafter=UnsafeDrafter(), history=harness.history, mailer=harness.mailer, drafting_address=DRAFTING_ADDRESS
+        create_draft=CreateDraft(UnsafeDrafter(), harness.history, daily_quota=5),
+        senders=harness.history,
+        mailer=harness.mailer,
+        drafting_address=DRAFTING_ADDRESS,
     )
     outcome = harness.handle(sample("gmail_forward_en"))
 
@@ -217,3 +224,82 @@ def test_the_reply_goes_to_the_registered_address_only() -> None:
     assert str(reply["To"]) == REGISTERED_ADDRESS
     assert reply["Cc"] is None
     assert reply["Bcc"] is None
+
+
+# ---- verified senders: the squatting scenario ---------------------------------------------------
+
+
+def mailed_code(message: EmailMessage) -> str:
+    found = re.search(r"\b[0-9]{6}\b", str(message["Subject"]))
+    assert found is not None
+    return found.group()
+
+
+def test_a_squatters_claim_never_gets_the_real_owners_mail() -> None:
+    """Before: a squatter's PUT /profile with someone else's address made that person's authenticated mail draft into
+    the squatter's history. Now a claim is only a pending item; the address is held by whoever verifies it."""
+    history = MemoryHistory()
+    mailer = CapturingMailer()
+    addresses = SenderAddresses(history, mailer, from_address=DRAFTING_ADDRESS)
+    workflow = InboundEmailWorkflow(
+        create_draft=CreateDraft(CountingDrafter(), history, daily_quota=5),
+        senders=history,
+        mailer=mailer,
+        drafting_address=DRAFTING_ADDRESS,
+    )
+
+    def deliver(key: str) -> EmailOutcome:
+        return workflow.handle(sample("gmail_forward_en"), message_key=key, deadline=Deadline.after(30), received_at=RECEIVED_AT)
+
+    history.put_profile(Profile(user_id="squatter", pitch="I sell growth hacks."))
+    squatters_claim = addresses.claim("squatter", REGISTERED_ADDRESS)
+    assert squatters_claim.state == "pending"
+    # The code goes to the address, that is to its real owner, never to the squatter.
+    [code_mail] = mailer.sent
+    assert str(code_mail["To"]) == REGISTERED_ADDRESS
+
+    ignored = deliver("inbound/first")
+    assert (ignored.status, ignored.reason) == ("dropped", "unknown_sender")
+    assert history.drafts == {}
+    assert mailer.sent == [code_mail]  # no reply to unverified mail
+    with pytest.raises(AddressProblem) as wrong:
+        addresses.verify("squatter", REGISTERED_ADDRESS, "000000" if mailed_code(code_mail) != "000000" else "111111")
+    assert wrong.value.kind == "wrong_code"
+
+    # The squatter's pending claim does not lock the owner out: the owner claims, reads the code, verifies.
+    history.put_profile(Profile(user_id="owner", pitch="I build data quality tools."))
+    assert addresses.claim("owner", REGISTERED_ADDRESS).state == "pending"
+    assert addresses.verify("owner", REGISTERED_ADDRESS, mailed_code(mailer.sent[-1])).state == "verified"
+
+    drafted = deliver("inbound/second")
+    assert (drafted.status, drafted.reason, drafted.user_id) == ("replied", "drafted", "owner")
+    assert {owner for owner, _ in history.drafts} == {"owner"}
+    assert str(mailer.sent[-1]["To"]) == REGISTERED_ADDRESS
+    # Even the squatter's own code, had it leaked, cannot take the address now.
+    with pytest.raises(AddressProblem) as taken:
+        addresses.verify("squatter", REGISTERED_ADDRESS, mailed_code(code_mail))
+    assert taken.value.kind == "taken"
+    assert history.address_holder(REGISTERED_ADDRESS) == "owner"
+
+
+def test_the_notes_interests_and_offer_win_over_the_profiles_defaults_which_fill_in() -> None:
+    harness = Harness()
+    harness.history.put_profile(
+        harness.profile.model_copy(update={"sender_interests": "trail running, chess", "offer": "my CI checklist"})
+    )
+    harness.handle(sample("gmail_forward_en"))
+
+    [request] = harness.drafter.requests
+    assert request.sender_interests == "trail running, chess"
+    assert request.offer == "my CI checklist"
+
+
+def test_note_lines_give_interests_and_an_offer_over_the_profiles_defaults() -> None:
+    harness = Harness()
+    harness.history.put_profile(harness.profile.model_copy(update={"sender_interests": "chess", "offer": "my CI checklist"}))
+    body = "interests: open-water swimming, jazz\noffer: my notes on flaky tests\n\n" + FORWARD_BODY
+    harness.handle(ses_message(body=body))
+
+    [request] = harness.drafter.requests
+    assert request.sender_interests == "open-water swimming, jazz"
+    assert request.offer == "my notes on flaky tests"

@@ -51,7 +51,7 @@ def test_false_positive_rate_over_the_no_ask_corpus() -> None:
 
 
 def test_every_kind_of_ask_is_exercised_by_the_corpus() -> None:
-    kinds_seen = {kind.name for text in ASKS for kind in ASK_KINDS if kind.regex.search(text.replace("’", "'"))}
+    kinds_seen = {kind.name for text in ASKS for kind in ASK_KINDS if kind.regex.search(text.replace("’", "'").casefold())}
     assert kinds_seen == {kind.name for kind in ASK_KINDS}
 
 
@@ -355,7 +355,7 @@ def test_every_kind_has_a_plain_explanation_and_compiles() -> None:
     for kind in ASK_KINDS:
         assert kind.explanation
         assert kind.explanation[0].islower()
-        assert kind.regex.pattern
+        assert kind.regex.source
 
 
 def test_long_repetitive_input_is_handled() -> None:
@@ -363,3 +363,81 @@ def test_long_repetitive_input_is_handled() -> None:
     for text in ("you " * 5_000, ", " * 5_000, "a" * 20_000 + "?", "would you " * 2_000, "no " * 5_000 + "call me"):
         find_asks(text)
     assert _is_ask("no " * 2_000 + ". Call me.")
+
+
+# --- judged as read, not as written ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Would you be open to a quick c\u200ball next week?",  # zero-width space inside a word
+        "Cоuld yоu rеfеr mе fоr thе rоlе?",  # Cyrillic look-alike letters
+        "Ａｒｅ ｙｏｕ ｈｉｒｉｎｇ？",  # fullwidth letters
+        "𝐋𝐞𝐭 𝐦𝐞 𝐤𝐧𝐨𝐰 𝐰𝐡𝐚𝐭 𝐲𝐨𝐮 𝐭𝐡𝐢𝐧𝐤.",  # mathematical bold
+        "Can I pick your br\u00adain over cof\u00adfee?",  # soft hyphens
+        "Would you be open to a c a l l next week?",  # spaced-out letters
+    ],
+)
+def test_disguised_asks_are_caught_and_reported_on_the_original_text(text: str) -> None:
+    violations = find_asks(text)
+    assert violations, text
+    for violation in violations:
+        assert violation.start is not None
+        assert violation.end is not None
+        assert text[violation.start : violation.end] == violation.span
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿Te parece si hablamos por teléfono el jueves?",
+        "On pourrait prendre un café ?",
+        "Hätten Sie Zeit für ein kurzes Gespräch?",
+        "Podemos marcar uma call?",
+        "Ti andrebbe un caffè?",
+    ],
+)
+def test_asks_in_the_other_drafting_languages(text: str) -> None:
+    assert _is_ask(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It would be great to hear about your path into design leadership.",
+        "Does Thursday work?",
+        "Free next week?",
+        "Is there someone in your org I could send my portfolio to?",
+        "Who should I talk to about the platform team?",
+        "Are you hiring?",
+        "Does your team sponsor visas?",
+        "I'm writing in hopes that you could share how you moved into UX research.",
+        "Awaiting your thoughts",
+        "☕ next week?",
+        "📞 Thursday?",
+        "📅 next week?",
+    ],
+)
+def test_indirect_asks_from_the_issue(text: str) -> None:
+    assert _is_ask(text), text
+
+
+def test_a_reply_mentioned_in_passing_is_no_ask_but_one_hoped_for_is() -> None:
+    assert find_asks("A response is logged within a minute of each alarm.") == []
+    assert find_asks("Your answer on the panel about data contracts was the clearest I've heard.") == []
+    assert _is_ask("A quick reply would be much appreciated.")
+    assert _is_ask("Your response would mean a lot.")
+
+
+def test_someone_elses_ask_quoted_in_the_senders_own_words_is_no_ask() -> None:
+    assert find_asks('A recruiter once wrote to me "can I pick your brain?" and I still laugh about it.') == []
+    assert _is_ask('"Can I pick your brain?"')
+    assert _is_ask('I loved the talk. "Can I pick your brain?" is what I wanted to ask, so: can I pick your brain?')
+    # Quotation marks alone do not make the sender's own request someone else's words.
+    assert _is_ask('Quick one from me: "would you be open to a call next week?"')
+
+
+def test_the_shaka_emoji_is_no_request_to_call() -> None:
+    assert find_asks("Surf at Ericeira was perfect this morning 🤙") == []
+    assert _is_ask("📞 me when you land!")

@@ -10,7 +10,7 @@ from shared.models import Rule
 
 # The sender's side in these tests mentions nothing any example claims.
 PITCH = "I build payment APIs in Go."
-INTERESTS = "pottery, cello"
+INTERESTS = "pottery, origami"
 
 CATCHES = [(phrasing.id, example) for phrasing in phrasings() for example in phrasing.catches]
 PASSES = [(phrasing.id, example) for phrasing in phrasings() for example in phrasing.passes]
@@ -87,3 +87,29 @@ def test_hostile_length_input_is_handled_quickly_enough_to_finish() -> None:
     # No timing assertion: a pattern that backtracked badly would simply not finish the suite.
     hostile = ("I " + "a " * 4_000 + "x") + " fellow " * 500 + "me " * 1_000
     find_unsupported_claims(hostile[:8_000], sender_interests=None, pitch=PITCH)
+
+
+@pytest.mark.parametrize(
+    ("draft", "sender_interests"),
+    [
+        ("Fellow skydiver and data engineer here!", None),  # the pitch's job does not carry the hobby with it
+        ("We both love jazz and skydiving.", "jazz"),  # every hobby a claim names must be the sender's
+    ],
+)
+def test_a_supported_word_does_not_carry_an_unsupported_hobby(draft: str, sender_interests: str | None) -> None:
+    pitch = "I'm a data engineer who builds streaming pipelines."
+    [violation] = find_unsupported_claims(draft, sender_interests=sender_interests, pitch=pitch)
+    assert "skydiving" in violation.message
+
+
+@pytest.mark.parametrize(
+    ("draft", "sender_interests"),
+    [
+        ("Fellow trail runner here!", "running"),  # a kind of what the sender names
+        ("Fellow runner here!", "trail running"),  # what the sender names is a kind of it
+        ("I'm a climber too!", "bouldering"),
+        ("You hike with your rescue dog? Me too!", "hiking"),  # agreeing with a sentence: one hobby of it is enough
+    ],
+)
+def test_sharing_a_kind_of_the_hobby_is_sharing_it(draft: str, sender_interests: str) -> None:
+    assert find_unsupported_claims(draft, sender_interests=sender_interests, pitch=PITCH) == []

@@ -71,6 +71,49 @@ def test_a_pitch_of_only_stopwords_imposes_nothing() -> None:
     assert find_missing_pitch("Hello there.", "I am who I am.") == []
 
 
+# The case seen on real model output: bio and pitch share words, and the body only repeats a line of the bio.
+SHARED_WORDS_BIO = (
+    "Reliability engineer at a wind farm operator. I keep our alarm pipeline honest: a response is logged within a "
+    "minute of each alarm. Weekends: sea kayaking along the coast."
+)
+SHARED_WORDS_PITCH = "I build alarm triage tools for wind farm operators that cut false alarms by half."
+
+
+def test_a_body_that_repeats_the_bio_does_not_give_the_pitch_through_shared_words() -> None:
+    body = "Hi! I saw that a response is logged within a minute of each alarm at your wind farm operator. Sea kayaking too!"
+    found = find_missing_pitch(body, SHARED_WORDS_PITCH, bio=SHARED_WORDS_BIO)
+    assert [violation.rule for violation in found][:1] == [Rule.MISSING_PITCH]
+    assert found[0].message.startswith("Does not give your pitch")
+
+
+def test_the_pitch_in_one_sentence_passes_even_with_the_bios_words_around_it() -> None:
+    body = (
+        "Hi! Sea kayaking along the coast sounds wonderful. I build alarm triage tools that cut false alarms by half "
+        "for wind farm operators."
+    )
+    assert find_missing_pitch(body, SHARED_WORDS_PITCH, bio=SHARED_WORDS_BIO) == []
+
+
+def test_key_words_scattered_over_sentences_do_not_make_a_pitch() -> None:
+    pitch = "I'm a data engineer moving into climate tech, focused on demand forecasting."
+    body = "Your data post was great. The climate panel too. Forecasting is hard. Loved the engineer meetup."
+    assert find_missing_pitch(body, pitch) != []
+
+
+def test_a_body_that_mostly_repeats_the_bio_is_a_violation() -> None:
+    body = (
+        "Reliability engineer at a wind farm operator, keeping the alarm pipeline honest: a response is logged within "
+        "a minute of each alarm. I build alarm triage tools that cut false alarms by half."
+    )
+    found = find_missing_pitch(body, SHARED_WORDS_PITCH, bio=SHARED_WORDS_BIO)
+    assert [violation.message.split(" (")[0] for violation in found] == ["Mostly repeats their bio"]
+
+
+def test_a_pitch_told_in_the_bios_own_words_still_counts() -> None:
+    bio = "Data engineer at a bank. Weekends: bouldering."
+    assert find_missing_pitch("Fellow boulderer! I'm a data engineer too, at a startup.", "Data engineer.", bio=bio) == []
+
+
 # --- length ------------------------------------------------------------------------------------
 
 

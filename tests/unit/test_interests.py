@@ -341,3 +341,28 @@ def test_results_are_cached_per_bio_but_callers_get_their_own_list() -> None:
     first = find_interests("I love chess.")
     first.clear()
     assert topics("I love chess.") == ["chess"]
+
+
+def test_an_event_named_after_a_place_is_still_a_pursuit() -> None:
+    assert topics("I ran the Berlin Marathon last year.") == ["running"]
+    assert topics("Tim Cook fan.") == []
+
+
+@pytest.mark.parametrize(
+    "bio",
+    [
+        "a-" * 4000,
+        "a." * 4000,
+        "a@" * 4000,
+        "a" + " " * 7998 + "b",
+        "hiking, " * 1000,
+        "running " * 1000,
+        ("Grew up in A" + " " * 7900 + "b")[:8000],
+        " ".join(f"{name} {name} runs." for name in ["Ana", "Bo", "Cy"] * 250)[:8000],
+    ],
+    ids=["hyphens", "dots", "ats", "spaces", "commas", "running", "background", "names"],
+)
+def test_hostile_shapes_of_8000_characters_give_literal_evidence_or_nothing(bio: str) -> None:
+    for interest in find_interests(bio):
+        assert interest.evidence in bio
+        assert len(interest.evidence) <= MAX_EVIDENCE_CHARS

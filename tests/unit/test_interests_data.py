@@ -15,6 +15,7 @@ from shared.interests.lexicon import CATEGORIES, LANGUAGES, TOPICS, lineage
 
 DATA = Path(__file__).parent.parent.parent / "shared" / "interests" / "data"
 RAW = tomllib.loads((DATA / "topics.toml").read_text(encoding="utf-8"))
+CUE_EXAMPLES = tomllib.loads((DATA / "cues.toml").read_text(encoding="utf-8"))["examples"]
 REQUIRED_CATEGORIES = {"hobbies", "sports", "arts", "music", "games", "outdoors", "animals", "food", "causes", "community"}
 
 
@@ -94,3 +95,15 @@ def test_every_pursuit_category_is_a_non_work_kind_and_causes_and_community_are_
             assert found[0].kind is InterestKind.CAUSE, category
         elif category not in {"family", "roles"}:
             assert found[0].kind in NON_WORK_KINDS, category
+
+
+@pytest.mark.parametrize(("bio", "topic"), CUE_EXAMPLES["pastimes"])
+def test_the_cue_examples_state_a_pastime_first(bio: str, topic: str) -> None:
+    [first, *_] = find_interests(bio)
+    assert first.topic == topic
+    assert first.score >= 2
+
+
+@pytest.mark.parametrize("bio", CUE_EXAMPLES["not_pursuits"])
+def test_the_cue_examples_state_no_pursuit(bio: str) -> None:
+    assert [interest.topic for interest in find_interests(bio) if interest.non_work or interest.kind is InterestKind.CAUSE] == []

@@ -98,3 +98,9 @@ def test_a_hostile_item_is_skipped_but_the_rest_of_the_list_counts() -> None:
 )
 def test_topics_in_reads_word_forms_languages_and_broader_topics(text: str, topics: set[str]) -> None:
     assert topics_in(text) == topics
+
+
+def test_fostering_is_a_kind_of_animal_rescue() -> None:
+    overlap = find_overlap("Fostering kittens is my joy.", "animal rescue")
+    assert overlap is not None
+    assert (overlap.topic, overlap.interest.topic) == ("animal rescue", "animal fostering")

@@ -8,7 +8,10 @@
   const submitButton = $("submit");
   const progress = $("progress");
   const formError = $("form-error");
-  const FIELDS = ["target_bio", "pitch", "target_name", "sender_name", "channel"];
+  const FIELDS = ["target_bio", "pitch", "target_name", "sender_name", "sender_interests", "offer", "channel"];
+  // The sender's own interests and offer are kept for the next draft, in this browser only.
+  const REMEMBERED = ["sender_interests", "offer"];
+  const REMEMBERED_KEY = "noask.sender";
   const REQUIRED = { target_bio: "Paste their bio: the message opens with something it says.", pitch: "Add a sentence or two about you." };
 
   // cursor: the next history page; shown: the draft in the result card; pending: the request awaiting an answer.
@@ -38,6 +41,7 @@
   const SESSION_KEY = "noask.session"; // { idToken, refreshToken, expiresAt }
   const PENDING_KEY = "noask.signIn"; // { state, verifier } while the user is at the sign-in page
   const SAVED_FORM_KEY = "noask.form"; // what the user had typed, restored after signing in
+  const FORM_FIELDS = ["target_bio", "pitch", "target_name", "sender_name", "sender_interests", "offer"];
   // A token this close to its expiry is refreshed first, so it cannot expire on its way to the API.
   const EXPIRY_MARGIN_MS = 60 * 1000;
   const SIGNED_OUT_MESSAGE = "Sign in to draft messages and keep them in your history.";
@@ -141,7 +145,7 @@
   }
 
   function saveForm() {
-    const fields = Object.fromEntries(["target_bio", "pitch", "target_name", "sender_name"].map((name) => [name, $(name).value]));
+    const fields = Object.fromEntries(FORM_FIELDS.map((name) => [name, $(name).value]));
     if (Object.values(fields).some((value) => value.trim())) store(SAVED_FORM_KEY, { ...fields, channel: currentChannel() });
   }
 
@@ -149,7 +153,7 @@
     const saved = stored(SAVED_FORM_KEY);
     store(SAVED_FORM_KEY, null);
     if (!saved) return;
-    for (const name of ["target_bio", "pitch", "target_name", "sender_name"]) {
+    for (const name of FORM_FIELDS) {
       if (typeof saved[name] === "string") $(name).value = saved[name];
       $(name).dispatchEvent(new Event("input"));
     }
@@ -180,6 +184,7 @@
       const session = stored(SESSION_KEY);
       store(SESSION_KEY, null);
       store(SAVED_FORM_KEY, null);
+      forget(REMEMBERED_KEY);
       // Revoking the refresh token ends the session for good, not just in this tab. Best effort:
       // signing out of the managed login below happens whatever the answer.
       if (session && session.refreshToken) {
@@ -305,8 +310,30 @@
     const value = (name) => $(name).value.trim();
     const request = { target_bio: value("target_bio"), pitch: value("pitch"), channel: currentChannel() };
     if (value("target_name")) request.target_name = value("target_name");
-    if (value("sender_name")) request.sender_name = value("sender_name");
+    for (const name of ["sender_name", ...REMEMBERED]) if (value(name)) request[name] = value(name);
     return request;
+  }
+
+  // ---- Remembered between drafts (localStorage: it outlives the tab, unlike the session) -------
+  function remembered() {
+    try { return JSON.parse(window.localStorage.getItem(REMEMBERED_KEY)) || {}; } catch (_) { return {}; }
+  }
+  function remember(request) {
+    try {
+      window.localStorage.setItem(REMEMBERED_KEY, JSON.stringify(Object.fromEntries(REMEMBERED.map((name) => [name, request[name] || ""]))));
+    } catch (_) { /* storage is off: the fields start empty next time */ }
+  }
+  function forget(key) {
+    try { window.localStorage.removeItem(key); } catch (_) { /* nothing was kept */ }
+  }
+  function restoreRemembered() {
+    const kept = remembered();
+    for (const name of REMEMBERED) {
+      if (typeof kept[name] === "string" && !$(name).value) {
+        $(name).value = kept[name];
+        $(name).dispatchEvent(new Event("input"));
+      }
+    }
   }
 
   function newKey() {
@@ -343,6 +370,7 @@
       return;
     }
     state.pending = null;
+    remember(request);
     setBusy(false, "Your draft is ready.");
     showDraft(result.data);
     addToHistory(result.data, { prepend: true });
@@ -395,6 +423,10 @@
       opening.append(el("strong", { text: shared.topic || "an interest you share" }));
       opening.append(document.createTextNode(", which their bio states:"));
       interest.append(opening, el("blockquote", { text: `“${shared.bio_evidence}”` }), el("p", { className: "source", text: "— quoted from their bio" }));
+      if (shared.shared_with_sender) {
+        // The overlap with the interests the sender gave: the message may say it is shared.
+        interest.append(el("p", { className: "overlap", attrs: { id: "result-overlap" }, text: `You both: ${shared.topic || "this"}` }));
+      }
     } else {
       interest.append(el("p", { text: "Their bio states no interest you share, so the draft says something true and specific about their work instead of inventing one." }));
     }
@@ -513,18 +545,145 @@
     button.disabled = false;
     if (!result.ok) {
       if (result.error) $("history-status").textContent = result.error.message;
-      return;
+      return false;
     }
     for (const draft of result.data.items) addToHistory(draft, { prepend: false });
     state.cursor = result.data.cursor;
     button.hidden = !state.cursor;
     $("history-empty").hidden = $("history-list").children.length > 0;
+    return true;
   }
 
   $("load-more").addEventListener("click", loadHistory);
   // Focus moves to these after a draft or an error, so screen readers announce them.
   $("result-title").setAttribute("tabindex", "-1");
   formError.setAttribute("tabindex", "-1");
+
+  // ---- Profile: sending addresses and the email path's defaults --------------------------------
+  const PROFILE_FIELDS = ["pitch", "sender_name", "sender_interests", "offer"];
+
+  function fieldMessage(id, text) {
+    const message = $(`${id}-error`);
+    if (!message) return false;
+    message.textContent = text || "";
+    message.hidden = !text;
+    const input = $(id);
+    if (input) {
+      if (text) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    }
+    return true;
+  }
+
+  function addressItem(address) {
+    const verified = address.state === "verified";
+    const item = el("li", { className: "address-item", attrs: { "data-address": address.email } });
+    const label = el("p", { className: "address-email", text: address.email });
+    const badge = el("span", { className: verified ? "badge badge-ok" : "badge badge-offline", text: verified ? "Verified" : "Waiting for its code" });
+    label.append(" ", badge);
+    const remove = el("button", { className: "button button-quiet", text: "Remove", attrs: { type: "button", "aria-label": `Remove ${address.email}` } });
+    remove.addEventListener("click", () => removeAddress(address.email));
+    item.append(label);
+    if (!verified) {
+      const id = `code-${Array.from(address.email).map((c) => c.codePointAt(0).toString(16)).join("")}`;
+      const verifyForm = el("form", { className: "inline-form verify-form", attrs: { novalidate: "" } });
+      const field = el("div", { className: "field" });
+      field.append(
+        el("label", { text: `Code sent to ${address.email}`, attrs: { for: id } }),
+        el("input", { attrs: { id, name: "code", type: "text", inputmode: "numeric", autocomplete: "one-time-code", maxlength: "6", pattern: "[0-9]{6}", "aria-describedby": `${id}-error` } }),
+        el("p", { className: "field-error", attrs: { id: `${id}-error`, hidden: "" } }),
+      );
+      verifyForm.append(field, el("button", { className: "button button-secondary", text: "Verify", attrs: { type: "submit" } }));
+      verifyForm.addEventListener("submit", (event) => {
+        event.preventDefault();
+        verifyAddress(address.email, id);
+      });
+      item.append(verifyForm);
+    }
+    item.append(el("div", { className: "address-actions" }, [remove]));
+    return item;
+  }
+
+  function showAddresses(addresses) {
+    $("address-list").replaceChildren(...addresses.map(addressItem));
+    $("addresses-empty").hidden = addresses.length > 0;
+  }
+
+  async function loadProfile() {
+    const result = await api("GET", "/profile");
+    if (!result.ok) {
+      if (result.error) $("profile-status").textContent = result.error.message;
+      return;
+    }
+    for (const name of PROFILE_FIELDS) $(`profile-${name}`).value = result.data[name] || "";
+    showAddresses(result.data.addresses || []);
+  }
+
+  $("address-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    fieldMessage("new-address", "");
+    const email = $("new-address").value.trim();
+    if (!email) {
+      fieldMessage("new-address", "Type the address you will forward bios from.");
+      $("new-address").focus();
+      return;
+    }
+    const result = await api("POST", "/profile/addresses", { email });
+    if (!result.ok) {
+      if (result.error) fieldMessage("new-address", result.error.message);
+      $("new-address").focus();
+      return;
+    }
+    $("new-address").value = "";
+    $("profile-status").textContent = result.data.state === "verified"
+      ? `${result.data.email} is verified: mail from it is drafted for you.`
+      : `A six-digit code is on its way to ${result.data.email}. Enter it below.`;
+    await loadProfile();
+    const pending = $("address-list").querySelector(`[data-address="${CSS.escape(result.data.email)}"] input[name="code"]`);
+    if (pending) pending.focus();
+  });
+
+  async function verifyAddress(email, inputId) {
+    const code = $(inputId).value.trim();
+    fieldMessage(inputId, "");
+    if (!/^[0-9]{6}$/.test(code)) {
+      fieldMessage(inputId, "The code is the six digits in the email we sent.");
+      $(inputId).focus();
+      return;
+    }
+    const result = await api("POST", `/profile/addresses/${encodeURIComponent(email)}/verify`, { code });
+    if (!result.ok) {
+      if (result.error) fieldMessage(inputId, result.error.message);
+      $(inputId).focus();
+      return;
+    }
+    $("profile-status").textContent = `${email} is verified: mail from it is drafted for you.`;
+    await loadProfile();
+  }
+
+  async function removeAddress(email) {
+    const result = await api("DELETE", `/profile/addresses/${encodeURIComponent(email)}`);
+    if (!result.ok && result.status !== 404) {
+      if (result.error) $("profile-status").textContent = result.error.message;
+      return;
+    }
+    $("profile-status").textContent = `${email} removed.`;
+    await loadProfile();
+    $("new-address").focus();
+  }
+
+  $("profile-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    for (const name of PROFILE_FIELDS) fieldMessage(`profile-${name}`, "");
+    const body = Object.fromEntries(PROFILE_FIELDS.map((name) => [name, $(`profile-${name}`).value.trim()]));
+    const result = await api("PUT", "/profile", body);
+    if (!result.ok) {
+      const field = result.error && result.error.field;
+      if (result.error && !(field && fieldMessage(`profile-${field}`, result.error.message))) $("profile-status").textContent = result.error.message;
+      return;
+    }
+    $("profile-status").textContent = "Defaults saved.";
+  });
 
   async function start() {
     if (signIn) {
@@ -537,7 +696,9 @@
       showSignedIn(session);
       restoreForm();
     }
-    loadHistory();
+    restoreRemembered();
+    // The profile waits for the history: a caller the API does not know is asked to sign in once, not twice.
+    if (await loadHistory()) loadProfile();
   }
   start();
 })();

@@ -1,0 +1,127 @@
+"""Prompt leaks: a draft that repeats or talks about noask's own instructions to the model.
+
+Three ways a draft leaks them:
+
+- copied: six consecutive words of the instructions (the system prompt and the fixed wording of the user
+  message, as the service rendered them), a whole line of four words or more, or an identifier from them
+  (letters and digits mixed); words are compared as read, so hidden characters and look-alikes do not hide a copy;
+- paraphrased or translated: a phrase that only a draft talking about its instructions uses ("my instructions
+  say", "I was told not to ask", "as instructed by the system", "según mis instrucciones", "selon mes
+  instructions", "laut meinen Anweisungen"), from the catalogue in prompt_leaks.toml, one list per covered language.
+
+Quoted examples in the prompt ("happy to send the checklist if it's ever useful") are phrasing the model may use.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+from shared.guardrails.injection import hit_spans, words_with_offsets
+from shared.models import Rule, Violation
+from shared.text import fold
+from shared.text.reading import read
+
+# Six words of the instructions in a row, or any whole line of them this long, is a leak.
+LEAK_RUN = 6
+LEAK_LINE_WORDS = 4
+_MESSAGE = "Repeats part of noask's own instructions to the model, which no message may reveal."
+_PARAPHRASE_MESSAGE = "Talks about noask's own instructions to the model (“{phrase}”), which no message may reveal."
+
+
+@dataclass(frozen=True)
+class _Prompt:
+    runs: frozenset[tuple[str, ...]]
+    lines: tuple[tuple[str, ...], ...]
+    identifiers: frozenset[str]
+
+
+_IDENTIFIER = re.compile(r"(?=[\w-]*\d)(?=[\w-]*[^\W\d_])[\w-]{8,}")
+
+
+@lru_cache(maxsize=32)
+def _prompt(system_prompt: str) -> _Prompt:
+    words = words_with_offsets(system_prompt)
+    # Quoted examples ("happy to send the checklist if it's ever useful") are phrasing the prompt hands the
+    # model to use or avoid, not its secrets: a run that lies wholly inside one is no leak.
+    quoted = [(found.start(), found.end()) for found in re.finditer(r"\"[^\"\n]*\"|“[^”\n]*”|«[^»\n]*»", system_prompt)]
+    inside = [any(start <= word.start and word.end <= end for start, end in quoted) for word in words]
+    runs = {
+        tuple(word.text for word in words[index : index + LEAK_RUN])
+        for index in range(len(words) - LEAK_RUN + 1)
+        if not all(inside[index : index + LEAK_RUN])
+    }
+    lines = tuple(
+        dict.fromkeys(
+            tuple(word.text for word in words_with_offsets(line))
+            for line in system_prompt.splitlines()
+            if len(words_with_offsets(line)) >= LEAK_LINE_WORDS
+        )
+    )
+    identifiers = frozenset(fold(found.group()) for found in _IDENTIFIER.finditer(system_prompt))
+    return _Prompt(frozenset(runs), lines, identifiers)
+
+
+def find_prompt_leaks(text: str, *, system_prompt: str) -> list[Violation]:
+    """Places where `text` repeats `system_prompt`: six words in a row, a whole line, or an identifier of it."""
+    if not text or not system_prompt.strip():
+        return []
+    prompt = _prompt(system_prompt)
+    words = words_with_offsets(text)
+    texts = [word.text for word in words]
+    hit = [False] * len(words)
+    for index in range(len(words) - LEAK_RUN + 1):
+        if tuple(texts[index : index + LEAK_RUN]) in prompt.runs:
+            hit[index : index + LEAK_RUN] = [True] * LEAK_RUN
+    for line in prompt.lines:
+        for index in range(len(words) - len(line) + 1):
+            if tuple(texts[index : index + len(line)]) == line:
+                hit[index : index + len(line)] = [True] * len(line)
+    for index, word in enumerate(texts):
+        if any(identifier in word for identifier in prompt.identifiers):
+            hit[index] = True
+    spans = list(hit_spans(text, words, hit))
+    if not spans and any(identifier in fold(text) for identifier in prompt.identifiers):
+        # An identifier that our words split ("run_marker_7f3a…") or that sits glued to other text: still a leak.
+        spans = [(0, len(text))]
+    copied = [
+        Violation(rule=Rule.PROMPT_LEAK, message=_MESSAGE, span=text[start:end], start=start, end=end) for start, end in spans
+    ]
+    return sorted(copied + find_paraphrased_leaks(text), key=lambda violation: violation.start or 0)
+
+
+@cache
+def paraphrase_catalogue() -> dict[str, dict[str, list[str]]]:
+    """Per language: the phrases, and the drafts they must catch and the near-misses they must not."""
+    return tomllib.loads((Path(__file__).parent / "prompt_leaks.toml").read_text(encoding="utf-8"))
+
+
+@cache
+def _paraphrase_pattern() -> re.Pattern[str]:
+    phrases = {read(phrase).text for language in paraphrase_catalogue().values() for phrase in language["phrases"]}
+    alternatives = "|".join(re.escape(phrase).replace(r"\ ", r"\s+") for phrase in sorted(phrases, key=len, reverse=True))
+    # Whole words: "my instructions" is no part of "my instructionsets", "als ki" none of "als KI-Forscherin".
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
+def find_paraphrased_leaks(text: str) -> list[Violation]:
+    """Phrases by which `text` talks about the model's instructions, in any covered language."""
+    if not text:
+        return []
+    reading = read(text)
+    violations = []
+    for found in _paraphrase_pattern().finditer(reading.text):
+        start, end = reading.original_span(found.start(), found.end())
+        violations.append(
+            Violation(
+                rule=Rule.PROMPT_LEAK,
+                message=_PARAPHRASE_MESSAGE.format(phrase=text[start:end]),
+                span=text[start:end],
+                start=start,
+                end=end,
+            )
+        )
+    return violations

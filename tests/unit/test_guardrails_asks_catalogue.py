@@ -1,0 +1,41 @@
+"""The ask catalogue proves itself: every phrasing catches its examples and lets its near-misses pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.guardrails import find_asks
+from shared.guardrails.asks import LANGUAGES, Phrasing, ask_kinds
+from shared.text.patterns import PatternError, compile_pattern
+from shared.text.reading import read
+
+PHRASINGS = [phrasing for kind in ask_kinds() for phrasing in kind.phrasings]
+
+
+def _label(phrasing: Phrasing) -> str:
+    return f"{phrasing.language}:{phrasing.kind}:{phrasing.source[:50]}"
+
+
+@pytest.mark.parametrize("phrasing", PHRASINGS, ids=_label)
+def test_each_phrasing_catches_its_examples(phrasing: Phrasing) -> None:
+    assert phrasing.catch, "a phrasing needs at least one message it catches"
+    for example in phrasing.catch:
+        assert phrasing.regex.search(read(example).text.replace("’", "'")), f"the phrasing itself misses: {example}"
+        assert find_asks(example), f"find_asks misses: {example}"
+
+
+@pytest.mark.parametrize("phrasing", [p for p in PHRASINGS if p.near_miss], ids=_label)
+def test_each_phrasing_lets_its_near_misses_pass(phrasing: Phrasing) -> None:
+    for example in phrasing.near_miss:
+        assert find_asks(example) == [], f"flagged a near-miss: {example} -> {[v.span for v in find_asks(example)]}"
+
+
+def test_every_language_has_phrasings_of_the_main_kinds() -> None:
+    for language in LANGUAGES:
+        kinds = {phrasing.kind for phrasing in PHRASINGS if phrasing.language == language}
+        assert {"meeting", "advice", "job", "reply"} <= kinds, language
+
+
+def test_patterns_reject_look_around() -> None:
+    with pytest.raises(PatternError):
+        compile_pattern(r"(?<!my\s)hiring")
