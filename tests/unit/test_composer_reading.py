@@ -29,7 +29,8 @@ def test_a_contraction_after_the_subject_agrees_with_you(channel: Channel) -> No
 def test_a_later_verb_after_an_adverb_agrees_with_you() -> None:
     bio = "Kwame Mensah is a data journalist. He took up pottery during the pandemic and now sells mugs at a Saturday market."
     body = draft(bio, target_name="Kwame Mensah")
-    assert "now sells" not in body and "now sell mugs" in body, body
+    assert "now sells" not in body, body
+    assert "now sell mugs" in body, body
 
 
 @pytest.mark.parametrize("channel", [Channel.LINKEDIN_MESSAGE, Channel.EMAIL])
@@ -47,7 +48,7 @@ def test_the_question_names_a_pursuit_not_a_verb() -> None:
 def test_the_question_names_the_doing_not_a_thing() -> None:
     bio = "Senior counsel at an energy utility. Between deals I try to get out on my paddleboard."
     body = draft(bio)
-    assert "into paddleboard?" not in body and "with paddleboard?" not in body and "to paddleboard?" not in body, body
+    assert not re.search(r"(?:into|with|to) paddleboard\?", body), body
 
 
 @pytest.mark.parametrize("channel", list(Channel))
