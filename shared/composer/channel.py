@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from shared.composer.hook import Hook
-from shared.composer.phrasing import Voice, bridge, closer, echoes, fillers, nameless_sign_off, openers
+from shared.composer.phrasing import Voice, bridge, closer, echoes, fillers, nameless_sign_off, openers, shared_openers
 from shared.composer.pitch import fit_pitch
 from shared.composer.wording import Variation
 from shared.models import CHANNEL_SPECS
@@ -69,18 +69,22 @@ def note_bodies(
     closing_line = closer(hook, variation, offer)
     extra = fillers(variation, closing_line)
     sign_offs = [f"{voice.sign_off} {voice.sender}", f"– {voice.sender}", ""] if voice.sender else [""]
-    # The sender's offer is worth a plainer opener; only when no opener leaves room for it does the note go without.
-    if offer is not None:
-        for opener in openers(hook, variation, note=True):
+    # Saying the pursuit is shared is worth more than the offer; the offer is worth a plainer opener among the rest.
+    every = openers(hook, variation, note=True)
+    shared = shared_openers(hook, variation, note=True)
+    groups = [shared, [opener for opener in every if opener not in shared]] if shared else [every]
+    for group in groups:
+        if offer is not None:
+            for opener in group:
+                for sign_off in sign_offs:
+                    yield from _note(voice.greeting, opener, pitch, closing_line, sign_off, limit)
+        for opener in group:
             for sign_off in sign_offs:
-                yield from _note(voice.greeting, opener, pitch, closing_line, sign_off, limit)
-    for opener in openers(hook, variation, note=True):
-        for sign_off in sign_offs:
-            for body in _note(voice.greeting, opener, pitch, "", sign_off, limit):
-                with_closing = _insert_before_sign_off(body, closing_line, sign_off)
-                if closing_line and len(with_closing) <= limit:
-                    yield _filled(with_closing, extra, sign_off, limit)
-                yield _filled(body, extra, sign_off, limit)
+                for body in _note(voice.greeting, opener, pitch, "", sign_off, limit):
+                    with_closing = _insert_before_sign_off(body, closing_line, sign_off)
+                    if closing_line and len(with_closing) <= limit:
+                        yield _filled(with_closing, extra, sign_off, limit)
+                    yield _filled(body, extra, sign_off, limit)
 
 
 def _filled(body: str, extra: Sequence[str], sign_off: str, limit: int) -> str:

@@ -45,13 +45,16 @@ def _shared_openers(hook: Hook, clause: str, variation: Variation, *, note: bool
 _BARE_CLAUSE = re.compile(r"^you(?:'re| are) (?:into [^ ]+(?: [^ ]+)?|an? (?:[^ ]+ )?[^ ]+)$")
 
 
+def shared_openers(hook: Hook, variation: Variation, *, note: bool) -> list[str]:
+    """The openers that say the pursuit is shared ("Fellow climber here ..."), best first; none without an overlap."""
+    return [opener for clause in hook.clauses for opener in _shared_openers(hook, clause, variation, note=note)]
+
+
 def openers(hook: Hook, variation: Variation, *, note: bool) -> list[str]:
     """Opening sentences for `hook`, this request's favourite first, plainer fallbacks after."""
     section = "note_openers" if note else "openers"
     mood = hook.mood.value
-    found: list[str] = []
-    for clause in hook.clauses:
-        found += _shared_openers(hook, clause, variation, note=note)
+    found = shared_openers(hook, variation, note=note)
     for clause in hook.clauses:
         templates = variation.order(f"open-{mood}", variants(section, mood))
         if "lov" in clause:
