@@ -9,9 +9,10 @@ import re
 from collections.abc import Iterator, Sequence
 
 from shared.composer.hook import Hook
-from shared.composer.phrasing import Voice, bridge, closer, echoes, fillers, nameless_sign_off, openers
+from shared.composer.phrasing import Voice, bridge, closer, echoes, fillers, nameless_sign_off, openers, shared_openers
 from shared.composer.pitch import fit_pitch
 from shared.composer.wording import Variation
+from shared.models import CHANNEL_SPECS
 from shared.text import word_count
 
 # Long channels allow 25-90 words; people answer the ones that read in a breath.
@@ -22,6 +23,9 @@ MAX_CLAUSE_CHARS = 120
 NOTE_CLAUSE_CHARS = {200: 70, 300: 100}
 # A note with this much room left (a Premium note of under ~230 characters) gets one more warm line.
 NOTE_ROOM_WORTH_FILLING = 70
+# Three pleasantries in a row read like a form letter: at most two warm lines are added.
+MAX_FILLERS = 2
+LONG_MIN_WORDS = max(spec.min_words or 0 for spec in CHANNEL_SPECS.values())
 
 
 def _paragraphs(*parts: str) -> str:
@@ -41,12 +45,16 @@ def long_bodies(hook: Hook, pitch: Sequence[str], variation: Variation, voice: V
             continue
         opening = f"{opener} {lead if pitch_text.startswith('I') else ''}{pitch_text}"
         closing = closing_line
+        added = 0
         for filler in extra:
             so_far = _paragraphs(voice.greeting, opening, closing, sign_off)
-            if word_count(so_far) >= TARGET_MIN_WORDS:
+            words = word_count(so_far)
+            # Past two pleasantries only while the message is still under every long channel's minimum.
+            if words >= TARGET_MIN_WORDS or (added >= MAX_FILLERS and words >= LONG_MIN_WORDS):
                 break
             if not echoes(filler, so_far):
                 closing = f"{closing} {filler}".strip()
+                added += 1
         yield _paragraphs(voice.greeting, opening, closing, sign_off)
 
 
@@ -61,23 +69,27 @@ def note_bodies(
     closing_line = closer(hook, variation, offer)
     extra = fillers(variation, closing_line)
     sign_offs = [f"{voice.sign_off} {voice.sender}", f"– {voice.sender}", ""] if voice.sender else [""]
-    # The sender's offer is worth a plainer opener; only when no opener leaves room for it does the note go without.
-    if offer is not None:
-        for opener in openers(hook, variation, note=True):
+    # Saying the pursuit is shared is worth more than the offer; the offer is worth a plainer opener among the rest.
+    every = openers(hook, variation, note=True)
+    shared = shared_openers(hook, variation, note=True)
+    groups = [shared, [opener for opener in every if opener not in shared]] if shared else [every]
+    for group in groups:
+        if offer is not None:
+            for opener in group:
+                for sign_off in sign_offs:
+                    yield from _note(voice.greeting, opener, pitch, closing_line, sign_off, limit)
+        for opener in group:
             for sign_off in sign_offs:
-                yield from _note(voice.greeting, opener, pitch, closing_line, sign_off, limit)
-    for opener in openers(hook, variation, note=True):
-        for sign_off in sign_offs:
-            for body in _note(voice.greeting, opener, pitch, "", sign_off, limit):
-                with_closing = _insert_before_sign_off(body, closing_line, sign_off)
-                if closing_line and len(with_closing) <= limit:
-                    yield _filled(with_closing, extra, sign_off, limit)
-                yield _filled(body, extra, sign_off, limit)
+                for body in _note(voice.greeting, opener, pitch, "", sign_off, limit):
+                    with_closing = _insert_before_sign_off(body, closing_line, sign_off)
+                    if closing_line and len(with_closing) <= limit:
+                        yield _filled(with_closing, extra, sign_off, limit)
+                    yield _filled(body, extra, sign_off, limit)
 
 
 def _filled(body: str, extra: Sequence[str], sign_off: str, limit: int) -> str:
     """A Premium note with room left gets a warm line more, so it uses the space it has."""
-    for filler in extra:
+    for filler in extra[:MAX_FILLERS]:
         if limit - len(body) < NOTE_ROOM_WORTH_FILLING:
             break
         longer = _insert_before_sign_off(body, filler, sign_off)

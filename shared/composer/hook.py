@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from shared.composer.retell import Reteller
+from shared.composer.retell import Reteller, is_verb
 from shared.composer.wording import article, keeps_capital, looks_english, lower_first, variants
 from shared.guardrails import find_asks, injection_spans
 from shared.guardrails.form import find_foreign_links, find_placeholders
@@ -112,7 +112,7 @@ _NOT_AGENTS: Final = frozenset({"soccer", "cider"})
 _COUNT_FORM = re.compile(
     r"(?:half )?marathon|ultramarathon|5k|10k|parkrun|ironman|triathlon|hike|trek|campervan|sailboat|kayak|canoe|allotment|choir"
     r"|(?:bass )?guitar|piano|violin|cello|(?:rescue )?dog|cat|puppy|podcast|crossword|jigsaw|(?:book|code) club|food bank"
-    r"|soup kitchen|animal shelter|road bikes?",
+    r"|soup kitchen|animal shelter|road bikes?|dinghy|dinghies|paddleboard|surfboard|telescope|sewing machine",
     re.IGNORECASE,
 )
 _HOBBY_CUE_ADJECTIVE = re.compile(r"(?i)\b(avid|keen|amateur|passionate|aspiring|lifelong|enthusiastic|occasional|proud)\s+$")
@@ -142,16 +142,20 @@ def same_stem(first: str, second: str) -> bool:
 
 
 def pursuit_name(interest: Interest) -> str | None:
-    """The pursuit as a reader would name it: the bio's own word ("bouldering", "jazz"), or the activity when the
-    bio names a person ("climber" -> "climbing") or writes in another language ("natación" -> "swimming")."""
+    """The pursuit as a reader would name it in "What got you into ___?": the bio's own word when it names the
+    doing ("bouldering", "open-water swimming"), else the lexicon's activity ("jazz trio" -> "jazz", "gospel choir"
+    -> "choir singing", "climber" -> "climbing", "natación" -> "swimming"), never a person noun or a verb."""
     mention = _mention(interest)
     english = looks_english(interest.evidence)
-    if english and not is_agent(mention.lower()) and not _COUNT_FORM.fullmatch(mention):
+    # A verb ("swims", "bake bread") names no pursuit: "into swims" reads wrong, "into swimming" does not.
+    verb = is_verb(mention.split()[0]) if mention else False
+    plain = english and not verb and not is_agent(mention.lower()) and not _COUNT_FORM.fullmatch(mention)
+    if plain and mention.endswith("ing"):
         return mention
     activity = interest.activity or interest.topic
-    if activity and (not english or same_stem(mention, activity)):
+    if activity:
         return activity
-    return None
+    return mention if plain else None
 
 
 _HEADLINE_PIECE = re.compile(r"\s*(?:,|;|\band\b|\.)\s*")
@@ -211,7 +215,11 @@ _AND = re.compile(r"\s+and\s+")
 def _without_trailing_aside(text: str, position: int) -> str:
     """ "I bake sourdough, usually badly" -> "I bake sourdough": an aside after the interest is the bio's to make."""
     comma = text.find(",", position)
-    return text[:comma] if comma != -1 else text
+    if comma == -1:
+        return text
+    following = text[comma + 1 :].split()[:1]
+    # "She swims every morning, runs on Sundays" lists what she does: no aside to drop.
+    return text if following and is_verb(following[0]) else text[:comma]
 
 
 def _retold(interest: Interest, reteller: Reteller, max_chars: int) -> str | None:
@@ -303,6 +311,10 @@ _ROLE_WORDS = re.compile(
     r"|teacher|professor|lecturer|nurse|doctor|physician|lawyer|attorney|marketer|architect|officer|ceo|cto|cfo|coo|vp|president|partner|owner|strategist"
     r"|specialist|advisor|adviser|coach|producer|journalist|economist|accountant|recruiter|student)\b"
 )
+_TITLE_CASE_ROLE_WORD = re.compile(
+    r"\b(?:Senior|Principal|Staff|Junior|Chief|Associate|Assistant|Lead|Head|Engineer|Manager|Designer|Developer|Director"
+    r"|Scientist|Analyst|Consultant|Researcher|Architect|Officer|Specialist|Advisor|Adviser|Strategist|Partner)\b"
+)
 _TITLE_WITHOUT_ARTICLE = re.compile(r"(?i)^(?:head|director|vp|chief|ceo|cto|cfo|coo|founder|co-founder|president|partner)\b")
 _THIRD_OR_FIRST = re.compile(r"(?i)\b(?:I|my|she|he)\b")
 _NOW = re.compile(r"(?i)^(?:now|currently|today)\s+")
@@ -338,6 +350,8 @@ def _what_they_do(request: DraftRequest, reading: BioReading, reteller: Reteller
             and not _THIRD_OR_FIRST.search(headline)
         ):
             role = headline if keeps_capital(headline.split()[0], bio) else lower_first(headline, bio)
+            # Headline case ("Principal Engineer") is no proper noun: a job word reads in lower case mid-sentence.
+            role = _TITLE_CASE_ROLE_WORD.sub(lambda found: found.group().lower(), role)
             if _TITLE_WITHOUT_ARTICLE.match(role) or re.match(r"(?i)(?:a|an|the)\s", role):
                 return f"you're {role}"
             return f"you're {article(role.split()[0])} {role}"

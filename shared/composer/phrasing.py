@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from shared.composer.hook import Hook, Mood, is_agent, same_stem
 from shared.composer.retell import first_name, full_name
 from shared.composer.wording import Variation, capitalise, variants
+from shared.interests import activity_of
 from shared.models import Channel, DraftRequest
 
 
@@ -20,27 +21,40 @@ def _shared_openers(hook: Hook, clause: str, variation: Variation, *, note: bool
     agent = overlap.interest.agent
     sender_words = " ".join(overlap.sender_mention.split())
     openers: list[str] = []
+    # A clause that only names the pursuit ("you're into climbing", "you're a keen climber") adds nothing to
+    # "fellow climber here": say it once.
+    bare = _BARE_CLAUSE.match(clause) is not None
     # The person noun must be the pursuit both named, never a relabelling ("cellist" is no "violinist").
     if agent and (same_stem(agent, sender_words) or same_stem(agent, overlap.interest.mention)):
         openers += [
             template.format(agent=agent, c=clause)
-            for template in variation.order("shared-agent", variants(section, "with_agent"))
+            for template in variation.order("shared-agent", variants(section, "bare_agent" if bare else "with_agent"))
         ]
     activity = sender_words if sender_words.isupper() else sender_words.lower()
+    english = activity_of(overlap.topic)
+    if not same_stem(english, activity):
+        # Their words may be in another language ("klettern"): the draft names it in English.
+        activity = english
     openers += [
         template.format(activity=activity, Activity=capitalise(activity), c=clause)
-        for template in variation.order("shared-activity", variants(section, "with_activity"))
+        for template in variation.order("shared-activity", variants(section, "bare_activity" if bare else "with_activity"))
     ]
     return openers
+
+
+_BARE_CLAUSE = re.compile(r"^you(?:'re| are) (?:into [^ ]+(?: [^ ]+)?|an? (?:[^ ]+ )?[^ ]+)$")
+
+
+def shared_openers(hook: Hook, variation: Variation, *, note: bool) -> list[str]:
+    """The openers that say the pursuit is shared ("Fellow climber here ..."), best first; none without an overlap."""
+    return [opener for clause in hook.clauses for opener in _shared_openers(hook, clause, variation, note=note)]
 
 
 def openers(hook: Hook, variation: Variation, *, note: bool) -> list[str]:
     """Opening sentences for `hook`, this request's favourite first, plainer fallbacks after."""
     section = "note_openers" if note else "openers"
     mood = hook.mood.value
-    found: list[str] = []
-    for clause in hook.clauses:
-        found += _shared_openers(hook, clause, variation, note=note)
+    found = shared_openers(hook, variation, note=note)
     for clause in hook.clauses:
         templates = variation.order(f"open-{mood}", variants(section, mood))
         if "lov" in clause:

@@ -54,14 +54,21 @@ _SECOND_PERSON = re.compile(r"(?i)\byou(?:r|rs|rself|['’](?:re|ve|d|ll))?\b")
 # "you" opens the clause, or follows one short time/place phrase ("in your spare time you ...", "when you're not
 # coding, you ..."); anything else before it (a list of nouns, a job title) would not read as a sentence.
 _SUBJECT_START = re.compile(
-    r"(?i)^(?:(?:in|on|at|when|whenever|outside|every|most|during|after|before|since|over|each|these|this|off)\b[^,;]{0,60}?,?\s+)?"
+    r"(?i)^(?:(?:in|on|at|when|whenever|outside|every|most|during|after|before|since|over|each|these|this|off|between|away)\b[^,;]{0,60}?,?\s+)?"
     r"you(?:['’](?:re|ve|d|ll))?\b"
 )
 _ALSO = re.compile(r"\b(you(?:['’](?:re|ve))?) also\b")
 
 
+def is_verb(word: str) -> bool:
+    """True for a verb the retelling knows, in its third-person or base form ("bakes", "bake")."""
+    word = word.lower()
+    return word in _AGREEING_VERBS or f"{word}s" in _AGREEING_VERBS or f"{word}es" in _AGREEING_VERBS
+
+
 def base_form(verb: str) -> str:
-    """The form a verb takes after "you": "bakes" -> "bake", "has" -> "have", "studies" -> "study"."""
+    """The form a verb takes after "you": "bakes" -> "bake", "has" -> "have", "isn't" -> "aren't"."""
+    verb = verb.replace("’", "'")
     if verb in _IRREGULAR:
         return _IRREGULAR[verb]
     if verb.endswith("ies") and len(verb) > 4:
@@ -93,7 +100,7 @@ class Reteller:
         self._has_done = re.compile(rf"\b{subject}['’]s(?= {_PARTICIPLES}\b)")
         self._is = re.compile(rf"\b{subject}['’]s(?= (?:a|an|the|{_ADVERB}|[a-z]+ing|based|passionate|into|on|in|at|not)\b)")
         self._possessive = re.compile(rf"\b{subject}['’]s\b")
-        self._subject_verb = re.compile(rf"\b{subject}((?: {_ADVERB})?) ([a-z]+)\b")
+        self._subject_verb = re.compile(rf"\b{subject}((?: {_ADVERB})?) ([a-z]+n['’]t|[a-z]+)\b")
         self._subject = re.compile(rf"\b{subject}\b")
 
     def second_person(self, clause: str, *, max_chars: int) -> str | None:
@@ -137,6 +144,9 @@ _BIO_OPENING_NAME = re.compile(
 def bio_names(bio: str, target_name: str | None) -> list[str]:
     """Names the bio may use for its person: the given name's parts, or the bio's opening "Maria Lopez is ..."."""
     names = [token for token in (target_name or "").split() if NAME_TOKEN.match(token) and token.casefold() not in _HONORIFICS]
+    if len(names) > 1:
+        # "Oliver Grant is ..." is one subject, not "Oliver" and "Grant is".
+        names.append(" ".join(names))
     opening = _BIO_OPENING_NAME.match(bio[:120])
     if opening:
         names.extend((opening.group(1), *opening.group(1).split()))

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from shared.composition import PROMPTS_DIR
-from shared.guardrails import check_message
+from shared.guardrails import check_draft
 from shared.models import CHANNEL_SPECS, Channel, DraftRequest, DraftResult, Rule, Violation
 from shared.prompts import PromptLibrary
 from shared.service import DraftingService, UnsafeDraftError
@@ -113,16 +113,12 @@ def draft_all(entries: Sequence[Entry]) -> list[Drafted]:
                 drafted.append(Drafted(entry, channel, None, [], time.perf_counter() - started, error=crash))
                 continue
             seconds = time.perf_counter() - started
-            violations = check_message(
+            violations = check_draft(
+                request,
                 result.body,
-                channel=channel,
-                bio=entry.bio,
-                pitch=entry.pitch,
                 subject=result.subject,
                 bio_evidence=result.shared_interest.bio_evidence,
-                known_names=tuple(name for name in (entry.target_name, entry.sender_name) if name),
-                sender_interests=entry.sender_interests,
-                offer=entry.offer,
+                interest_topic=result.shared_interest.topic,
             )
             drafted.append(Drafted(entry, channel, result, violations, seconds))
     return drafted
@@ -221,7 +217,7 @@ def goals(drafted: Sequence[Drafted]) -> list[Goal]:
             for draft in written
             if any(violation.rule == rule for violation in draft.violations)
         ]
-        found.append(Goal(f"{name} (check_message)", str(len(broken)), "0", not broken, broken))
+        found.append(Goal(f"{name} (check_draft)", str(len(broken)), "0", not broken, broken))
 
     other = sorted(
         {violation.rule.value for draft in written for violation in draft.violations} - {Rule.ASK.value, Rule.INVENTED_FACT.value}
@@ -414,7 +410,7 @@ HOW_MEASURED = (
     "- **Agreement errors**: “you” followed by a third-person verb (“you plays”, “you isn't”), a third-person verb"
     " joined by “and” in the same clause (“you run marathons and bakes bread”), or after “to” (“to bakes bread”);"
     " verbs from `agreement_verbs.txt`.",
-    "- **Asks and invented facts**: `check_message` on the returned draft with its bio, pitch and names.",
+    "- **Asks and invented facts**: `check_draft` on the returned draft with its whole request, the verdict the service uses.",
     "- **Opening share**: the most common first four words of the opener, folded, over all drafts.",
 )
 

@@ -21,7 +21,7 @@ PITCHES = (
     "Backend developer moving into platform work; I write a small newsletter on incident reviews.",
 )
 OFFER = "my checklist for remote usability sessions"
-SHARING_CLAIM = re.compile(r"(?i)\bfellow\b|\btoo[,.!]|\blike you\b|\bwe both\b|\bin common\b|\banother \w+ here")
+SHARING_CLAIM = re.compile(r"(?i)\bfellow\b|\btoo[,.!]|\blike you\b|\bwe both\b|\bin common\b|\banother [\w-]+(?: [\w-]+)? here")
 
 
 def request(bio: dict[str, Any], channel: Channel, index: int, **extra: str | None) -> DraftRequest:
