@@ -116,10 +116,10 @@ class DraftingService:
         )
 
     def _fixed_user_wording(self, request: DraftRequest) -> str:
-        """The user message as the template words it, with every field of untrusted data left blank."""
+        """The user and repair messages as the templates word them, with every field of untrusted data left blank."""
         blank: dict[str, object] = {"target_bio": "", "pitch": "", "target_name": None, "sender_name": None}
         blank |= {field: None for field in ("sender_interests", "offer") if field in DraftRequest.model_fields}
-        return self._prompts.user(request.model_copy(update=blank))
+        return f"{self._prompts.user(request.model_copy(update=blank))}\n{self._prompts.repair([])}"
 
     def _evaluate(self, request: DraftRequest, answer: str, system_prompt: str) -> tuple[_Candidate | None, list[Violation]]:
         try:
