@@ -132,9 +132,10 @@ class DraftingService:
         overlap = find_overlap(request.target_bio, request.sender_interests, pitch=request.pitch)
         shared_topic = overlap.topic if overlap else None
         messages = self._prompts.draft_messages(request, shared_topic=shared_topic)
-        # What the model was told (the system prompt and the user message's own wording); no draft, subject or
-        # shared interest may repeat it.
-        system_prompt = f"{messages[0].content}\n{self._prompts.user_fixed_wording(request, shared_topic=shared_topic)}"
+        # What the model was told (the system prompt, and the user and repair messages' own wording); no draft,
+        # subject or shared interest may repeat it.
+        fixed_wording = self._prompts.user_fixed_wording(request, shared_topic=shared_topic)
+        system_prompt = f"{messages[0].content}\n{fixed_wording}\n{self._prompts.repair([])}"
         calls = _Calls()
         found: list[Violation] = []
         fallback_reason = ""

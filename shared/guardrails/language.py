@@ -7,6 +7,8 @@ paragraph of one long enough to tell) in another language is a violation that sa
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterator
 
 from shared.models import Rule, Violation
 from shared.text.language import COVERED_LANGUAGES, detect_language, language_name
@@ -14,6 +16,9 @@ from shared.text.language import COVERED_LANGUAGES, detect_language, language_na
 # A paragraph is judged on its own only when it is long enough for the identifier to be sure of it.
 MIN_PARAGRAPH_WORDS = 6
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]+)*")
+# A sentence in another script needs this many of its letters to count: a name like "李明" is not a sentence.
+MIN_OTHER_SCRIPT_LETTERS = 6
+_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -30,7 +35,28 @@ def find_uncovered_language(text: str) -> list[Violation]:
         language = detect_language(text)
         if language is not None and language not in COVERED_LANGUAGES:
             found.append(_violation(language, text, 0, len(text), whole=True))
+    if not found and not text.isascii():
+        found = list(_other_script_sentences(text))
     return found
+
+
+def _other_script_sentences(text: str) -> Iterator[Violation]:
+    """Sentences written mostly in a script other than Latin: every covered language is written in Latin letters,
+    so "Давай созвонимся?" in an English draft is in a language the checks cannot read, however short."""
+    for sentence in _SENTENCE.finditer(text):
+        letters = [char for char in sentence.group() if char.isalpha()]
+        other = [char for char in letters if not char.isascii() and not unicodedata.name(char, "").startswith("LATIN")]
+        if len(other) >= MIN_OTHER_SCRIPT_LETTERS and len(other) * 2 >= len(letters):
+            yield Violation(
+                rule=Rule.UNCOVERED_LANGUAGE,
+                message=(
+                    "Has a sentence in a script these checks do not read (they read English, Spanish, French, German, "
+                    "Portuguese and Italian), so they cannot tell whether it asks for anything."
+                ),
+                span=sentence.group(),
+                start=sentence.start(),
+                end=sentence.end(),
+            )
 
 
 def _violation(language: str, text: str, start: int, end: int, *, whole: bool) -> Violation:

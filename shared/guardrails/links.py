@@ -116,6 +116,7 @@ class _Patterns:
     scheme: re.Pattern[str]
     localhost: re.Pattern[str]
     domain: re.Pattern[str]
+    plain_domain: re.Pattern[str]
     path: re.Pattern[str]
     email: re.Pattern[str]
     plain_at_email: re.Pattern[str]
@@ -149,6 +150,7 @@ def _patterns() -> _Patterns:
         ),
         localhost=re.compile(rf"(?<![\w.@-])localhost:\d{{1,5}}(?:/{_URL_CHARS}{{0,500}})?"),
         domain=re.compile(rf"(?<![\w@.+-]){_LABEL}(?:{dot}{_LABEL}){{1,10}}"),
+        plain_domain=re.compile(rf"(?<![\w@.+-]){_LABEL}(?:\.{_LABEL}){{1,10}}"),
         path=re.compile(rf"(?::\d{{1,5}})?(?:/{_URL_CHARS}{{0,500}}|(?:(?:{slash})[\w.-]{{1,100}}){{1,10}})?"),
         email=re.compile(rf"(?<![\w.+-])[\w.+-]{{1,64}}{at}{host}"),
         plain_at_email=re.compile(rf"(?<![\w.+-])[\w.+-]{{1,64}}{re.escape(data['plain_at'])}{_LABEL}(?:{dot}{_LABEL}){{1,10}}"),
@@ -204,6 +206,8 @@ def _markup(reading: Reading) -> Iterator[Contact]:
 
 def _urls(reading: Reading) -> Iterator[Contact]:
     text = reading.text
+    if ":" not in text:
+        return
     patterns = _patterns()
     for pattern in (patterns.url, patterns.scheme, patterns.localhost):
         for found in pattern.finditer(text):
@@ -214,11 +218,14 @@ def _urls(reading: Reading) -> Iterator[Contact]:
 def _emails(reading: Reading) -> Iterator[Contact]:
     text = reading.text
     patterns = _patterns()
+    spelled_dot = _has_spelled_dot(text)
+    if "@" not in text and not any(spelling in text for spelling in _data()["at_spellings"]) and not spelled_dot:
+        return
     for found in patterns.email.finditer(text):
         local, host = _split_address(found.group())
         if _is_host(host):
             yield Contact("email", f"{local}@{host}", found.start(), found.end())
-    for found in patterns.plain_at_email.finditer(text):
+    for found in patterns.plain_at_email.finditer(text) if spelled_dot else ():
         local, _, host = found.group().partition(_data()["plain_at"])
         # "anna at example dot com" hides an address; "I work at acme.com" and "find me at example dot com" name
         # a domain, found as one.
@@ -228,6 +235,8 @@ def _emails(reading: Reading) -> Iterator[Contact]:
 
 def _ips(reading: Reading) -> Iterator[Contact]:
     text = reading.text
+    if not _DIGIT.search(text):
+        return
     patterns = _patterns()
     for found in patterns.ipv4.finditer(text):
         address = _dotted(found.group())
@@ -244,8 +253,12 @@ def _ips(reading: Reading) -> Iterator[Contact]:
 def _domains(reading: Reading) -> Iterator[Contact]:
     text = reading.text
     patterns = _patterns()
-    for found in patterns.domain.finditer(text):
-        host = _dotted(found.group())
+    # Most texts spell no dot: the plain pattern skips trying every spelling at every word.
+    spelled = _has_spelled_dot(text)
+    for found in (patterns.domain if spelled else patterns.plain_domain).finditer(text):
+        host = _dotted(found.group()) if spelled else found.group()
+        if not host.rsplit(".", 1)[-1].isalpha() and not host.rsplit(".", 1)[-1].startswith("xn--"):
+            continue  # "3.5", "v1.2": a top-level domain is letters
         if not _is_registrable(host) or not _written_as_domain(reading, found) or _spelled_as_prose(found.group()):
             continue
         path = patterns.path.match(text, found.end())
@@ -327,6 +340,14 @@ def _written_as_domain(reading: Reading, found: re.Match[str]) -> bool:
         return True
     tld, before = labels[-1], labels[-2]
     return not (tld[:1].isupper() and not tld.isupper() and before[:1].islower())
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _has_spelled_dot(text: str) -> bool:
+    """Whether `text` spells a dot some other way than "." anywhere ("dot", "[.]", "·")."""
+    return any(spelling in text for spelling in _data()["dot_spellings"])
 
 
 def _spelled_in_words(host: str) -> bool:

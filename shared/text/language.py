@@ -51,7 +51,9 @@ def detect_language(text: str) -> str | None:
     ]
     if confidence < UNCOVERED_CONFIDENCE and covered:
         return covered[0]
-    return top if confidence >= UNCOVERED_CONFIDENCE else None
+    # Norwegian read as 57% Norwegian, 41% Danish is still surely not a covered language.
+    uncovered = sum(score for language, score in guesses if language not in COVERED_LANGUAGES)
+    return top if uncovered >= UNCOVERED_CONFIDENCE else None
 
 
 @lru_cache(maxsize=512)

@@ -68,3 +68,22 @@ def test_check_message_finds_hidden_characters_in_body_subject_and_evidence() ->
     assert [violation.start for violation in hidden] == [11, None, None]
     assert hidden[1].message.startswith("In the subject:")
     assert hidden[2].message.startswith("In the shared interest:")
+
+
+@pytest.mark.parametrize("sentence", ["Давай созвонимся в четверг?", "来週お電話できませんか？", "Μπορούμε να μιλήσουμε;"])
+def test_a_short_sentence_in_another_script_inside_an_english_draft_is_found(sentence: str) -> None:
+    text = f"Hi Dana, fellow climber here! I build routing services in Go. {sentence} Sam"
+    (violation,) = find_uncovered_language(text)
+    assert sentence in violation.span
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi 李明, fellow climber here! I build routing services in Go.",
+        "Hi Dana! Loved your саll-out to the crag team.",  # two look-alike letters are the ask check's business
+        "Straße, café, naïve, São Paulo, Øresund: all Latin letters.",
+    ],
+)
+def test_names_and_look_alike_letters_are_not_sentences_in_another_script(text: str) -> None:
+    assert find_uncovered_language(text) == []

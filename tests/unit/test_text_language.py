@@ -35,6 +35,10 @@ SHORT_DRAFTS = {
     "nl": ["Hoi Jan, ik klim ook graag in de bergen.", "Ik zag dat je in open water zwemt, ik ook."],
     "ru": ["Привет, я тоже плаваю в озере.", "Я тоже лазаю по скалам по выходным! Работаю с данными."],
     "ja": ["こんにちは、私も山登りが好きです。", "私も週末にクライミングをしています！"],
+    # Close to a covered language, or split between two uncovered ones: still not covered.
+    "ca": ["Hola Anna, jo també nedo al llac els caps de setmana i treballo amb dades."],
+    "gl": ["Ola Ana, eu tamén nado no lago as fins de semana e traballo con datos."],
+    "no": ["Hei Anna, jeg svømmer også i innsjøen i helgene og jobber med data."],
 }
 
 
