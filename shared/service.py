@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -17,6 +18,7 @@ from shared.guardrails.grounding import find_ungrounded_interest
 from shared.guardrails.hidden import find_hidden_characters, strip_hidden_characters
 from shared.guardrails.injection import find_injected_evidence, find_injected_text
 from shared.guardrails.judge import AskJudge
+from shared.guardrails.language import find_uncovered_language
 from shared.interests import Overlap, find_overlap, topics_in
 from shared.models import Channel, DraftRequest, DraftResult, ModelAttempt, Provider, Rule, SharedInterest, Violation
 from shared.ports import CallLog, ChatMessage, DraftModel, ModelError
@@ -274,7 +276,16 @@ class DraftingService:
         else:
             candidate = replace(candidate, shared_interest=shown)
             violations = self._check(request, candidate, system_prompt)
-        blocking = sorted({violation.rule.value for violation in violations if violation.rule in GATED_RULES})
+        # The offline composer writes English; text in another language can only be the sender's own pitch or offer,
+        # which is theirs to send: the check then shows as not met instead of refusing the draft.
+        own_language = provider == "offline" and _senders_own_language(request, candidate)
+        blocking = sorted(
+            {
+                violation.rule.value
+                for violation in violations
+                if violation.rule in GATED_RULES and not (own_language and violation.rule is Rule.UNCOVERED_LANGUAGE)
+            }
+        )
         if blocking:
             raise UnsafeDraftError(f"The {provider} draft breaks {', '.join(blocking)} and cannot be returned.")
         rules = rules_checked(
@@ -298,6 +309,20 @@ class DraftingService:
             repaired_violations=[_without_model_text(violation) for violation in found],
             fallback_reason=fallback_reason,
         )
+
+
+def _senders_own_language(request: DraftRequest, candidate: _Candidate) -> bool:
+    """Whether the only text of the offline draft the checks cannot read is the sender's own pitch or offer: the user's
+    words, in the user's language, returned with the check shown as not met rather than refused."""
+    remainder = candidate.body
+    for source in (request.pitch, request.offer or ""):
+        for part in _SENTENCE_BREAK.split(source):
+            if part.strip():
+                remainder = remainder.replace(part.strip(), " ")
+    return not find_uncovered_language(remainder)
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?。！？])\s*")
 
 
 def _prompt_leaks(candidate: _Candidate, system_prompt: str) -> list[Violation]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping, Sequence
 from importlib.resources import files
 from typing import Final
@@ -104,7 +105,7 @@ def lower_first(text: str, source: str) -> str:
 
 def sentence(text: str) -> str:
     text = text.strip().rstrip(",;:—–- ")
-    return text if text.endswith((".", "!", "?")) else f"{text}."
+    return text if text.endswith((".", "!", "?", "。", "！", "？", "…")) else f"{text}."
 
 
 _NON_ENGLISH_WORDS = re.compile(
@@ -116,7 +117,12 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 def looks_english(text: str) -> bool:
-    """True unless `text` has more common words of another covered language than of English."""
+    """True unless `text` is mostly in a non-Latin script, or has more common words of another covered language
+    than of English."""
+    letters = [char for char in text if char.isalpha()]
+    latin = sum(1 for char in letters if char.isascii() or unicodedata.name(char, "").startswith("LATIN"))
+    if latin * 2 < len(letters):
+        return False
     tokens = _WORD.findall(text)
     english = sum(1 for token in tokens if _ENGLISH_WORDS.fullmatch(token))
     return english >= sum(1 for token in tokens if _NON_ENGLISH_WORDS.fullmatch(token))

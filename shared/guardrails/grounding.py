@@ -315,7 +315,7 @@ def _opens_sentence(text: str, start: int) -> bool:
     before = text[:start].rstrip(" \t\"“'‘(")
     if not before:
         return True
-    if before[-1] in "!?:;\n•*—–-":
+    if before[-1] in "!?:;\n•*—–-。！？…":
         return True
     if before[-1] == ".":
         previous = re.search(r"([\w.]+)\.$", before)

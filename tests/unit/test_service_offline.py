@@ -36,3 +36,17 @@ def test_the_offline_draft_is_not_checked_a_second_time(monkeypatch: pytest.Monk
     # The verdict reused is a real one: every rule checked is reported, and this draft passes them all.
     assert result.checks
     assert all(check.passed for check in result.checks)
+
+
+def test_a_pitch_in_a_language_the_checks_cannot_read_is_returned_with_the_check_shown_not_met() -> None:
+    request = DraftRequest(
+        target_bio="SRE lead. 週末は山登りと写真撮影が趣味です。",
+        pitch="開発者向けのデータ品質ツールを作っています。",
+        channel=Channel.LINKEDIN_NOTE,
+    )
+    result = DraftingService(None, PROMPTS).draft(request, deadline=time.monotonic() + 10)
+    # The sender's own words, kept whole: not glued into an English sentence.
+    assert "開発者向けのデータ品質ツールを作っています。" in result.body
+    assert "I'm a 開発" not in result.body
+    language = next(check for check in result.checks if check.rule.value == "uncovered_language")
+    assert not language.passed
