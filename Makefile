@@ -134,7 +134,8 @@ build-DraftApiFunction build-InboundEmailFunction: $(BIN)/.installed
 
 # The suite's load run is 15 s (the full 60 s run is `make load`); independent test files run in parallel.
 pytest: setup $(SAM_VENV)/.installed .local/attack-wheels/.fetched chromium
-	NOASK_SAM_BIN=$(CURDIR)/$(SAM_VENV)/bin/sam NOASK_LOAD_SECONDS=$${NOASK_LOAD_SECONDS:-15} $(BIN)/pytest
+	NOASK_SAM_BIN=$(CURDIR)/$(SAM_VENV)/bin/sam NOASK_LOAD_SECONDS=$${NOASK_LOAD_SECONDS:-15} \
+		$(BIN)/pytest -n $${NOASK_TEST_WORKERS:-3} --dist loadfile
 
 test: setup $(SAM_VENV)/.installed lint typecheck template pytest
 
