@@ -34,6 +34,7 @@ from shared.interests.lexicon import ACRONYM_KEYS, FORM_INDEX, TOPIC_TO_CATEGORY
 from shared.interests.tokens import tokenise
 from shared.models import Rule, Violation
 from shared.text import fold
+from shared.text.language import detect_language
 
 # A lexicon word followed by one of these is a verb or idiom, not a hobby: "running the team".
 _VERB_USE_AFTER = re.compile(
@@ -60,7 +61,9 @@ _ALWAYS_ALLOWED = frozenset(
     """i i'm i've i'd i'll hi hello hey dear thanks thank best cheers regards kind warm warmly sincerely all yours
     linkedin ps p.s ok okay fyi ai ml cv mr mrs ms dr prof sir madam team congrats congratulations re fwd
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
-    september october november december""".split()  # noqa: SIM905 (a word list reads best as words)
+    september october november december
+    hola buenas buenos querida querido saludos bonjour salut chère cher bonsoir cordialement hallo liebe lieber
+    grüße gruß servus moin olá oi prezada prezado abraços ciao salve buongiorno gentile cara caro saluti""".split()  # noqa: SIM905
 )
 # Ordinary words that may open a sentence before a name ("Hope Anna is well").
 _ORDINARY_OPENERS = frozenset(
@@ -247,9 +250,13 @@ def _stem_pattern(stem: str) -> re.Pattern[str]:
 def _invented_names(text: str, source_text: str) -> list[Violation]:
     source_words = _source_name_keys(source_text)
     lower_words = {word.group().lower() for word in _WORD.finditer(text + "\n" + source_text) if word.group().islower()}
+    # German capitalises every noun: there a lone capitalised word is no sign of a name, unless it looks like one.
+    nouns_capitalised = detect_language(text) == "de"
     violations = []
     for name in _capitalised_runs(text, lower_words):
         words = [word for word in name if word.group().lower() not in _NAME_CONNECTORS]
+        if nouns_capitalised and len(words) == 1 and not _looks_like_a_name(words[0].group()):
+            continue
         if all(_name_key(word.group()) in source_words for word in words):
             continue
         start, end = name[0].start(), name[-1].end()
