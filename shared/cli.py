@@ -110,7 +110,7 @@ def _draft(args: argparse.Namespace) -> int:
         create_draft = composition.create_draft_without_history()
         result = create_draft(request, user_id="cli", source="cli", deadline=Deadline.for_cli()).result
     except UnsafeDraftError as error:
-        print(f"noask draft: {error}", file=sys.stderr)
+        print(f"noask draft: {error.user_message}", file=sys.stderr)
         return EXIT_VIOLATIONS
     print(result.model_dump_json(indent=2) if args.json else describe_draft(result))
     return EXIT_OK

@@ -11,7 +11,7 @@ from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from shared.composer import compose_offline
+from shared.composer import UnusablePitchError, compose_offline
 from shared.guardrails import check_draft, check_outcomes, find_asks, find_prompt_leaks, rules_checked
 from shared.guardrails.form import find_foreign_links
 from shared.guardrails.grounding import find_ungrounded_interest
@@ -88,7 +88,14 @@ MODEL_DRAFT_SCHEMA: Final[dict[str, object]] = ModelDraft.model_json_schema()
 
 
 class UnsafeDraftError(RuntimeError):
-    """Even the offline draft broke a gated rule (an ask, a foreign link, planted or prompt text, an unsupported claim)."""
+    """Even the offline draft broke a gated rule (an ask, a foreign link, planted or prompt text, an unsupported claim),
+    or the pitch left nothing to send. `user_message` says so in a sentence for the person who asked."""
+
+    DEFAULT_MESSAGE = "No draft passed the no-ask checks for this bio. Try a shorter bio or a different pitch."
+
+    def __init__(self, reason: str, *, user_message: str = DEFAULT_MESSAGE) -> None:
+        super().__init__(reason)
+        self.user_message = user_message
 
 
 @dataclass(frozen=True)
@@ -244,7 +251,10 @@ class DraftingService:
         fallback_reason: str | None,
         system_prompt: str | None,
     ) -> DraftResult:
-        offline = compose_offline(request)
+        try:
+            offline = compose_offline(request)
+        except UnusablePitchError as error:
+            raise UnsafeDraftError("The pitch left nothing to send.", user_message=str(error)) from error
         # Nothing invisible is ever returned, even if some slipped into the composer's quotes.
         body = strip_hidden_characters(offline.body)
         subject = strip_hidden_characters(offline.subject) if offline.subject else offline.subject

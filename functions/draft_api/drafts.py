@@ -128,11 +128,7 @@ def _draft_and_store(create: CreateDraft, user_id: str, draft_request: DraftRequ
             HTTPStatus.TOO_MANY_REQUESTS, "quota_exceeded", str(spent), headers={"Retry-After": str(spent.retry_after)}
         ) from spent
     except UnsafeDraftError as error:
-        raise ApiError(
-            HTTPStatus.UNPROCESSABLE_ENTITY,
-            "unsafe_draft",
-            "No draft passed the no-ask checks for this bio. Try a shorter bio or a different pitch.",
-        ) from error
+        raise ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "unsafe_draft", error.user_message) from error
     metrics.add_metric(name="DraftsCreated", unit=MetricUnit.Count, value=1)
     if record.result.fallback_reason is not None:
         metrics.add_metric(name="DraftFallbacks", unit=MetricUnit.Count, value=1)

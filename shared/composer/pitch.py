@@ -80,11 +80,13 @@ def pitch_sentences(pitch: str, sender: str | None) -> list[str]:
         text = _first_person(text, first=not kept, sender=sender, pitch=pitch)
         if word_count(text):
             kept.append(sentence(capitalise(text)))
-    if not kept:
+    if not kept and asks:
         raise UnusablePitchError(
             "Your pitch only asks for something (a call, a meeting, advice or a referral), so there is nothing about you "
             "left to send. Add a sentence about who you are or what you do."
         )
+    if not kept:
+        raise UnusablePitchError("Your pitch has no sentence to send. Write a sentence about who you are or what you do.")
     return kept
 
 

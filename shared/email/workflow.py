@@ -114,8 +114,8 @@ class InboundEmailWorkflow:
         except DraftQuotaSpent as spent:
             problem = f"you have used all {spent.limit} drafts for today; the quota resets at midnight UTC."
             return self._problem(parsed, profile, "quota_exceeded", problem)
-        except UnsafeDraftError:
-            problem = "no draft passed the no-ask checks for this bio. Try a shorter bio or a different pitch."
+        except UnsafeDraftError as error:
+            problem = error.user_message[:1].lower() + error.user_message[1:]
             return self._problem(parsed, profile, "unsafe_draft", problem)
         reply = build_reply(
             parsed=parsed,

@@ -421,6 +421,17 @@ def test_invalid_fields_are_422_naming_the_field(api_env: Stack, request_body: d
     assert field in reply.json["error"]["message"]
 
 
+@pytest.mark.parametrize(
+    ("pitch", "says"),
+    [('"', "Your pitch has no sentence to send"), ("Could we hop on a quick call next week?", "Your pitch only asks")],
+)
+def test_a_pitch_that_leaves_nothing_to_send_is_422_in_a_sentence(api_env: Stack, pitch: str, says: str) -> None:
+    reply = a_user().create({"target_bio": BIO, "pitch": pitch})
+    assert reply.status == 422
+    assert reply.json["error"]["code"] == "unsafe_draft"
+    assert reply.json["error"]["message"].startswith(says)
+
+
 def test_an_out_of_range_page_size_is_422(api_env: Stack) -> None:
     reply = a_user().call("GET", "/drafts", query="limit=0")
     assert reply.status == 422
