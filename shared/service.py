@@ -12,6 +12,7 @@ from typing import Final
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shared.composer import UnusablePitchError, compose_offline
+from shared.composer.pitch import pitch_left_out
 from shared.guardrails import check_draft, check_outcomes, find_asks, find_prompt_leaks, rules_checked
 from shared.guardrails.form import find_foreign_links
 from shared.guardrails.grounding import find_ungrounded_interest
@@ -286,6 +287,8 @@ class DraftingService:
         else:
             candidate = replace(candidate, shared_interest=shown)
             violations = self._check(request, candidate, system_prompt)
+        if provider == "offline":
+            violations += _left_out_of_pitch(request)
         # The offline composer writes English; text in another language can only be the sender's own pitch or offer,
         # which is theirs to send: the check then shows as not met instead of refusing the draft.
         own_language = provider == "offline" and _senders_own_language(request, candidate)
@@ -319,6 +322,19 @@ class DraftingService:
             repaired_violations=[_without_model_text(violation) for violation in found],
             fallback_reason=fallback_reason,
         )
+
+
+def _left_out_of_pitch(request: DraftRequest) -> list[Violation]:
+    """Sentences of the pitch the offline draft leaves out (they ask for something, or address a model), said to the user
+    as a failed "Gives your pitch" instead of dropped in silence."""
+    return [
+        Violation(
+            rule=Rule.MISSING_PITCH,
+            message=f"Left out of your pitch because it asks for something or addresses the model: “{left_out[:120]}”.",
+            span=left_out,
+        )
+        for left_out in pitch_left_out(request.pitch)
+    ]
 
 
 def _senders_own_language(request: DraftRequest, candidate: _Candidate) -> bool:

@@ -67,20 +67,8 @@ def pitch_sentences(pitch: str, sender: str | None) -> list[str]:
 
     Raises UnusablePitchError when nothing of the pitch is left.
     """
-    asks = [(ask.start or 0, ask.end or 0) for ask in find_asks(pitch)]
-    planted = injection_spans(pitch)
-    kept: list[str] = []
-    for start, end in sentences(pitch):
-        text = pitch[start:end]
-        # Text pasted in to steer a model is no part of anyone's pitch, to the end of its paragraph.
-        if touches_injection(asks, start, end) or touches_injection(planted, start, end):
-            continue
-        if _PLACEHOLDER.search(text) or _SIGN_OFF.match(text) or (sender and text.strip() == sender):
-            continue
-        text = _first_person(text, first=not kept, sender=sender, pitch=pitch)
-        if word_count(text):
-            kept.append(sentence(capitalise(text)))
-    if not kept and asks:
+    kept, asked = _read_pitch(pitch, sender)
+    if not kept and asked:
         raise UnusablePitchError(
             "Your pitch only asks for something (a call, a meeting, advice or a referral), so there is nothing about you "
             "left to send. Add a sentence about who you are or what you do."
@@ -88,6 +76,31 @@ def pitch_sentences(pitch: str, sender: str | None) -> list[str]:
     if not kept:
         raise UnusablePitchError("Your pitch has no sentence to send. Write a sentence about who you are or what you do.")
     return kept
+
+
+def pitch_left_out(pitch: str) -> list[str]:
+    """The pitch's sentences no draft carries, because they ask for something or address a model: the user is told."""
+    return _read_pitch(pitch, None)[1]
+
+
+def _read_pitch(pitch: str, sender: str | None) -> tuple[list[str], list[str]]:
+    """(usable sentences in the sender's voice, sentences left out because they ask or address a model)."""
+    asks = [(ask.start or 0, ask.end or 0) for ask in find_asks(pitch)]
+    planted = injection_spans(pitch)
+    kept: list[str] = []
+    left_out: list[str] = []
+    for start, end in sentences(pitch):
+        text = pitch[start:end]
+        # Text pasted in to steer a model is no part of anyone's pitch, to the end of its paragraph.
+        if touches_injection(asks, start, end) or touches_injection(planted, start, end):
+            left_out.append(text.strip())
+            continue
+        if _PLACEHOLDER.search(text) or _SIGN_OFF.match(text) or (sender and text.strip() == sender):
+            continue
+        text = _first_person(text, first=not kept, sender=sender, pitch=pitch)
+        if word_count(text):
+            kept.append(sentence(capitalise(text)))
+    return kept, left_out
 
 
 # Where a sentence can end early and still read whole: clause breaks, then phrase breaks before a preposition.

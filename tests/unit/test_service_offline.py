@@ -50,3 +50,15 @@ def test_a_pitch_in_a_language_the_checks_cannot_read_is_returned_with_the_check
     assert "I'm a 開発" not in result.body
     language = next(check for check in result.checks if check.rule.value == "uncovered_language")
     assert not language.passed
+
+
+def test_a_pitch_sentence_that_asks_is_left_out_and_the_user_is_told() -> None:
+    request = REQUEST.model_copy(
+        update={"pitch": "I'm a UX researcher who runs usability studies for payment apps. Could we hop on a call next week?"}
+    )
+    result = DraftingService(None, PROMPTS).draft(request, deadline=time.monotonic() + 10)
+    assert "call" not in result.body.lower()
+    assert "usability studies" in result.body
+    pitch = next(check for check in result.checks if check.rule.value == "missing_pitch")
+    assert not pitch.passed
+    assert "Could we hop on a call next week" in pitch.explanation
