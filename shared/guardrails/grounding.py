@@ -318,14 +318,20 @@ def _as_name(run: list[re.Match[str]], text: str, lower_words: set[str]) -> list
     return words
 
 
+# What decides whether a word opens a sentence lies just before it: the last word and its punctuation. Looking
+# further back would cost time in proportion to the whole text for every capitalised word.
+_SENTENCE_LOOKBACK = 40
+_LAST_WORD_BEFORE_DOT = re.compile(r"([\w.]{1,12})\.$")
+
+
 def _opens_sentence(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" \t\"“'‘(")
-    if not before:
+    before = text[max(0, start - _SENTENCE_LOOKBACK) : start].rstrip(" \t\"“'‘(")
+    if not before:  # the text's start, or a long gap: either way a new beginning
         return True
     if before[-1] in "!?:;\n•*—–-。！？…":
         return True
     if before[-1] == ".":
-        previous = re.search(r"([\w.]+)\.$", before)
+        previous = _LAST_WORD_BEFORE_DOT.search(before[-14:])
         return not (previous and previous.group(1).lower() in _ABBREVIATIONS)
     return False
 
