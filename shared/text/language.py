@@ -31,7 +31,9 @@ _TOP_LABELS = 3
 
 _WORD = re.compile(r"[^\W\d_]+")
 # Links and addresses say nothing about the language around them.
-_NOT_PROSE = re.compile(r"\S*(?:://|@|www\.)\S*")
+# A word holding one of these is a link or an address, not prose. Checked word by word: a pattern that scans for
+# them inside a run of non-spaces would rescan the run from every position of it.
+_NOT_PROSE_MARKS = ("://", "@", "www.")
 
 
 class _LanguageModel(Protocol):
@@ -77,7 +79,7 @@ def _prose(text: str) -> str:
         cursor = end
     pieces.append(text[cursor:])
     visible = "".join(char for char in unicodedata.normalize("NFKC", " ".join(pieces)) if not is_hidden(char))
-    return " ".join(_NOT_PROSE.sub(" ", visible).split())
+    return " ".join(word for word in visible.split() if not any(mark in word for mark in _NOT_PROSE_MARKS))
 
 
 @cache

@@ -21,11 +21,12 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache, lru_cache
 from importlib import resources
+from types import MappingProxyType
 
 # --- hidden characters ---------------------------------------------------------------------------
 # Invisible characters outside the format category (Cf, which holds zero-width, bidi and tag characters and the
@@ -232,7 +233,7 @@ _ASCII_RUN = re.compile(r"[\t\n\r\x20-\x7e]+")
 
 def _units(text: str) -> list[tuple[int, int, str, _Unit]]:
     """(start, end, text, kind) for each ASCII run, emoji, and other character with its combining marks, in order."""
-    emoji_at = _emoji_spans(text) if not text.isascii() else {}
+    emoji_at: Mapping[int, int] = _emoji_spans(text) if not text.isascii() else {}
     units: list[tuple[int, int, str, _Unit]] = []
     index = 0
     size = len(text)
@@ -271,10 +272,12 @@ def _fold_unit(unit: str) -> str:
     return "".join(_fold_char(char) for char in unicodedata.normalize("NFKC", visible))
 
 
-def _emoji_spans(text: str) -> dict[int, int]:
+@lru_cache(maxsize=64)
+def _emoji_spans(text: str) -> Mapping[int, int]:
+    """Where each emoji starts and ends; cached, as every check of one draft asks about the same text."""
     import emoji  # a large table: loaded only for text that may hold emoji
 
-    return {found["match_start"]: found["match_end"] for found in emoji.emoji_list(text)}
+    return MappingProxyType({found["match_start"]: found["match_end"] for found in emoji.emoji_list(text)})
 
 
 def emoji_spans(text: str) -> list[tuple[int, int]]:
