@@ -12,7 +12,6 @@ from typing import Final
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shared.composer import UnusablePitchError, compose_offline
-from shared.composer.pitch import pitch_left_out
 from shared.guardrails import check_draft, check_outcomes, find_asks, find_prompt_leaks, rules_checked
 from shared.guardrails.form import find_foreign_links
 from shared.guardrails.grounding import find_ungrounded_interest
@@ -262,7 +261,18 @@ class DraftingService:
         candidate = _Candidate(body=body, subject=subject, shared_interest=offline.shared_interest)
         # The composer's verdict stands for the text it judged; text changed since is judged again.
         verdict = offline.violations if (body, subject) == (offline.body, offline.subject) else None
-        return self._result(request, candidate, "offline", OFFLINE_MODEL, calls, found, fallback_reason, system_prompt, verdict)
+        return self._result(
+            request,
+            candidate,
+            "offline",
+            OFFLINE_MODEL,
+            calls,
+            found,
+            fallback_reason,
+            system_prompt,
+            verdict,
+            notices=_left_out_of_pitch(offline.left_out_of_pitch),
+        )
 
     def _result(
         self,
@@ -275,6 +285,8 @@ class DraftingService:
         fallback_reason: str | None,
         system_prompt: str | None,
         verdict: list[Violation] | None = None,
+        *,
+        notices: list[Violation] | None = None,
     ) -> DraftResult:
         # The final gate: whoever wrote the draft, it is judged here and never returned with an ask, a link the
         # sender did not give, text an attacker planted for the model, or the model's own instructions: the failures
@@ -287,11 +299,14 @@ class DraftingService:
         else:
             candidate = replace(candidate, shared_interest=shown)
             violations = self._check(request, candidate, system_prompt)
-        if provider == "offline":
-            violations += _left_out_of_pitch(request)
+        violations += notices or []
         # The offline composer writes English; text in another language can only be the sender's own pitch or offer,
         # which is theirs to send: the check then shows as not met instead of refusing the draft.
-        own_language = provider == "offline" and _senders_own_language(request, candidate)
+        own_language = (
+            provider == "offline"
+            and any(violation.rule is Rule.UNCOVERED_LANGUAGE for violation in violations)
+            and _senders_own_language(request, candidate)
+        )
         blocking = sorted(
             {
                 violation.rule.value
@@ -324,16 +339,16 @@ class DraftingService:
         )
 
 
-def _left_out_of_pitch(request: DraftRequest) -> list[Violation]:
+def _left_out_of_pitch(left_out: tuple[str, ...]) -> list[Violation]:
     """Sentences of the pitch the offline draft leaves out (they ask for something, or address a model), said to the user
     as a failed "Gives your pitch" instead of dropped in silence."""
     return [
         Violation(
             rule=Rule.MISSING_PITCH,
-            message=f"Left out of your pitch because it asks for something or addresses the model: “{left_out[:120]}”.",
-            span=left_out,
+            message=f"Left out of your pitch because it asks for something or addresses the model: “{sentence[:120]}”.",
+            span=sentence,
         )
-        for left_out in pitch_left_out(request.pitch)
+        for sentence in left_out
     ]
 
 

@@ -24,7 +24,7 @@ from shared.composer.channel import MAX_CLAUSE_CHARS, NOTE_CLAUSE_CHARS, long_bo
 from shared.composer.hook import BioReading, hooks
 from shared.composer.phrasing import subject as email_subject
 from shared.composer.phrasing import voice as voice_of
-from shared.composer.pitch import UnusablePitchError, offer_phrase, pitch_sentences
+from shared.composer.pitch import UnusablePitchError, offer_phrase, read_pitch
 from shared.composer.retell import Reteller
 from shared.composer.wording import Variation
 from shared.guardrails import check_draft
@@ -39,6 +39,8 @@ class OfflineDraft:
     subject: str | None
     shared_interest: SharedInterest
     violations: list[Violation] = field(default_factory=list)
+    # Sentences of the pitch no draft carries (they ask for something, or address a model): the user is told.
+    left_out_of_pitch: tuple[str, ...] = ()
 
 
 def verdict(request: DraftRequest, body: str, subject: str | None, interest: SharedInterest) -> list[Violation]:
@@ -55,7 +57,8 @@ def compose_offline(request: DraftRequest) -> OfflineDraft:
     """
     variation = Variation(request)
     voice = voice_of(request, variation)
-    pitch = pitch_sentences(request.pitch, voice.sender)
+    pitch_reading = read_pitch(request.pitch, voice.sender)
+    pitch, left_out = pitch_reading.sentences, tuple(pitch_reading.left_out)
     names = tuple(name for name in (request.target_name, request.sender_name) if name)
     offer = offer_phrase(request.offer, pitch=request.pitch, sources=(request.target_bio, request.pitch, *names))
     limit = request.spec.max_chars if request.spec.max_words is None else None
@@ -75,9 +78,9 @@ def compose_offline(request: DraftRequest) -> OfflineDraft:
             interest = hook.shared_interest
             violations = verdict(request, body, subject, interest)
             if not violations:
-                return OfflineDraft(body, subject, interest)
+                return OfflineDraft(body, subject, interest, left_out_of_pitch=left_out)
             if fallback is None and all(violation.rule is not Rule.ASK for violation in violations):
-                fallback = OfflineDraft(body, subject, interest, violations)
+                fallback = OfflineDraft(body, subject, interest, violations, left_out)
     if fallback is not None:
         return fallback
     # Only reachable when every candidate asks for something, which the wording never does: the pitch's own
@@ -85,4 +88,4 @@ def compose_offline(request: DraftRequest) -> OfflineDraft:
     body = f"{voice.greeting} {pitch[0]}"
     subject = "Saying hello" if request.spec.has_subject else None
     none = SharedInterest.none_found()
-    return OfflineDraft(body, subject, none, verdict(request, body, subject, none))
+    return OfflineDraft(body, subject, none, verdict(request, body, subject, none), left_out)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from shared.composer.wording import article, capitalise, keeps_capital, looks_english, lower_first, sentence, variants
 from shared.guardrails import find_asks, injection_spans
@@ -62,25 +63,26 @@ def _first_person(text: str, *, first: bool, sender: str | None, pitch: str) -> 
     return f"I'm {article(lowered)} {lowered} {rest}".strip()
 
 
-def pitch_sentences(pitch: str, sender: str | None) -> list[str]:
-    """The pitch's usable sentences, each first-person and ending in a full stop; no asks, placeholders or sign-offs.
+@dataclass(frozen=True)
+class PitchReading:
+    """The pitch's usable sentences, each first-person and ending in a full stop (no asks, placeholders or
+    sign-offs), and the sentences left out because they ask for something or address a model."""
 
-    Raises UnusablePitchError when nothing of the pitch is left.
-    """
-    kept, asked = _read_pitch(pitch, sender)
-    if not kept and asked:
+    sentences: list[str]
+    left_out: list[str]
+
+
+def read_pitch(pitch: str, sender: str | None) -> PitchReading:
+    """Raises UnusablePitchError when nothing of the pitch is left."""
+    kept, left_out = _read_pitch(pitch, sender)
+    if not kept and left_out:
         raise UnusablePitchError(
             "Your pitch only asks for something (a call, a meeting, advice or a referral), so there is nothing about you "
             "left to send. Add a sentence about who you are or what you do."
         )
     if not kept:
         raise UnusablePitchError("Your pitch has no sentence to send. Write a sentence about who you are or what you do.")
-    return kept
-
-
-def pitch_left_out(pitch: str) -> list[str]:
-    """The pitch's sentences no draft carries, because they ask for something or address a model: the user is told."""
-    return _read_pitch(pitch, None)[1]
+    return PitchReading(kept, left_out)
 
 
 def _read_pitch(pitch: str, sender: str | None) -> tuple[list[str], list[str]]:
