@@ -262,13 +262,13 @@ def test_same_idempotency_key_returns_the_stored_draft_without_a_second_llm_call
     key = uuid.uuid4().hex
     first = client.create(key=key)
     assert first.status == 201
-    calls = llm.answered
+    calls = len(llm.requests)
     assert calls >= 1
     retry = client.create(key=key)
     assert retry.status == 201
     assert retry.json == first.json
     assert retry.headers["location"] == first.headers["location"]
-    assert llm.answered == calls
+    assert len(llm.requests) == calls
     assert [item["id"] for item in client.call("GET", "/drafts").json["items"]] == [first.json["id"]]
 
 
@@ -293,12 +293,12 @@ def test_spent_quota_is_429_before_any_llm_call(llm: FakeOpenAI, stack: Stack, c
     stack.use(settings=stack.settings.model_copy(update={"daily_draft_quota": 2}))
     client = a_user()
     assert [client.create().status for _ in range(2)] == [201, 201]
-    calls = llm.answered
+    calls = len(llm.requests)
     refused = client.create()
     assert refused.status == 429
     assert refused.json["error"]["code"] == "quota_exceeded"
     assert int(refused.headers["retry-after"]) > 0
-    assert llm.answered == calls
+    assert len(llm.requests) == calls
     assert len(client.call("GET", "/drafts").json["items"]) == 2
     assert '"QuotaExceeded"' in capsys.readouterr().out
 
