@@ -10,35 +10,21 @@ import pytest
 from shared.adapters.openai_model import OpenAIDraftModel
 from shared.guardrails import find_asks
 from shared.guardrails.judge import AskJudge
-from shared.models import DraftRequest, Rule
+from shared.models import Rule
 from shared.prompts import PromptLibrary
 from shared.service import OFFLINE_MODEL, DraftingService
 from tests.support.fake_openai import FakeOpenAI, Reply
+from tests.support.llm_scenario import CLEAN, CLEAN_BODY, draft_request
 
 pytestmark = pytest.mark.integration
 
 PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
-BIO = (
-    "Staff engineer at a logistics startup. Outside work I'm out bouldering most weekends, "
-    "and I volunteer at a Saturday code club for kids."
-)
-PITCH = "I'm a backend developer who builds routing services in Go, and I'm moving into platform engineering."
-CLEAN_BODY = (
-    "Hi Dana, bouldering most weekends sounds like a great reset, and the Saturday code club for kids is a lovely "
-    "thing to give time to. I'm a backend developer who builds routing services in Go, and I'm moving into platform "
-    "engineering. Happy to share my notes on routing services if they're ever useful. Sam"
-)
 # An ask the deterministic catalogue does not know: only the second reading can catch it.
 SUBTLE_BODY = CLEAN_BODY.replace(" Sam", " Your story of the move to staff would make my month. Sam")
-CLEAN = {"subject": None, "body": CLEAN_BODY, "shared_interest_topic": "bouldering", "bio_evidence": "bouldering most weekends"}
 SUBTLE = {**CLEAN, "body": SUBTLE_BODY}
 ASKING = {**CLEAN, "body": CLEAN_BODY + " Would you be open to a quick call next week?"}
 NO_ASK = {"asks": False, "quote": ""}
 FOUND_ASK = {"asks": True, "quote": "Your story of the move to staff would make my month."}
-
-
-def draft_request() -> DraftRequest:
-    return DraftRequest.model_validate({"target_bio": BIO, "pitch": PITCH, "target_name": "Dana", "sender_name": "Sam"})
 
 
 @pytest.fixture

@@ -15,34 +15,19 @@ import pytest
 from shared import composition
 from shared.adapters.openai_model import OpenAIDraftModel
 from shared.guardrails import check_message, find_asks
-from shared.models import Channel, DraftRequest, DraftResult, Rule
+from shared.models import Channel, DraftResult, Rule
 from shared.ports import ChatMessage, ModelError
 from shared.prompts import PromptLibrary
 from shared.service import MODEL_DRAFT_SCHEMA, OFFLINE_MODEL, DraftingService
 from tests.support.fake_openai import FakeOpenAI, Reply, obedient_adversary
+from tests.support.llm_scenario import BIO, CLEAN, CLEAN_BODY, PITCH, draft_request
 
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
 PROMPTS = PromptLibrary(REPO / "prompts")
 
-BIO = (
-    "Staff engineer at a logistics startup. Outside work I'm out bouldering most weekends, "
-    "and I volunteer at a Saturday code club for kids."
-)
-PITCH = "I'm a backend developer who builds routing services in Go, and I'm moving into platform engineering."
-CLEAN_BODY = (
-    "Hi Dana, bouldering most weekends sounds like a great reset, and the Saturday code club for kids is a lovely "
-    "thing to give time to. I'm a backend developer who builds routing services in Go, and I'm moving into platform "
-    "engineering. Happy to share my notes on routing services if they're ever useful. Sam"
-)
-CLEAN = {"subject": None, "body": CLEAN_BODY, "shared_interest_topic": "bouldering", "bio_evidence": "bouldering most weekends"}
 ASKING = {**CLEAN, "body": CLEAN_BODY + " Would you be open to a quick call next week so I can pick your brain?"}
-
-
-def draft_request(**changes: object) -> DraftRequest:
-    fields: dict[str, object] = {"target_bio": BIO, "pitch": PITCH, "target_name": "Dana", "sender_name": "Sam", **changes}
-    return DraftRequest.model_validate(fields)
 
 
 class Sleeps(list[float]):
