@@ -75,7 +75,11 @@ def _add_draft(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         default=Channel.LINKEDIN_MESSAGE.value,
         help="where the message goes; sets its length (default: %(default)s)",
     )
-    parser.add_argument("--target-name", help="the name of the person you write to (default: no name, no greeting by name)")
+    parser.add_argument(
+        "--target-name",
+        help="the name of the person you write to (default: the name the bio gives, e.g. 'Ana Ruiz is a designer…'; "
+        "with none, no greeting by name)",
+    )
     parser.add_argument("--sender-name", help="your name, to sign with (default: no signature)")
     parser.add_argument(
         "--sender-interests",
