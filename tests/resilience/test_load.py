@@ -1,8 +1,9 @@
-"""Load on the local stack: 20 concurrent clients against `noask serve`, a model that answers after 1 s.
+"""Load on the local dev server: 20 concurrent clients against `noask serve` (N workers), a model that answers after 1 s.
 
 Duration, clients and workers come from NOASK_LOAD_SECONDS / NOASK_LOAD_CLIENTS / NOASK_LOAD_WORKERS
-(20 clients for 60 s, as `make load` and `make bench` run it). The figures are printed at the end of the run and
-written to test-artifacts/load.md; only correctness is asserted, never a timing.
+(20 clients for 60 s, as `make load` and `make bench` run it; 15 s inside `make test`). The figures (throughput
+against the workers' ceiling, model calls per draft, round trip, time inside the handler, queue wait) are printed
+at the end of the run and written to test-artifacts/load.md; only behaviour is asserted, never a timing.
 """
 
 from __future__ import annotations
@@ -11,23 +12,44 @@ from pathlib import Path
 
 import pytest
 
+from shared.local.server import handler_seconds_from, handler_timing
 from tests.resilience.load import measure, settings_from_environment
 
 pytestmark = pytest.mark.integration
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Server-Timing carries milliseconds with one decimal: a reported handler time may exceed the real one by this much.
+ROUNDING_SECONDS = 0.0001
 
 
-def test_concurrent_clients_get_every_draft_stored_exactly_once_and_no_error(
+def test_concurrent_clients_get_every_draft_stored_exactly_once_and_every_answer_reports_its_handler_time(
     dynamodb_local: str, report: list[tuple[str, str]]
 ) -> None:
     clients, seconds, workers = settings_from_environment()
     result = measure(dynamodb_local, clients=clients, seconds=seconds, workers=workers)
 
     table = result.table()
-    report.append((f"load: {clients} clients for {seconds:g} s", table))
+    report.append((f"load on the local dev server ({workers} workers): {clients} clients for {seconds:g} s", table))
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "load.md").write_text(table + "\n", encoding="utf-8")
     assert result.errors == []
-    assert len(result.of_kind("create")) >= clients, "every client should have created at least one draft"
+    assert len(result.created()) >= clients, "every client should have created at least one draft"
     assert result.not_exactly_once == {}
+    assert result.untimed() == [], "every answer of the handler should report the time spent inside it"
+    outside_round_trip = [
+        sample for sample in result.samples if (sample.handler_seconds or 0.0) > sample.seconds + ROUNDING_SECONDS
+    ]
+    assert outside_round_trip == [], "the handler runs within the request, so its time is part of the round trip"
+    assert result.model_calls.drafts >= len(result.created()), "every draft should have come from the model"
+
+
+def test_server_timing_reports_the_handler_time_in_milliseconds() -> None:
+    assert handler_timing(0.0123) == "handler;dur=12.3"
+    assert handler_seconds_from(handler_timing(1.5)) == pytest.approx(1.5)
+    # Other metrics, spacing and a quoted duration, as the W3C Server-Timing grammar allows.
+    assert handler_seconds_from('db;dur=3, handler ; desc="x" ; dur="250"') == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize("header", [None, "", "db;dur=3", "handler", "handler;desc=x", "handler;dur=fast"])
+def test_server_timing_without_a_handler_duration_reports_none(header: str | None) -> None:
+    assert handler_seconds_from(header) is None
