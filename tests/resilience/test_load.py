@@ -8,11 +8,14 @@ at the end of the run and written to test-artifacts/load.md; only behaviour is a
 
 from __future__ import annotations
 
+import http.client
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
-from shared.local.server import handler_seconds_from, handler_timing
+from shared.local.invoke import local_dynamodb_overrides
+from shared.local.server import SERVER_TIMING_HEADER, LocalApi, handler_seconds_from, handler_timing
 from tests.resilience.load import measure, settings_from_environment
 
 pytestmark = pytest.mark.integration
@@ -53,3 +56,27 @@ def test_server_timing_reports_the_handler_time_in_milliseconds() -> None:
 @pytest.mark.parametrize("header", [None, "", "db;dur=3", "handler", "handler;desc=x", "handler;dur=fast"])
 def test_server_timing_without_a_handler_duration_reports_none(header: str | None) -> None:
     assert handler_seconds_from(header) is None
+
+
+def test_only_the_local_server_reports_handler_time_and_only_when_the_handler_ran(dynamodb_local: str) -> None:
+    overrides = {**local_dynamodb_overrides(dynamodb_local), "OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""}
+    with LocalApi(port=0, overrides=overrides, workers=1) as api:
+        answered = api.answer("GET", "/drafts?limit=1", [], b"")
+        # The handler's own headers never carry it; the server adds it from its measurement.
+        assert answered.status == 200
+        assert SERVER_TIMING_HEADER.lower() not in {name.lower() for name, _ in answered.headers}
+        assert answered.handler_seconds is not None
+        assert answered.handler_seconds > 0
+
+        api.start_in_thread()
+        parts = urlsplit(api.url)
+        connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=60)
+        try:
+            for path, reports in (("/drafts?limit=1", True), ("/nowhere", False)):
+                connection.request("GET", path)
+                response = connection.getresponse()
+                response.read()
+                reported = handler_seconds_from(response.getheader(SERVER_TIMING_HEADER))
+                assert (reported is not None) is reports, path
+        finally:
+            connection.close()
