@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import os
 import selectors
 import signal
@@ -124,10 +125,12 @@ class LoadResult:
         return self.workers / per_draft if per_draft else 0.0
 
     def handler_ms(self, kind: str, fraction: float) -> float:
-        return percentile(self._timed(kind, "handler_seconds"), fraction) * 1000
+        """Time inside the handler, as the server reported it; NaN when no answer reported one."""
+        return self._percentile_ms(kind, "handler_seconds", fraction)
 
     def queue_ms(self, kind: str, fraction: float) -> float:
-        return percentile(self._timed(kind, "queue_seconds"), fraction) * 1000
+        """Round trip − handler time: the wait for a free worker and the trip through the local server."""
+        return self._percentile_ms(kind, "queue_seconds", fraction)
 
     def untimed(self) -> list[Sample]:
         """Successful answers that did not say how long the handler took."""
@@ -136,6 +139,11 @@ class LoadResult:
     def _timed(self, kind: str, attribute: str) -> list[float]:
         values = (getattr(sample, attribute) for sample in self.of_kind(kind) if not _failed(sample))
         return [value for value in values if value is not None]
+
+    def _percentile_ms(self, kind: str, attribute: str, fraction: float) -> float:
+        # NaN rather than an exception: a run where every request failed still gets its figures written.
+        values = self._timed(kind, attribute)
+        return percentile(values, fraction) * 1000 if values else math.nan
 
     @property
     def created_ids(self) -> list[str]:
@@ -166,7 +174,7 @@ class LoadResult:
 
     def latency_ms(self, kind: str, fraction: float) -> float:
         """Round trip of the answered requests, as the client saw it."""
-        return percentile(self._timed(kind, "seconds"), fraction) * 1000
+        return self._percentile_ms(kind, "seconds", fraction)
 
     def table(self) -> str:
         """The run in two markdown tables: throughput and correctness, then per-request times in ms."""
@@ -176,8 +184,9 @@ class LoadResult:
         ceiling = self.ceiling_drafts_per_second
         ratio = f" (measured / ceiling: {self.drafts_per_second / ceiling:.2f}×)" if ceiling else ""
         summary = [
-            f"{self.setting}; {self.clients} clients for {self.elapsed_seconds:.0f} s, each creating a draft, then "
-            f"listing its history; the model answers every call after {self.model_latency_seconds:g} s.",
+            f"{self.setting}; {self.clients} clients for {self.planned_seconds:g} s (the last answer came after "
+            f"{self.elapsed_seconds:.0f} s), each creating a draft, then listing its history; the model answers every "
+            f"call after {self.model_latency_seconds:g} s.",
             "",
             "| figure | value |",
             "| --- | --- |",
@@ -194,8 +203,9 @@ class LoadResult:
         percentiles = (0.50, 0.95, 0.99)
 
         def cell(kind: str, attribute: str) -> str:
-            values = self._timed(kind, attribute)
-            return " / ".join(f"{percentile(values, fraction) * 1000:,.0f}" for fraction in percentiles) if values else "-"
+            if not self._timed(kind, attribute):
+                return "-"
+            return " / ".join(f"{self._percentile_ms(kind, attribute, fraction):,.0f}" for fraction in percentiles)
 
         rows = [
             ("round trip on the dev server", "seconds"),

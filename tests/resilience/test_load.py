@@ -9,6 +9,7 @@ at the end of the run and written to test-artifacts/load.md; only behaviour is a
 from __future__ import annotations
 
 import http.client
+import math
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,7 +17,9 @@ import pytest
 
 from shared.local.invoke import local_dynamodb_overrides
 from shared.local.server import SERVER_TIMING_HEADER, LocalApi, handler_seconds_from, handler_timing
-from tests.resilience.load import measure, settings_from_environment
+from tests.bench.__main__ import load_figures
+from tests.bench.figures import PRODUCT
+from tests.resilience.load import LoadResult, ModelCalls, Sample, measure, settings_from_environment
 
 pytestmark = pytest.mark.integration
 
@@ -80,3 +83,34 @@ def test_only_the_local_server_reports_handler_time_and_only_when_the_handler_ra
                 assert (reported is not None) is reports, path
         finally:
             connection.close()
+
+
+def a_run(samples: list[Sample], model_calls: ModelCalls) -> LoadResult:
+    return LoadResult(clients=2, workers=4, planned_seconds=10, elapsed_seconds=10, samples=samples, model_calls=model_calls)
+
+
+def test_the_ceiling_counts_every_model_call_a_draft_costs() -> None:
+    drafts = [Sample("create", 201, 3.0, draft_id=f"d{index}", handler_seconds=2.0) for index in range(10)]
+    run = a_run([*drafts, Sample("create", 503, 30.0, error="")], ModelCalls(drafts=10, judge=10))
+
+    assert run.model_calls_per_draft == pytest.approx(2.0)
+    assert run.ceiling_drafts_per_second == pytest.approx(4 / (2.0 * run.model_latency_seconds))
+    assert run.drafts_per_second == pytest.approx(1.0), "a failed request is not a draft"
+    assert run.queue_ms("create", 0.5) == pytest.approx(1000)
+    assert run.handler_ms("create", 0.99) == pytest.approx(2000)
+
+
+def test_a_run_without_answers_still_reports_its_figures() -> None:
+    run = a_run([Sample("create", 0, 35.0, error="TimeoutError: timed out")], ModelCalls())
+
+    assert run.ceiling_drafts_per_second == 0
+    assert "| errors | 1 |" in run.table()
+    assert all(math.isnan(figure.value) for figure in load_figures(run) if figure.name.startswith("Handler time"))
+
+
+def test_every_load_figure_says_whether_it_is_the_products_or_the_dev_servers() -> None:
+    drafts = [Sample(kind, 200, 3.0, draft_id="d", handler_seconds=2.0) for kind in ("create", "list")]
+    for figure in load_figures(a_run(drafts, ModelCalls(drafts=1, judge=1))):
+        assert "local dev server, 4 workers" in f"{figure.name} {figure.note}", figure.name
+        # Only the time inside the handler is what a deployed function sees.
+        assert (figure.scope == PRODUCT) is figure.name.startswith("Handler time"), figure.name
