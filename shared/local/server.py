@@ -657,7 +657,12 @@ def build_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         action="store_true",
         help="do not start DynamoDB Local; use the one NOASK_DYNAMODB_ENDPOINT names",
     )
-    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="concurrent requests (worker processes)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=DEFAULT_WORKERS,
+        help=f"concurrent requests, one per worker process; more wait in a queue (default: {DEFAULT_WORKERS})",
+    )
     parser.add_argument("-t", "--template", type=Path, default=TEMPLATE_PATH, help="the SAM template (default: template.yaml)")
     return parser
 
