@@ -395,6 +395,4 @@ def history_counts(base_url: str) -> Counter[str]:
 
 def measure(dynamodb_endpoint: str, *, clients: int, seconds: float, workers: int) -> LoadResult:
     with slow_model() as model, served_api(dynamodb_endpoint=dynamodb_endpoint, model_url=model.base_url, workers=workers) as url:
-        result = run_load(url, clients=clients, seconds=seconds, workers=workers, model=model)
-    result.model_latency_seconds = MODEL_LATENCY_SECONDS
-    return result
+        return run_load(url, clients=clients, seconds=seconds, workers=workers, model=model)
