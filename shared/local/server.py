@@ -8,6 +8,10 @@ worker and stays warm. Each request has API Gateway's 30 s from its arrival: the
 down from there (time spent waiting for a worker included), a request still unanswered then gets a 503 and
 its worker is killed and later replaced, and Ctrl-C or SIGTERM stop every worker at once.
 
+Every answer the handler gave carries `Server-Timing: handler;dur=<ms>`: the time inside the handler call, measured
+in the worker, which is what a deployed function sees (the wait for a free worker excluded). Only this local server
+sets that header; neither the Lambda handler nor API Gateway does.
+
 Identity: API Gateway's JWT authorizer puts the verified claims in the event. Here a fixed local
 user's claims stand in for it on the routes that have the authorizer. This module is the only place
 that fakes identity; the handler has no bypass.
@@ -28,7 +32,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -61,6 +65,8 @@ LOCAL_USER_CLAIMS: Mapping[str, str] = {
     "cognito:username": "local-user",
     "token_use": "id",
 }
+# The header that reports, on each answer the handler gave, the milliseconds spent inside it.
+SERVER_TIMING_HEADER = "Server-Timing"
 _TEXT_TYPES = re.compile(r"^(text/.*|application/(json|.*\+json|xml|.*\+xml|javascript|x-www-form-urlencoded|graphql))$")
 _PATH_PARAMETER = re.compile(r"\{([^}/]+?)(\+?)\}")
 
@@ -209,6 +215,8 @@ class HttpResponse:
     status: int
     headers: list[tuple[str, str]]
     body: bytes
+    # Time inside the handler call, when the handler ran to completion (gateway errors have none).
+    handler_seconds: float | None = None
 
 
 def proxy_response(result: Any) -> HttpResponse:
@@ -223,6 +231,27 @@ def proxy_response(result: Any) -> HttpResponse:
     body = result.get("body") or ""
     raw = base64.b64decode(body) if result.get("isBase64Encoded") else str(body).encode("utf-8")
     return HttpResponse(int(result["statusCode"]), headers, raw)
+
+
+def handler_timing(seconds: float) -> str:
+    """The Server-Timing value for `seconds` spent inside the handler (W3C Server Timing: a duration in ms)."""
+    return f"handler;dur={seconds * 1000:.1f}"
+
+
+def handler_seconds_from(server_timing: str | None) -> float | None:
+    """The handler time a Server-Timing header reports, in seconds; None when it reports none."""
+    for metric in (server_timing or "").split(","):
+        name, *parameters = (part.strip() for part in metric.split(";"))
+        if name != "handler":
+            continue
+        for parameter in parameters:
+            key, _, value = parameter.partition("=")
+            if key.strip().lower() == "dur":
+                try:
+                    return float(value.strip().strip('"')) / 1000
+                except ValueError:
+                    return None
+    return None
 
 
 def _gateway_error(status: HTTPStatus, message: str) -> HttpResponse:
@@ -272,17 +301,19 @@ def _worker_main(connection: Connection, spec: FunctionSpec, environment: Mappin
         event, request_id, deadline = job
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            connection.send(("expired", None))
+            connection.send(("expired", None, 0.0))
             continue
         context = LambdaContext(spec.logical_id, spec.memory_mb, remaining, request_id=request_id)
+        started = time.perf_counter()
         try:
             outcome: tuple[str, Any] = ("ok", handler(event, context))
         except Exception as error:  # the function raised: Lambda reports it, API Gateway answers 500
             outcome = ("error", f"{type(error).__name__}: {error}")
+        handler_seconds = time.perf_counter() - started
         try:
-            connection.send(outcome)
+            connection.send((*outcome, handler_seconds))
         except Exception as error:  # a result that cannot cross the process boundary is an error too
-            connection.send(("error", f"{type(error).__name__}: {error}"))
+            connection.send(("error", f"{type(error).__name__}: {error}", handler_seconds))
 
 
 class _Worker:
@@ -312,13 +343,14 @@ class _Worker:
         self.ready = True
         return True
 
-    def run(self, event: dict[str, Any], request_id: str, deadline: float) -> tuple[str, Any] | None:
-        """The worker's (status, payload) for this event, or None when the deadline passed first."""
+    def run(self, event: dict[str, Any], request_id: str, deadline: float) -> tuple[str, Any, float] | None:
+        """The worker's (status, payload, seconds inside the handler) for this event, or None when the deadline
+        passed first."""
         self._connection.send((event, request_id, deadline))
         if not self._connection.poll(max(0.0, deadline - time.monotonic())):
             return None
-        status, payload = self._connection.recv()
-        return str(status), payload
+        status, payload, handler_seconds = self._connection.recv()
+        return str(status), payload, float(handler_seconds)
 
     def stop(self, *, wait: float) -> None:
         """Ask the worker to exit, then kill it if it has not within `wait` seconds (a stuck handler never reads)."""
@@ -398,9 +430,9 @@ class FunctionPool:
                 print(f"{self.spec.logical_id} timed out after {self.spec.timeout_seconds} s", file=sys.stderr)
                 return _gateway_error(HTTPStatus.INTERNAL_SERVER_ERROR, "Internal Server Error")
             self._give_back(worker)
-            status, payload = outcome
+            status, payload, handler_seconds = outcome
             if status == "ok":
-                return proxy_response(payload)
+                return replace(proxy_response(payload), handler_seconds=handler_seconds)
             if status == "expired":
                 return _gateway_error(HTTPStatus.SERVICE_UNAVAILABLE, "Service Unavailable")
             print(f"{self.spec.logical_id} failed: {payload}", file=sys.stderr)
@@ -557,13 +589,16 @@ def _request_handler(api: LocalApi) -> type[BaseHTTPRequestHandler]:
             for name, value in response.headers:
                 if name.lower() not in ("content-length", "connection", "transfer-encoding"):
                     self.send_header(name, value)
+            if response.handler_seconds is not None:
+                self.send_header(SERVER_TIMING_HEADER, handler_timing(response.handler_seconds))
             self.send_header("Content-Length", str(len(response.body)))
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(response.body)
             elapsed = (time.monotonic() - started) * 1000
             if api.request_log is not None:
-                api.request_log.write(f"{self.command} {self.path} {response.status} {elapsed:.0f} ms\n")
+                inside = "" if response.handler_seconds is None else f" (handler {response.handler_seconds * 1000:.0f} ms)"
+                api.request_log.write(f"{self.command} {self.path} {response.status} {elapsed:.0f} ms{inside}\n")
 
         def _respond(self) -> HttpResponse:
             if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
@@ -622,7 +657,12 @@ def build_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         action="store_true",
         help="do not start DynamoDB Local; use the one NOASK_DYNAMODB_ENDPOINT names",
     )
-    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="concurrent requests (worker processes)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=DEFAULT_WORKERS,
+        help=f"concurrent requests, one per worker process; more wait in a queue (default: {DEFAULT_WORKERS})",
+    )
     parser.add_argument("-t", "--template", type=Path, default=TEMPLATE_PATH, help="the SAM template (default: template.yaml)")
     return parser
 

@@ -12,10 +12,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+# What most figures describe: the deployed functions and their code. The load run's throughput, round trip and queue
+# wait describe the local dev server instead (`noask serve`, N workers behind one queue) and say so in `scope`.
+PRODUCT = "product"
+
 
 @dataclass(frozen=True)
 class Figure:
-    """A measured value; `ratio` is value / baseline, when a baseline is stated."""
+    """A measured value; `ratio` is value / baseline, when a baseline is stated; `scope` is what it describes."""
 
     name: str
     value: float
@@ -23,6 +27,7 @@ class Figure:
     baseline_name: str = ""
     baseline: float | None = None
     note: str = ""
+    scope: str = PRODUCT
 
     @property
     def ratio(self) -> float | None:
@@ -58,11 +63,14 @@ def format_number(value: float) -> str:
 
 
 def markdown_table(figures: Sequence[Figure]) -> str:
-    rows = ["| Figure | Value | Baseline | Ratio | Notes |", "| --- | ---: | --- | ---: | --- |"]
+    rows = ["| Figure | Describes | Value | Baseline | Ratio | Notes |", "| --- | --- | ---: | --- | ---: | --- |"]
     for figure in figures:
         baseline = "" if figure.baseline is None else f"{figure.baseline_name}: {format_number(figure.baseline)} {figure.unit}"
         ratio = "" if figure.ratio is None else f"{figure.ratio:.2f}×"
-        rows.append(f"| {figure.name} | {format_number(figure.value)} {figure.unit} | {baseline} | {ratio} | {figure.note} |")
+        rows.append(
+            f"| {figure.name} | {figure.scope} | {format_number(figure.value)} {figure.unit} | {baseline} | {ratio} "
+            f"| {figure.note} |"
+        )
     return "\n".join(rows)
 
 
@@ -91,10 +99,18 @@ READING_NOTES = (
     "- Import times are measured inside a fresh interpreter (start-up excluded), median of several runs.",
     "- API per-draft overhead is POST /drafts through the real handler with the offline composer (no model),"
     " a quota update and a history write on DynamoDB Local; the floor is one PutItem of the same item.",
-    "- Load runs `noask serve` (what `make run` starts) with its default worker processes, each handling one request"
-    " at a time like a warm Lambda container, and a model that answers after 1 s. With 20 clients and fewer workers,"
-    " requests queue: latency above 1 s is mostly that queue, and the drafts/s ratio is the share of the workers' ceiling"
-    " reached. Deployed, Lambda gives each concurrent request its own container.",
+    "- Describes: *product* figures are the deployed functions' own (handler time, per-draft overhead, cold import,"
+    " artifact size, the checks, drafting and parsing times); *local dev server, N workers* figures are `noask serve`'s"
+    " under load, not the product's.",
+    "- Load runs `noask serve` (what `make run` starts) with N worker processes behind one queue, each handling one"
+    " request at a time like a warm Lambda container, and a model that answers each call after 1 s. With the model"
+    " configured a draft costs a draft call, then the ask judge's call, counted by the fake model server; the"
+    " throughput ceiling is workers / (model calls per draft × model latency). With 20 clients and fewer workers,"
+    " requests queue: the round trip is mostly that queue (queue wait = round trip − handler time). Deployed, API"
+    " Gateway gives each concurrent request its own container, so there is no such queue.",
+    "- Handler time is measured by the dev server's worker around the handler call and reported in a `Server-Timing`"
+    " header (only the dev server sets it): what a deployed function sees per request, queueing excluded. It is taken"
+    " during the load run, so N workers share the machine's cores.",
 )
 
 

@@ -1,4 +1,11 @@
-"""Load against the local stack: `noask serve` in a subprocess, a model that answers after 1 s, concurrent clients.
+"""Load against the local dev server: `noask serve` with N workers in a subprocess, a model that answers after 1 s.
+
+What it measures is the dev server, not the deployed product: `noask serve` runs N worker processes behind one
+queue, so with more clients than workers requests wait for a worker. Deployed, API Gateway gives each concurrent
+request its own Lambda container and there is no such queue. What a deployed function does see is the time inside
+its handler: the server reports it per answer (`Server-Timing: handler;dur=…`), and the result keeps it apart from
+the queue wait (latency − handler time). The fake model counts the calls it received, so the throughput ceiling
+states how many model calls one draft costs (a draft call, then the ask judge's call).
 
 `measure()` runs it all: the slow model (a FakeOpenAI on 127.0.0.1), `noask serve` on a free port of
 127.0.0.1 against the given DynamoDB Local, a warm-up round, then `clients` threads that each create a
@@ -11,6 +18,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import os
 import selectors
 import signal
@@ -21,13 +29,13 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from shared.local.server import DEFAULT_WORKERS
+from shared.local.server import DEFAULT_WORKERS, SERVER_TIMING_HEADER, handler_seconds_from
 from tests.bench.figures import percentile
-from tests.resilience.stack import SAMPLE_REQUESTS, request_body, well_behaved_model
+from tests.resilience.stack import SAMPLE_REQUESTS, is_judge_request, request_body, well_behaved_model
 from tests.support.fake_openai import FakeOpenAI, ReceivedRequest, Reply
 
 MODEL_LATENCY_SECONDS = 1.0
@@ -57,9 +65,27 @@ def settings_from_environment() -> tuple[int, float, int]:
 class Sample:
     kind: str  # "create" or "list"
     status: int  # 0 when no HTTP answer came
-    seconds: float
+    seconds: float  # the client's round trip
     draft_id: str | None = None
     error: str = ""
+    handler_seconds: float | None = None  # inside the handler, as the server reports it; None when it did not run
+
+    @property
+    def queue_seconds(self) -> float | None:
+        """Round trip outside the handler: waiting for a free worker, plus the trip through the local server."""
+        return None if self.handler_seconds is None else max(0.0, self.seconds - self.handler_seconds)
+
+
+@dataclass(frozen=True)
+class ModelCalls:
+    """What the fake model server received while the clients ran (the warm-up excluded)."""
+
+    drafts: int = 0  # draft prompts, repairs included
+    judge: int = 0  # the ask judge's second reading of a draft
+
+    @property
+    def total(self) -> int:
+        return self.drafts + self.judge
 
 
 @dataclass
@@ -71,9 +97,53 @@ class LoadResult:
     warm_up: list[Sample] = field(default_factory=list)
     samples: list[Sample] = field(default_factory=list)
     history_counts: Counter[str] = field(default_factory=Counter)
+    model_calls: ModelCalls = field(default_factory=ModelCalls)
+    model_latency_seconds: float = MODEL_LATENCY_SECONDS
+
+    @property
+    def setting(self) -> str:
+        """What was measured, in words: every figure of this run belongs to the dev server with this many workers."""
+        return f"local dev server (`noask serve`), {self.workers} workers"
 
     def of_kind(self, kind: str) -> list[Sample]:
         return [sample for sample in self.samples if sample.kind == kind]
+
+    def created(self) -> list[Sample]:
+        """Drafts created after the warm-up (HTTP 201)."""
+        return [sample for sample in self.of_kind("create") if sample.draft_id]
+
+    @property
+    def model_calls_per_draft(self) -> float:
+        created = len(self.created())
+        return self.model_calls.total / created if created else 0.0
+
+    @property
+    def ceiling_drafts_per_second(self) -> float:
+        """workers / (model calls per draft × model latency): the most drafts/s the workers can give while each
+        waits on the model; 0 when no draft was created."""
+        per_draft = self.model_calls_per_draft * self.model_latency_seconds
+        return self.workers / per_draft if per_draft else 0.0
+
+    def handler_ms(self, kind: str, fraction: float) -> float:
+        """Time inside the handler, as the server reported it; NaN when no answer reported one."""
+        return self._percentile_ms(kind, "handler_seconds", fraction)
+
+    def queue_ms(self, kind: str, fraction: float) -> float:
+        """Round trip − handler time: the wait for a free worker and the trip through the local server."""
+        return self._percentile_ms(kind, "queue_seconds", fraction)
+
+    def untimed(self) -> list[Sample]:
+        """Successful answers that did not say how long the handler took."""
+        return [sample for sample in self.samples if not _failed(sample) and sample.handler_seconds is None]
+
+    def _timed(self, kind: str, attribute: str) -> list[float]:
+        values = (getattr(sample, attribute) for sample in self.of_kind(kind) if not _failed(sample))
+        return [value for value in values if value is not None]
+
+    def _percentile_ms(self, kind: str, attribute: str, fraction: float) -> float:
+        # NaN rather than an exception: a run where every request failed still gets its figures written.
+        values = self._timed(kind, attribute)
+        return percentile(values, fraction) * 1000 if values else math.nan
 
     @property
     def created_ids(self) -> list[str]:
@@ -90,7 +160,7 @@ class LoadResult:
 
     @property
     def drafts_per_second(self) -> float:
-        return len(self.of_kind("create")) / self.elapsed_seconds if self.elapsed_seconds else 0.0
+        return len(self.created()) / self.elapsed_seconds if self.elapsed_seconds else 0.0
 
     @property
     def not_exactly_once(self) -> dict[str, int]:
@@ -103,26 +173,52 @@ class LoadResult:
         }
 
     def latency_ms(self, kind: str, fraction: float) -> float:
-        return percentile([sample.seconds for sample in self.of_kind(kind)], fraction) * 1000
+        """Round trip of the answered requests, as the client saw it."""
+        return self._percentile_ms(kind, "seconds", fraction)
 
     def table(self) -> str:
-        creates, lists = self.of_kind("create"), self.of_kind("list")
+        """The run in two markdown tables: throughput and correctness, then per-request times in ms."""
+        created = len(self.created())
+        calls = self.model_calls
+        exactly_once = "yes" if not self.not_exactly_once else f"NO: {len(self.not_exactly_once)} drafts"
+        ceiling = self.ceiling_drafts_per_second
+        ratio = f" (measured / ceiling: {self.drafts_per_second / ceiling:.2f}×)" if ceiling else ""
+        summary = [
+            f"{self.setting}; {self.clients} clients for {self.planned_seconds:g} s (the last answer came after "
+            f"{self.elapsed_seconds:.0f} s), each creating a draft, then listing its history; the model answers every "
+            f"call after {self.model_latency_seconds:g} s.",
+            "",
+            "| figure | value |",
+            "| --- | --- |",
+            f"| drafts created | {created} ({self.drafts_per_second:.2f}/s) |",
+            f"| model calls per draft | {self.model_calls_per_draft:.2f} ({calls.drafts} draft + {calls.judge} judge "
+            f"calls received by the model / {created} drafts) |",
+            f"| ceiling: workers / (model calls per draft × model latency) | {self.workers} / "
+            f"({self.model_calls_per_draft:.2f} × {self.model_latency_seconds:g} s) = {ceiling:.2f} drafts/s{ratio} |",
+            f"| errors | {len(self.errors)} |",
+            f"| every draft in history exactly once | {exactly_once} |",
+            f"| answers without handler time | {len(self.untimed())} |",
+            f"| warm-up drafts (failed) | {len(self.warm_up)} ({self.warm_up_failures}) |",
+        ]
         percentiles = (0.50, 0.95, 0.99)
 
-        def latencies(kind: str) -> str:
-            return " / ".join(f"{self.latency_ms(kind, fraction):,.0f}" for fraction in percentiles)
+        def cell(kind: str, attribute: str) -> str:
+            if not self._timed(kind, attribute):
+                return "-"
+            return " / ".join(f"{self._percentile_ms(kind, attribute, fraction):,.0f}" for fraction in percentiles)
 
-        exactly_once = "yes" if not self.not_exactly_once else f"NO: {len(self.not_exactly_once)} drafts"
-        return "\n".join(
-            [
-                "| clients | workers | seconds | drafts created | drafts/s | create p50 / p95 / p99 ms "
-                "| lists | list p50 / p95 / p99 ms | errors | every draft in history exactly once | warm-up (failed) |",
-                "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
-                f"| {self.clients} | {self.workers} | {self.elapsed_seconds:.0f} | {len(creates)} | {self.drafts_per_second:.2f} "
-                f"| {latencies('create') if creates else '-'} | {len(lists)} | {latencies('list') if lists else '-'} "
-                f"| {len(self.errors)} | {exactly_once} | {len(self.warm_up)} ({self.warm_up_failures}) |",
-            ]
-        )
+        rows = [
+            ("round trip on the dev server", "seconds"),
+            ("inside the handler (what a deployed function sees)", "handler_seconds"),
+            ("queue wait (round trip − handler)", "queue_seconds"),
+        ]
+        times = [
+            "| ms, p50 / p95 / p99 | POST /drafts | GET /drafts |",
+            "| --- | ---: | ---: |",
+            *(f"| {label} | {cell('create', attribute)} | {cell('list', attribute)} |" for label, attribute in rows),
+            f"| answered requests | {len(self._timed('create', 'seconds'))} | {len(self._timed('list', 'seconds'))} |",
+        ]
+        return "\n".join([*summary, "", *times])
 
 
 def _failed(sample: Sample) -> bool:
@@ -212,13 +308,15 @@ class _Client:
         except (OSError, http.client.HTTPException) as error:
             self.close()
             return Sample(kind, 0, time.perf_counter() - started, error=f"{type(error).__name__}: {error}"), b""
-        return Sample(kind, response.status, time.perf_counter() - started), data
+        seconds = time.perf_counter() - started
+        handler_seconds = handler_seconds_from(response.getheader(SERVER_TIMING_HEADER))
+        return Sample(kind, response.status, seconds, handler_seconds=handler_seconds), data
 
     def create(self, index: int) -> Sample:
         sample, data = self.request("create", "POST", "/drafts", request_body(SAMPLE_REQUESTS[index % len(SAMPLE_REQUESTS)]))
         if sample.status != 201:
             return sample
-        return Sample(sample.kind, sample.status, sample.seconds, draft_id=json.loads(data)["id"])
+        return replace(sample, draft_id=json.loads(data)["id"])
 
     def close(self) -> None:
         if self._connection is not None:
@@ -234,9 +332,10 @@ def _concurrently(count: int, work: Callable[[int], None]) -> None:
         thread.join(timeout=REQUEST_TIMEOUT_SECONDS * 3 + 600)
 
 
-def run_load(base_url: str, *, clients: int, seconds: float, workers: int) -> LoadResult:
+def run_load(base_url: str, *, clients: int, seconds: float, workers: int, model: FakeOpenAI | None = None) -> LoadResult:
     """A warm-up (one draft per worker, all at once, so every worker starts and imports the model client),
-    then `clients` threads creating a draft and listing history until `seconds` have passed."""
+    then `clients` threads creating a draft and listing history until `seconds` have passed. The calls `model`
+    received meanwhile are counted (every client has its answer by the end, so none is still on its way)."""
     result = LoadResult(clients=clients, workers=workers, planned_seconds=seconds)
     lock = threading.Lock()
 
@@ -262,9 +361,14 @@ def run_load(base_url: str, *, clients: int, seconds: float, workers: int) -> Lo
         with lock:
             result.samples.extend(samples)
 
+    calls_before = len(model.requests) if model is not None else 0
     started = time.monotonic()
     _concurrently(clients, work)
     result.elapsed_seconds = time.monotonic() - started
+    if model is not None:
+        received = model.requests[calls_before:]
+        judge = sum(1 for request in received if is_judge_request(request))
+        result.model_calls = ModelCalls(drafts=len(received) - judge, judge=judge)
     result.history_counts = history_counts(base_url)
     return result
 
@@ -291,4 +395,4 @@ def history_counts(base_url: str) -> Counter[str]:
 
 def measure(dynamodb_endpoint: str, *, clients: int, seconds: float, workers: int) -> LoadResult:
     with slow_model() as model, served_api(dynamodb_endpoint=dynamodb_endpoint, model_url=model.base_url, workers=workers) as url:
-        return run_load(url, clients=clients, seconds=seconds, workers=workers)
+        return run_load(url, clients=clients, seconds=seconds, workers=workers, model=model)
