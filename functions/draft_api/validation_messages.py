@@ -26,6 +26,8 @@ class Wording:
     field_sentences: Mapping[str, Mapping[str, str]]
     kinds: Mapping[str, str]
     unnamed: Mapping[str, str]
+    most_told: int
+    more: str
     plural: frozenset[str]
 
 
@@ -39,6 +41,8 @@ def wording() -> Wording:
         field_sentences=data["field_sentences"],
         kinds=data["kinds"],
         unnamed=data["unnamed"],
+        most_told=data["more"]["most_told"],
+        more=data["more"]["sentence"],
         plural=frozenset(data["plural"]["labels"]),
     )
 
@@ -79,8 +83,13 @@ def sentence(error: Mapping[str, Any]) -> str:
 
 
 def sentences(errors: Sequence[Mapping[str, Any]]) -> str:
-    """Every error's sentence once, in order, as one message."""
-    return " ".join(dict.fromkeys(sentence(error) for error in errors))
+    """The errors' sentences, each once and in order, as one message; past the first few, only how many more."""
+    words = wording()
+    told = list(dict.fromkeys(sentence(error) for error in errors))
+    if len(told) <= words.most_told:
+        return " ".join(told)
+    more = len(told) - words.most_told
+    return " ".join([*told[: words.most_told], words.more.format(count=f"{more:,}")])
 
 
 def _shortened(name: str, most: int = _MOST_QUOTED_CHARS) -> str:

@@ -149,3 +149,12 @@ def test_a_long_unknown_field_name_is_shortened() -> None:
     text = sentence({"type": "extra_forbidden", "loc": ("body", "k" * 5_000)})
     assert len(text) < 120
     assert "k" * 39 + "…" in text
+
+
+def test_a_request_with_thousands_of_problems_gets_a_short_message() -> None:
+    with pytest.raises(ValidationError) as refused:
+        DraftRequest.model_validate({"target_bio": "Runner.", "pitch": "I build.", **{f"k{n}": n for n in range(3_000)}})
+    message = sentences(refused.value.errors())
+    assert message.count("cannot have a field called") == 5
+    assert message.endswith(" 2,995 more values in the request are not valid either.")
+    assert len(message) < 600
