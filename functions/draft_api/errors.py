@@ -82,13 +82,14 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     app.exception_handler(RequestValidationError)(
         lambda error: error_response(_from_validation_errors(error.errors(), document=error.body))
     )
+    # The errors keep their input so that a sentence can say how long a value was; no input is ever quoted back.
     app.exception_handler(ValidationError)(lambda error: error_response(_from_validation_errors(error.errors(include_url=False))))
     app.not_found(no_route)
     app.exception_handler(Exception)(unexpected)
 
 
 def _from_validation_errors(errors: Sequence[Any], *, document: Any = None) -> ApiError:
-    """400 for a body that is not JSON (saying where), 422 with a sentence per invalid field otherwise."""
+    """400 for a body that is not JSON (saying where), 422 saying in sentences what is wrong with which field otherwise."""
     # Imported here: the wording loads only when a request is refused.
     from functions.draft_api.validation_messages import field_name, sentences
 
