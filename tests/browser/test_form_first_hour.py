@@ -79,7 +79,7 @@ def serve_history(page: Page, drafts: list[dict[str, Any]], *, more: bool) -> No
 
 def overflow(page: Page) -> dict[str, Any]:
     """How wide the document is against the window, and every visible element reaching past the window's edge."""
-    return page.evaluate(
+    measured: dict[str, Any] = page.evaluate(
         """() => {
             const width = window.innerWidth;
             const outside = [];
@@ -92,6 +92,7 @@ def overflow(page: Page) -> dict[str, Any]:
             return { scrollWidth: document.documentElement.scrollWidth, innerWidth: width, outside };
         }"""
     )
+    return measured
 
 
 def assert_no_sideways_scroll(page: Page, state: str) -> None:
@@ -301,7 +302,7 @@ def test_the_shortcut_hint_shows_only_where_there_is_a_keyboard(browser: Browser
         desktop.goto(f"{server_url}/")
         expect(desktop.locator(".shortcut")).to_be_visible()
         expect(desktop.locator(".shortcut")).to_have_text("or press Ctrl + Enter")
-    touch_only = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+    touch_only: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
     with watched_page(browser, allowed_origins=(server_url,), **touch_only) as phone:
         phone.goto(f"{server_url}/")
         assert phone.evaluate("matchMedia('(hover: none) and (pointer: coarse)').matches")
