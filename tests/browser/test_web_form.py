@@ -261,7 +261,8 @@ def verify_an_address_and_save_defaults(page: Page, server_url: str, serve_log: 
     code_box.fill("000000" if code != "000000" else "111111")
     item.get_by_role("button", name="Verify").click()
     expect(item.locator(".field-error")).to_contain_text("not the one we sent")
-    code_box.fill(code)
+    # Pasted with the words and the space around it, as a mail app copies it: only the digits count.
+    code_box.fill(f" Your noask code: {code[:3]} {code[3:]}\n")
     item.get_by_role("button", name="Verify").click()
     expect(item).to_contain_text("Verified")
     expect(page.locator("#profile-status")).to_have_text(f"{address} is verified: mail from it is drafted for you.")

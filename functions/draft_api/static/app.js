@@ -20,6 +20,8 @@
 
   // Characters as the server counts them (code points, not UTF-16 units).
   const charCount = (text) => Array.from(text).length;
+  // A field's length as sent: the form trims what it sends, so a pasted trailing newline costs nothing.
+  const sentLength = (input) => charCount(input.value.trim());
   const wordCount = (text) => (text.match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu) || []).length;
   const formatNumber = (n) => n.toLocaleString("en-US");
 
@@ -299,7 +301,7 @@
   function updateCounter(counter) {
     const input = $(counter.dataset.counterFor);
     const max = Number(input.dataset.maxChars);
-    const used = charCount(input.value);
+    const used = sentLength(input);
     counter.textContent = `${formatNumber(used)} / ${formatNumber(max)}`;
     counter.classList.toggle("is-over", used > max);
   }
@@ -316,7 +318,7 @@
   // What to tell the user when the field is over its limit, else null.
   function limitProblem(input) {
     const max = Number(input.dataset.maxChars);
-    const used = charCount(input.value);
+    const used = sentLength(input);
     if (used <= max) return null;
     const action = (input.form && input.form.dataset.limitAction) || "to go on";
     const over = plural(used - max, "character");
@@ -697,7 +699,7 @@
       const field = el("div", { className: "field" });
       field.append(
         el("label", { text: `Code sent to ${address.email}`, attrs: { for: id } }),
-        el("input", { attrs: { id, name: "code", type: "text", inputmode: "numeric", autocomplete: "one-time-code", maxlength: "6", pattern: "[0-9]{6}", "aria-describedby": `${id}-error` } }),
+        el("input", { attrs: { id, name: "code", type: "text", inputmode: "numeric", autocomplete: "one-time-code", "aria-describedby": `${id}-error` } }),
         el("p", { className: "field-error", attrs: { id: `${id}-error`, hidden: "" } }),
       );
       verifyForm.append(field, el("button", { className: "button button-secondary", text: "Verify", attrs: { type: "submit" } }));
@@ -755,7 +757,8 @@
   });
 
   async function verifyAddress(email, inputId) {
-    const code = $(inputId).value.trim();
+    // A pasted "Your code: 123 456" still counts: only its digits are the code.
+    const code = $(inputId).value.replace(/[^0-9]/g, "");
     fieldMessage(inputId, "");
     if (!/^[0-9]{6}$/.test(code)) {
       fieldMessage(inputId, "The code is the six digits in the email we sent.");
