@@ -363,7 +363,7 @@ def test_malformed_json_is_400_and_says_where(api_env: Stack) -> None:
     reply = a_user().call("POST", "/drafts", body='{"target_bio": "x", "pitch": }', headers={"content-type": "application/json"})
     assert reply.status == 400
     assert reply.json["error"]["code"] == "malformed_json"
-    assert "line 1, column 30" in reply.json["error"]["message"]
+    assert reply.json["error"]["message"] == "The request body is not valid JSON (the problem is at line 1, column 30)."
 
 
 @pytest.mark.parametrize(
@@ -407,7 +407,8 @@ def test_a_non_json_content_type_is_415(api_env: Stack) -> None:
     ("request_body", "field", "message"),
     [
         ({"target_bio": BIO}, "pitch", "Your pitch is missing: add a sentence or two about you."),
-        ({"target_bio": "   ", "pitch": PITCH}, "target_bio", "Their bio is empty: paste it, the message opens with something it says."),
+        ({"target_bio": "   ", "pitch": PITCH}, "target_bio",
+         "Their bio is empty: paste it, the message opens with something it says."),
         ({"target_bio": "x" * 8_001, "pitch": PITCH}, "target_bio", "Their bio is too long: 8,001 characters, at most 8,000."),
         ({**DRAFT, "channel": "carrier_pigeon"}, "channel",
          "Where you will send it must be one of linkedin_note, linkedin_note_premium, linkedin_message or email."),
