@@ -192,6 +192,8 @@ def test_a_paste_over_the_limit_is_kept_whole_and_explained(page: Page) -> None:
         "Nothing was cut: shorten it by 1,214 characters to draft."
     )
     expect(bio).to_have_attribute("aria-invalid", "true")
+    # Screen readers hear it too, from a status region.
+    expect(page.locator("#limit-status")).to_have_text(error.inner_text())
     expect(page.locator("#target_bio-counter")).to_have_text("9,214 / 8,000")
     expect(page.locator("#target_bio-counter")).to_have_class(re.compile("is-over"))
 

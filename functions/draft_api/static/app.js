@@ -314,6 +314,7 @@
   // The fields have no maxlength: with one, the browser silently cuts a long paste and ignores typing.
   const plural = (n, word) => `${formatNumber(n)} ${word}${n === 1 ? "" : "s"}`;
   const lastPaste = new WeakMap(); // field -> characters of its latest paste, while that paste is the latest edit
+  const overLimitFields = new WeakSet();
 
   // What to tell the user when the field is over its limit, else null.
   function limitProblem(input) {
@@ -338,7 +339,12 @@
     input.addEventListener("input", (event) => {
       if (event.inputType === "insertFromPaste") lastPaste.set(input, pasting);
       else lastPaste.delete(input);
-      fieldMessage(input.id, limitProblem(input));
+      const problem = limitProblem(input);
+      fieldMessage(input.id, problem);
+      // Read out when the field goes over its limit or a paste leaves it over, not at every keystroke while it stays over.
+      if (problem && (!overLimitFields.has(input) || event.inputType === "insertFromPaste")) $("limit-status").textContent = problem;
+      if (problem) overLimitFields.add(input);
+      else overLimitFields.delete(input);
     });
   }
 
