@@ -47,7 +47,7 @@ ProblemKind = Literal["taken", "rate_limited", "too_many_addresses", "no_claim",
 class SenderAddress(BaseModel):
     """One address a user claimed: pending (a code is out) or verified (mail from it is drafted for this user)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     user_id: str
     address: str
