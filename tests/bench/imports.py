@@ -1,19 +1,36 @@
-"""Cold import times, each in a fresh interpreter: the noask CLI vs boto3, the API handler vs a Powertools hello world."""
+"""Cold import times, each in a fresh interpreter: the noask CLI vs boto3, the API handler vs a Powertools hello world;
+and, in a fresh build, whether every module a cold start loads has bytecode in the artifact, and the built handler's
+cold import using only what the artifact ships."""
 
 from __future__ import annotations
 
+import compileall
+import importlib.util
+import json
 import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from shared.local.dynamodb import load_template
 from tests.bench.figures import Figure, median
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RUNS = 7
 # Timed inside the child, so interpreter start-up (the same for every module) is left out.
 _TIMER = "import time; started = time.perf_counter(); import {module}; print(time.perf_counter() - started)"
+# Prints the file of every module a fresh interpreter holds after importing sys.argv[1].
+_LOADED_FILES = (
+    "import importlib, json, sys\n"
+    "importlib.import_module(sys.argv[1])\n"
+    "print(json.dumps(sorted({getattr(module, '__file__', None) or '' for module in list(sys.modules.values())} - {''})))\n"
+)
+API_HANDLER = "functions.draft_api.app"
+# What the Lambda runtime brings itself: the build leaves these out of the artifact (Makefile, build-*).
+RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "urllib3", "dateutil", "six")
 
 # The hello world that `sam init` offers for Powertools, on the HTTP API resolver the real handler uses.
 HELLO_WORLD = """
@@ -40,47 +57,141 @@ def handler(event, context):
 """
 
 
+@dataclass(frozen=True)
+class Interpreter:
+    """How a child interpreter runs: its import path (the first entry is also its working directory, which `-c`
+    puts first on the path), environment and flags (`-S`: no site-packages of ours)."""
+
+    path: tuple[Path, ...]
+    environment: dict[str, str]
+    flags: tuple[str, ...] = ()
+
+    def run(self, code: str, *arguments: str) -> str:
+        completed = subprocess.run(
+            [sys.executable, *self.flags, "-c", code, *arguments],
+            cwd=self.path[0],
+            env={**self.environment, "PYTHONPATH": os.pathsep.join(str(entry) for entry in self.path)},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        if completed.returncode != 0:
+            raise RuntimeError(f"{' '.join(arguments) or code} failed: {completed.stderr.strip()[-2000:]}")
+        return completed.stdout
+
+    def import_seconds(self, module: str) -> float:
+        return float(self.run(_TIMER.format(module=module)).strip().splitlines()[-1])
+
+    def loaded_files(self, module: str) -> list[Path]:
+        return [Path(name) for name in json.loads(self.run(_LOADED_FILES, module))]
+
+
 def import_seconds(module: str, *, path: Path, environment: dict[str, str]) -> float:
-    completed = subprocess.run(
-        [sys.executable, "-c", _TIMER.format(module=module)],
-        cwd=path,
-        env={**environment, "PYTHONPATH": str(path)},
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    return float(completed.stdout.strip().splitlines()[-1])
+    return Interpreter((path,), environment).import_seconds(module)
 
 
-def median_import_seconds(modules: dict[str, Path], environment: dict[str, str]) -> dict[str, float]:
+def median_import_seconds(modules: dict[str, Interpreter]) -> dict[str, float]:
     """Runs interleaved (a, b, a, b, …) so a slow moment of the machine hits every module alike."""
     samples: dict[str, list[float]] = {module: [] for module in modules}
     for _ in range(RUNS):
-        for module, path in modules.items():
-            samples[module].append(import_seconds(module, path=path, environment=environment))
+        for module, interpreter in modules.items():
+            samples[module].append(interpreter.import_seconds(module))
     return {module: median(values) for module, values in samples.items()}
 
 
-def import_times() -> list[Figure]:
+# ---- Bytecode ---------------------------------------------------------------------------------
+
+
+def runtime_cache_tag() -> str:
+    """The bytecode tag of the template's runtime: python3.11 -> cpython-311."""
+    runtime = str(load_template()["Globals"]["Function"]["Runtime"])
+    major, minor = runtime.removeprefix("python").split(".")
+    return f"cpython-{major}{minor}"
+
+
+def usable_bytecode(source: Path, cache_tag: str) -> bool:
+    """Whether `source` has bytecode in its __pycache__ for `cache_tag` that the import system would use as is.
+
+    Timestamp-based bytecode must match the source's recorded time and size, checked-hash bytecode its hash;
+    unchecked-hash bytecode (what the build writes) is used as is. A file for another interpreter is only
+    checked to exist: its magic number is not ours to judge."""
+    compiled = source.parent / "__pycache__" / f"{source.stem}.{cache_tag}.pyc"
+    if not compiled.is_file():
+        return False
+    if cache_tag != sys.implementation.cache_tag:
+        return True
+    header = compiled.read_bytes()[:16]
+    if len(header) < 16 or header[:4] != importlib.util.MAGIC_NUMBER:
+        return False
+    flags = int.from_bytes(header[4:8], "little")
+    if flags & 0b01 == 0:
+        stat = source.stat()
+        return header[8:16] == (int(stat.st_mtime) & 0xFFFFFFFF).to_bytes(4, "little") + (stat.st_size & 0xFFFFFFFF).to_bytes(
+            4, "little"
+        )
+    if flags & 0b10:
+        return header[8:16] == importlib.util.source_hash(source.read_bytes())
+    return True
+
+
+@dataclass(frozen=True)
+class BytecodeCoverage:
+    """Of the source modules an import loads (from the folders looked at), those with usable bytecode."""
+
+    modules: int
+    without: tuple[str, ...]
+
+    @property
+    def with_bytecode(self) -> int:
+        return self.modules - len(self.without)
+
+    def describe(self, cache_tag: str) -> str:
+        text = f"{self.with_bytecode} of {self.modules} modules loaded have {cache_tag} bytecode"
+        if self.without:
+            shown = ", ".join(self.without[:5]) + (", …" if len(self.without) > 5 else "")
+            text += f" (none for {shown})"
+        return text
+
+
+def bytecode_coverage(sources: Sequence[Path], cache_tag: str, *, relative_to: Path | None = None) -> BytecodeCoverage:
+    modules = [source for source in sources if source.suffix == ".py"]
+    without = [source for source in modules if not usable_bytecode(source, cache_tag)]
+    return BytecodeCoverage(
+        modules=len(modules),
+        without=tuple(str(source.relative_to(relative_to) if relative_to else source) for source in without),
+    )
+
+
+# ---- The repository's handler vs the hello world ----------------------------------------------
+
+
+def _bench_environment() -> dict[str, str]:
+    # Without PYTHONDONTWRITEBYTECODE, so that a first import writes the bytecode every later one reads.
     environment = {
-        name: value for name, value in os.environ.items() if not name.startswith(("OPENAI_", "NOASK_", "POWERTOOLS_", "AWS_"))
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("OPENAI_", "NOASK_", "POWERTOOLS_", "AWS_")) and name != "PYTHONDONTWRITEBYTECODE"
     }
     environment.update({"POWERTOOLS_SERVICE_NAME": "bench", "POWERTOOLS_METRICS_NAMESPACE": "bench"})
+    return environment
+
+
+def import_times() -> list[Figure]:
+    environment = _bench_environment()
+    in_repo = Interpreter((REPO_ROOT,), environment)
     with tempfile.TemporaryDirectory(prefix="noask-bench-") as scratch:
         Path(scratch, "hello_world_app.py").write_text(HELLO_WORLD, encoding="utf-8")
-        # Compiled once first, as the repo's own modules already are: both sides then import from bytecode.
-        import_seconds("hello_world_app", path=Path(scratch), environment=environment)
-        times = median_import_seconds(
-            {
-                "shared.cli": REPO_ROOT,
-                "boto3": REPO_ROOT,
-                "functions.draft_api.app": REPO_ROOT,
-                "hello_world_app": Path(scratch),
-            },
-            environment,
-        )
-    note = f"median of {RUNS} fresh interpreters, import only (start-up excluded), bytecode cached"
+        in_scratch = Interpreter((Path(scratch),), environment)
+        modules = {"shared.cli": in_repo, "boto3": in_repo, API_HANDLER: in_repo, "hello_world_app": in_scratch}
+        # Each imported once first, so every side imports from bytecode; then checked, not assumed.
+        for module, interpreter in modules.items():
+            interpreter.import_seconds(module)
+        tag = sys.implementation.cache_tag
+        handler_bytecode = bytecode_coverage(in_repo.loaded_files(API_HANDLER), tag)
+        hello_bytecode = bytecode_coverage(in_scratch.loaded_files("hello_world_app"), tag)
+        times = median_import_seconds(modules)
+    note = f"median of {RUNS} fresh interpreters, import only (start-up excluded)"
     return [
         Figure(
             "`noask` import (`import shared.cli`)",
@@ -88,14 +199,97 @@ def import_times() -> list[Figure]:
             "ms",
             baseline_name="`import boto3`",
             baseline=times["boto3"] * 1000,
-            note=note,
+            note=f"{note}, bytecode written by a first import",
         ),
         Figure(
             "Cold import of DraftApiFunction's handler module",
-            times["functions.draft_api.app"] * 1000,
+            times[API_HANDLER] * 1000,
             "ms",
             baseline_name="Powertools hello world",
             baseline=times["hello_world_app"] * 1000,
-            note=f"{note}; hello world: Logger, Tracer, Metrics and one APIGatewayHttpResolver route",
+            note=f"{note}; hello world: Logger, Tracer, Metrics and one APIGatewayHttpResolver route; development venv: "
+            f"handler: {handler_bytecode.describe(tag)}; hello world: {hello_bytecode.describe(tag)}",
+        ),
+    ]
+
+
+# ---- The built artifact -------------------------------------------------------------------------
+
+
+def _elf_machine(binary: Path) -> bytes:
+    """The ELF header's e_machine field: which processor a compiled file is for."""
+    with binary.open("rb") as stream:
+        return stream.read(20)[18:20]
+
+
+def _foreign_extensions(artifact: Path) -> set[str]:
+    """Top-level modules of the artifact whose compiled extensions this machine cannot load (an arm64 build on x86_64)."""
+    host = _elf_machine(Path(sys.executable).resolve())
+    return {
+        extension.relative_to(artifact).parts[0].split(".")[0]
+        for extension in artifact.rglob("*.so")
+        if _elf_machine(extension) != host
+    }
+
+
+def _link_installed(names: Iterable[str], into: Path) -> None:
+    """Links this machine's installed copy of each top-level module into `into`."""
+    for name in names:
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            raise RuntimeError(f"{name} is not installed here")
+        origin = Path(spec.origin)
+        source = origin.parent if spec.submodule_search_locations else origin
+        (into / source.name).symlink_to(source, target_is_directory=source.is_dir())
+
+
+def built_artifact_imports(artifact: Path) -> list[Figure]:
+    """The built handler's cold import vs the hello world, both on the artifact's libraries and bytecode only.
+
+    Each child runs without our site-packages (-S) and writes no bytecode (PYTHONDONTWRITEBYTECODE, as on Lambda's
+    read-only code directory), on the artifact, then what the runtime provides (boto3, botocore and their needs).
+    On a machine of another architecture the artifact's compiled extensions cannot load: this machine's builds of
+    those packages go first on the path, and the artifact's own copies of their Python files are the ones checked."""
+    cache_tag = runtime_cache_tag()
+    environment = {**_bench_environment(), "PYTHONDONTWRITEBYTECODE": "1"}
+    with tempfile.TemporaryDirectory(prefix="noask-bench-artifact-") as scratch:
+        hello, native, runtime = (Path(scratch, part) for part in ("hello", "native", "runtime"))
+        for folder in (hello, native, runtime):
+            folder.mkdir()
+        foreign = _foreign_extensions(artifact)
+        _link_installed(sorted(foreign), native)
+        _link_installed(RUNTIME_PROVIDED, runtime)
+        (hello / "hello_world_app.py").write_text(HELLO_WORLD, encoding="utf-8")
+        compileall.compile_dir(hello, quiet=1)
+        handler_side = Interpreter((native, artifact, runtime), environment, flags=("-S",))
+        hello_side = Interpreter((hello, native, artifact, runtime), environment, flags=("-S",))
+
+        def in_artifact(loaded: Path) -> Path | None:
+            if loaded.is_relative_to(native):
+                return artifact / loaded.relative_to(native)
+            return loaded if loaded.is_relative_to(artifact) else None
+
+        shipped = [path for path in map(in_artifact, handler_side.loaded_files(API_HANDLER)) if path is not None]
+        coverage = bytecode_coverage(shipped, cache_tag, relative_to=artifact)
+        times = median_import_seconds({API_HANDLER: handler_side, "hello_world_app": hello_side})
+    substituted = f"; this machine's builds of {', '.join(sorted(foreign))} stand in for the arm64 ones" if foreign else ""
+    return [
+        Figure(
+            "Modules a cold start loads with bytecode in the artifact (DraftApiFunction)",
+            coverage.with_bytecode,
+            "modules",
+            baseline_name="modules loaded from the artifact",
+            baseline=coverage.modules,
+            note=coverage.describe(cache_tag),
+        ),
+        Figure(
+            "Cold import of DraftApiFunction's handler, built artifact",
+            times[API_HANDLER] * 1000,
+            "ms",
+            baseline_name="Powertools hello world on the artifact",
+            baseline=times["hello_world_app"] * 1000,
+            note=f"median of {RUNS} fresh interpreters, import only, no bytecode written, "
+            f"{'all' if not coverage.without else f'{coverage.with_bytecode} of {coverage.modules}'} modules loaded "
+            f"from the artifact with its bytecode{substituted}",
         ),
     ]
