@@ -14,7 +14,6 @@ import hashlib
 import hmac
 import secrets
 import time
-import tomllib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -229,6 +228,8 @@ def _too_many_attempts() -> AddressProblem:
 
 @cache
 def _wording() -> dict[str, str]:
+    import tomllib  # only when a code is mailed: the profile routes are imported by every cold start of the API
+
     with _WORDING.open("rb") as handle:
         return {key: str(value) for key, value in tomllib.load(handle).items()}
 

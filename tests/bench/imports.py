@@ -14,8 +14,10 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from shared.local.dynamodb import load_template
+from shared.local.server import http_api_event
 from tests.bench.figures import Figure, median
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -28,6 +30,25 @@ _LOADED_FILES = (
     "importlib.import_module(sys.argv[1])\n"
     "print(json.dumps(sorted({getattr(module, '__file__', None) or '' for module in list(sys.modules.values())} - {''})))\n"
 )
+# Import, then one request through the handler, as a cold start's INIT and first INVOKE; the child prints the
+# time last, after whatever the handler wrote (Powertools metrics go to stdout).
+_FIRST_REQUEST = """
+import json, sys, time
+started = time.perf_counter()
+from {module} import handler
+
+class Context:
+    function_name = memory_limit_in_mb = log_group_name = log_stream_name = aws_request_id = "bench"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"
+
+    def get_remaining_time_in_millis(self):
+        return 29000
+
+status = handler(json.loads(sys.argv[1]), Context())["statusCode"]
+elapsed = time.perf_counter() - started
+assert status == 200, status
+print(elapsed)
+"""
 API_HANDLER = "functions.draft_api.app"
 # What the Lambda runtime brings itself: the build leaves these out of the artifact (Makefile, build-*).
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "urllib3", "dateutil", "six")
@@ -83,6 +104,10 @@ class Interpreter:
     def import_seconds(self, module: str) -> float:
         return float(self.run(_TIMER.format(module=module)).strip().splitlines()[-1])
 
+    def first_request_seconds(self, module: str, event: dict[str, Any]) -> float:
+        output = self.run(_FIRST_REQUEST.format(module=module), json.dumps(event))
+        return float(output.strip().splitlines()[-1])
+
     def loaded_files(self, module: str) -> list[Path]:
         return [Path(name) for name in json.loads(self.run(_LOADED_FILES, module))]
 
@@ -97,6 +122,15 @@ def median_import_seconds(modules: dict[str, Interpreter]) -> dict[str, float]:
     for _ in range(RUNS):
         for module, interpreter in modules.items():
             samples[module].append(interpreter.import_seconds(module))
+    return {module: median(values) for module, values in samples.items()}
+
+
+def median_first_request_seconds(requests: dict[str, tuple[Interpreter, dict[str, Any]]]) -> dict[str, float]:
+    """Import and one request per fresh interpreter, interleaved like the imports."""
+    samples: dict[str, list[float]] = {module: [] for module in requests}
+    for _ in range(RUNS):
+        for module, (interpreter, event) in requests.items():
+            samples[module].append(interpreter.first_request_seconds(module, event))
     return {module: median(values) for module, values in samples.items()}
 
 
@@ -191,6 +225,13 @@ def import_times() -> list[Figure]:
         handler_bytecode = bytecode_coverage(in_repo.loaded_files(API_HANDLER), tag)
         hello_bytecode = bytecode_coverage(in_scratch.loaded_files("hello_world_app"), tag)
         times = median_import_seconds(modules)
+        # The page is the API's first request when a browser opens the app; the hello world's is its one route.
+        first_requests = median_first_request_seconds(
+            {
+                API_HANDLER: (in_repo, http_api_event("GET", "/", claims=None)),
+                "hello_world_app": (in_scratch, http_api_event("GET", "/hello", claims=None)),
+            }
+        )
     note = f"median of {RUNS} fresh interpreters, import only (start-up excluded)"
     return [
         Figure(
@@ -209,6 +250,14 @@ def import_times() -> list[Figure]:
             baseline=times["hello_world_app"] * 1000,
             note=f"{note}; hello world: Logger, Tracer, Metrics and one APIGatewayHttpResolver route; development venv: "
             f"handler: {handler_bytecode.describe(tag)}; hello world: {hello_bytecode.describe(tag)}",
+        ),
+        Figure(
+            "Cold start of DraftApiFunction: import and a first GET / (the page)",
+            first_requests[API_HANDLER] * 1000,
+            "ms",
+            baseline_name="hello world: import and a first GET /hello",
+            baseline=first_requests["hello_world_app"] * 1000,
+            note=f"median of {RUNS} fresh interpreters; what the routes load on first use is counted here, not deferred away",
         ),
     ]
 
