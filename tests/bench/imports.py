@@ -11,7 +11,8 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -311,36 +312,61 @@ def _link_installed(names: Iterable[str], into: Path) -> None:
         (into / source.name).symlink_to(source, target_is_directory=source.is_dir())
 
 
-def built_artifact_imports(artifact: Path) -> list[Figure]:
-    """The built handler's cold import vs the hello world, both on the artifact's libraries and bytecode only.
+@dataclass(frozen=True)
+class ArtifactView:
+    """An artifact as the Lambda runtime sees it: the artifact, then what the runtime provides (boto3, botocore and
+    their needs), and no site-packages of ours (-S). Nothing writes bytecode (Lambda's code directory is read-only).
 
-    Each child runs without our site-packages (-S) and writes no bytecode (PYTHONDONTWRITEBYTECODE, as on Lambda's
-    read-only code directory), on the artifact, then what the runtime provides (boto3, botocore and their needs).
-    On a machine of another architecture the artifact's compiled extensions cannot load: this machine's builds of
-    those packages go first on the path, and the artifact's own copies of their Python files are the ones checked."""
-    cache_tag = runtime_cache_tag()
-    environment = {**_bench_environment(), "PYTHONDONTWRITEBYTECODE": "1"}
-    with tempfile.TemporaryDirectory(prefix="noask-bench-artifact-") as scratch:
-        hello, native, runtime = (Path(scratch, part) for part in ("hello", "native", "runtime"))
-        for folder in (hello, native, runtime):
-            folder.mkdir()
+    On a machine of another architecture the artifact's compiled extensions cannot load: this machine's builds of those
+    packages (`foreign`) go first on the path, and the artifact's own copies of their Python files are the ones checked."""
+
+    artifact: Path
+    native: Path
+    runtime: Path
+    foreign: frozenset[str]
+
+    def interpreter(self, *first: Path) -> Interpreter:
+        environment = {**_bench_environment(), "PYTHONDONTWRITEBYTECODE": "1"}
+        return Interpreter((*first, self.native, self.artifact, self.runtime), environment, flags=("-S",))
+
+    def shipped(self, loaded: Path) -> Path | None:
+        """The artifact's file for a loaded file, or None for one the artifact does not ship (the standard library)."""
+        if loaded.is_relative_to(self.native):
+            return self.artifact / loaded.relative_to(self.native)
+        return loaded if loaded.is_relative_to(self.artifact) else None
+
+    def bytecode_coverage(self, module: str) -> BytecodeCoverage:
+        """Of the artifact's modules that importing `module` loads, those with bytecode for the template's runtime."""
+        loaded = self.interpreter().loaded_files(module)
+        shipped = [path for path in map(self.shipped, loaded) if path is not None]
+        return bytecode_coverage(shipped, runtime_cache_tag(), relative_to=self.artifact)
+
+
+@contextmanager
+def artifact_view(artifact: Path) -> Iterator[ArtifactView]:
+    with tempfile.TemporaryDirectory(prefix="noask-artifact-view-") as scratch:
+        native, runtime = Path(scratch, "native"), Path(scratch, "runtime")
+        native.mkdir()
+        runtime.mkdir()
         foreign = _foreign_extensions(artifact)
         _link_installed(sorted(foreign), native)
         _link_installed(RUNTIME_PROVIDED, runtime)
-        (hello / "hello_world_app.py").write_text(HELLO_WORLD, encoding="utf-8")
+        yield ArtifactView(artifact, native, runtime, frozenset(foreign))
+
+
+def built_artifact_imports(artifact: Path) -> list[Figure]:
+    """The built handler's cold import vs the hello world, both on the artifact's libraries and bytecode only."""
+    cache_tag = runtime_cache_tag()
+    with artifact_view(artifact) as view, tempfile.TemporaryDirectory(prefix="noask-bench-hello-") as hello:
+        Path(hello, "hello_world_app.py").write_text(HELLO_WORLD, encoding="utf-8")
         compileall.compile_dir(hello, quiet=1)
-        handler_side = Interpreter((native, artifact, runtime), environment, flags=("-S",))
-        hello_side = Interpreter((hello, native, artifact, runtime), environment, flags=("-S",))
-
-        def in_artifact(loaded: Path) -> Path | None:
-            if loaded.is_relative_to(native):
-                return artifact / loaded.relative_to(native)
-            return loaded if loaded.is_relative_to(artifact) else None
-
-        shipped = [path for path in map(in_artifact, handler_side.loaded_files(API_HANDLER)) if path is not None]
-        coverage = bytecode_coverage(shipped, cache_tag, relative_to=artifact)
-        times = median_import_seconds({API_HANDLER: handler_side, "hello_world_app": hello_side})
-    substituted = f"; this machine's builds of {', '.join(sorted(foreign))} stand in for the arm64 ones" if foreign else ""
+        coverage = view.bytecode_coverage(API_HANDLER)
+        times = median_import_seconds(
+            {API_HANDLER: view.interpreter(view.native), "hello_world_app": view.interpreter(Path(hello))}
+        )
+    substituted = (
+        f"; this machine's builds of {', '.join(sorted(view.foreign))} stand in for the arm64 ones" if view.foreign else ""
+    )
     return [
         Figure(
             "Modules a cold start loads with bytecode in the artifact (DraftApiFunction)",
