@@ -34,6 +34,8 @@ _STRAIGHT_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "′": "'",
 # How far back a negator can reach: further than this it negates something else.
 _NEGATION_REACH = 120
 _SENTENCE_END = frozenset(".!?,;:—–\"')\n")
+# An opening bracket or markdown mark opens a sentence of its own: "(coffee?)", "**Free Thursday?**", "# Quick ask".
+_OPENERS = frozenset("([{*_>#`")
 # A quotation within one line, of bounded length.
 _QUOTATION = compile_pattern(r'"[^"\n]{1,240}"')
 _QUOTE_CONTEXT = 80
@@ -127,13 +129,17 @@ def _at_sentence_start(text: str, position: int) -> bool:
     stripped = before.rstrip(" \t")
     if not stripped:
         return position == len(before)
+    if stripped[-1] in _OPENERS:
+        return True
     return len(stripped) < len(before) and stripped[-1] in _SENTENCE_END
 
 
 def _is_word_start(text: str, start: int, language: str) -> bool:
     # An English phrasing never starts after an apostrophe ("'d love"); a French or Italian one may ("d'un café").
     before = text[start - 1] if start > 0 else " "
-    return not (before.isalnum() or before == "_" or (before == "'" and language == "en"))
+    # "_" joins words ("my_call") unless it opens markdown emphasis ("_any advice…_").
+    joined = before == "_" and start > 1 and (text[start - 2].isalnum() or text[start - 2] == "_")
+    return not (before.isalnum() or joined or (before == "'" and language == "en"))
 
 
 def _accepted(phrasing: Phrasing, text: str, start: int, end: int, groups: list[int]) -> bool:

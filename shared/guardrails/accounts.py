@@ -1,0 +1,115 @@
+"""Contacts that are not links: social handles, bank accounts, numbers spelled in words, short local numbers.
+
+Found on a reading (lower case, look-alikes folded), as (kind, key, start, end) with offsets into the reading;
+shared/guardrails/links.py turns them into contacts. Words are data in links.toml. Every pattern is linear: bounded
+repetitions over disjoint character classes, no nested unbounded quantifiers.
+
+- "@sam.climbs", "find me on insta: sam.climbs", "my discord is samc#4821", "snap me at samclimbs99",
+  "my handle is samclimbs on telegram": a handle is a contact whatever the platform;
+- "GB33 BUKB 2020 1555 5555 55": an IBAN with a valid check number;
+- "oh seven seven double oh nine hundred…": a phone number spelled in words (8 digits or more);
+- "text 555-0134": a seven-digit local number written with a dash;
+- "bit ly slash sam-cv": a short-link host written with a space for its dot.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+Found = tuple[str, str, int, int]
+
+_HANDLE = r"@?[a-z0-9_][\w.#:-]{1,40}"
+# A handle must look like one (a digit or a mark) unless a word such as "handle" or "username" names it, and have
+# letters: "ig: 10k followers" and "zoom is at 5.30" name no one.
+_HANDLE_MARKS = re.compile(r"[\d_.#:@]")
+_HANDLE_LETTERS = re.compile(r"(?:[a-z][^a-z]{0,40}){3}")
+_IBAN = re.compile(r"(?<![\w])[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,3})?(?![\w])")
+_LOCAL_NUMBER = re.compile(r"(?<![\w+.-])[2-9]\d{2}-\d{4}(?![\w-])")
+_MIN_SPOKEN_DIGITS = 8
+_IBAN_LENGTHS = range(15, 35)
+
+
+@cache
+def _data() -> dict[str, Any]:
+    return tomllib.loads((Path(__file__).parent / "links.toml").read_text(encoding="utf-8"))
+
+
+def _words(words: list[str]) -> str:
+    return "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    data = _data()
+    platforms, naming = _words(data["handle_platforms"]), _words(data["handle_words"])
+    digits = _words(list(data["spoken_digits"]))
+    handle_first = rf"(?<![\w])(?:{naming})(?:\s+is\s+|\s*:\s*)(?P<handle>{_HANDLE})\s+(?:on|for|at)\s+(?:{platforms})(?![\w])"
+    # Two number words or more ("nine hundred" is five digits); the digits are counted afterwards.
+    spoken = rf"(?<![\w])(?:(?:{digits})(?![\w])[\s,-]{{0,3}}){{2,40}}"
+    spaced_host = rf"(?<![\w])(?P<host>{_words(data['spaced_hosts'])})\s*(?:/|\s+slash\s+)\s*(?P<path>[\w.-]{{1,100}})"
+    return {
+        "at_handle": re.compile(r"(?<![\w.+@-])@[a-z0-9_][\w.-]{1,40}"),
+        "platform_first": re.compile(
+            rf"(?<![\w])(?:{platforms})(?:\s+(?:me|us))?(?P<named>\s+(?:{naming}))?(?:\s*:\s*|\s+(?:is|at|on|as)\s+)"
+            rf"(?P<handle>{_HANDLE})"
+        ),
+        "handle_first": re.compile(handle_first),
+        "spoken": re.compile(spoken),
+        "spaced_host": re.compile(spaced_host),
+    }
+
+
+def find_accounts(text: str) -> Iterator[Found]:
+    """Handles, IBANs, spelled-out and short local numbers, and spaced short links in a reading's text."""
+    patterns = _patterns()
+    if "@" in text:
+        for found in patterns["at_handle"].finditer(text):
+            handle = found.group().rstrip(".-")
+            yield "handle", "handle:" + handle[1:], found.start(), found.start() + len(handle)
+    for name in ("platform_first", "handle_first"):
+        for found in patterns[name].finditer(text):
+            handle = found.group("handle").rstrip(".:-")
+            named = name == "handle_first" or found.group("named")
+            if (named or _HANDLE_MARKS.search(handle)) and _HANDLE_LETTERS.search(handle):
+                end = found.start("handle") + len(handle)
+                yield "handle", "handle:" + handle.lstrip("@"), found.start(), end if name != "handle_first" else found.end()
+    for found in _IBAN.finditer(text):
+        account = found.group().replace(" ", "").upper()
+        if len(account) in _IBAN_LENGTHS and _iban_checks(account):
+            yield "account", account, found.start(), found.end()
+    for found in _LOCAL_NUMBER.finditer(text):
+        yield "phone", found.group().replace("-", ""), found.start(), found.end()
+    for found in patterns["spoken"].finditer(text):
+        digits = _spoken_digits(found.group())
+        if len(digits) >= _MIN_SPOKEN_DIGITS:
+            yield "phone", digits, found.start(), found.start() + len(found.group().rstrip(" ,-"))
+    for found in patterns["spaced_host"].finditer(text):
+        host = re.sub(r"\s+", ".", found.group("host"))
+        yield "link", f"{host}/{found.group('path').rstrip('.')}", found.start(), found.end()
+
+
+def _iban_checks(account: str) -> bool:
+    """The ISO 13616 check: the number, its first four characters moved to the end, is 1 modulo 97."""
+    rotated = account[4:] + account[:4]
+    if not rotated.isalnum():
+        return False
+    return int("".join(str(int(char, 36)) for char in rotated)) % 97 == 1
+
+
+def _spoken_digits(words: str) -> str:
+    """ "oh seven seven double oh nine" -> "077009": "double" and "triple" repeat the next digit."""
+    spoken: dict[str, str] = _data()["spoken_digits"]
+    digits, repeat = [], 1
+    for word in re.findall(r"[a-z]+", words):
+        value = spoken[word]
+        if value in ("double", "triple"):
+            repeat = 2 if value == "double" else 3
+            continue
+        digits.append(value * repeat)
+        repeat = 1
+    return "".join(digits)
