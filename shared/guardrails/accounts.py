@@ -21,6 +21,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from shared.text.reading import Reading
+
 Found = tuple[str, str, int, int]
 
 _HANDLE = r"@?[a-z0-9_][\w.#:-]{1,40}"
@@ -28,7 +30,9 @@ _HANDLE = r"@?[a-z0-9_][\w.#:-]{1,40}"
 # letters: "ig: 10k followers" and "zoom is at 5.30" name no one.
 _HANDLE_MARKS = re.compile(r"[\d_.#:@]")
 _HANDLE_LETTERS = re.compile(r"(?:[a-z][^a-z]{0,40}){3}")
-_IBAN = re.compile(r"(?<![\w])[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,3})?(?![\w])")
+# On the reading the check digits may read as letters ("gb33" reads "gbee"): the digits are checked as written.
+_IBAN = re.compile(r"(?<![\w])[a-z]{2}[a-z0-9]{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,3})?(?![\w])")
+_MIN_IBAN_DIGITS = 8
 _LOCAL_NUMBER = re.compile(r"(?<![\w+.-])[2-9]\d{2}-\d{4}(?![\w-])")
 _MIN_SPOKEN_DIGITS = 8
 _IBAN_LENGTHS = range(15, 35)
@@ -64,23 +68,27 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
-def find_accounts(text: str) -> Iterator[Found]:
-    """Handles, IBANs, spelled-out and short local numbers, and spaced short links in a reading's text."""
-    patterns = _patterns()
+def find_accounts(reading: Reading) -> Iterator[Found]:
+    """Handles, IBANs, spelled-out and short local numbers, and spaced short links in a reading (offsets in its text)."""
+    text, patterns = reading.text, _patterns()
     if "@" in text:
         for found in patterns["at_handle"].finditer(text):
             handle = found.group().rstrip(".-")
-            yield "handle", "handle:" + handle[1:], found.start(), found.start() + len(handle)
+            end = found.start() + len(handle)
+            yield "handle", "handle:" + _as_written(reading, found.start() + 1, end), found.start(), end
     for name in ("platform_first", "handle_first"):
         for found in patterns[name].finditer(text):
             handle = found.group("handle").rstrip(".:-")
             named = name == "handle_first" or found.group("named")
             if (named or _HANDLE_MARKS.search(handle)) and _HANDLE_LETTERS.search(handle):
+                start = found.start("handle") + handle.startswith("@")
                 end = found.start("handle") + len(handle)
-                yield "handle", "handle:" + handle.lstrip("@"), found.start(), end if name != "handle_first" else found.end()
+                key = "handle:" + _as_written(reading, start, end)
+                yield "handle", key, found.start(), end if name != "handle_first" else found.end()
     for found in _IBAN.finditer(text):
-        account = found.group().replace(" ", "").upper()
-        if len(account) in _IBAN_LENGTHS and _iban_checks(account):
+        account = reading.original(found.start(), found.end()).replace(" ", "").upper()
+        numerals = sum(char.isdigit() for char in account)
+        if len(account) in _IBAN_LENGTHS and numerals >= _MIN_IBAN_DIGITS and _iban_checks(account):
             yield "account", account, found.start(), found.end()
     for found in _LOCAL_NUMBER.finditer(text):
         yield "phone", found.group().replace("-", ""), found.start(), found.end()
@@ -93,10 +101,15 @@ def find_accounts(text: str) -> Iterator[Found]:
         yield "link", f"{host}/{found.group('path').rstrip('.')}", found.start(), found.end()
 
 
+def _as_written(reading: Reading, start: int, end: int) -> str:
+    """The source text behind a span of the reading, in lower case: a handle's digits are not leetspeak."""
+    return reading.original(start, end).lower()
+
+
 def _iban_checks(account: str) -> bool:
     """The ISO 13616 check: the number, its first four characters moved to the end, is 1 modulo 97."""
     rotated = account[4:] + account[:4]
-    if not rotated.isalnum():
+    if not (rotated.isascii() and rotated.isalnum()):
         return False
     return int("".join(str(int(char, 36)) for char in rotated)) % 97 == 1
 

@@ -286,7 +286,7 @@ def _phones(reading: Reading) -> Iterator[Contact]:
 
 
 def _accounts(reading: Reading) -> Iterator[Contact]:
-    for kind, key, start, end in find_accounts(reading.text):
+    for kind, key, start, end in find_accounts(reading):
         yield Contact(kind, key, start, end)
 
 
