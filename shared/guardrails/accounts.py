@@ -55,7 +55,14 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     handle_first = rf"(?<![\w])(?:{naming})(?:\s+is\s+|\s*:\s*)(?P<handle>{_HANDLE})\s+(?:on|for|at)\s+(?:{platforms})(?![\w])"
     # Two number words or more ("nine hundred" is five digits); the digits are counted afterwards.
     spoken = rf"(?<![\w])(?:(?:{digits})(?![\w])[\s,-]{{0,3}}){{2,40}}"
-    spaced_host = rf"(?<![\w])(?P<host>{_words(data['spaced_hosts'])})\s*(?:/|\s+slash\s+)\s*(?P<path>[\w.-]{{1,100}})"
+    # "t me", "t dot me", "t [.] me": the host's dot as a space or spelled out.
+    hosts = _words(data["spaced_hosts"]).replace(r"\s+", r"(?:\s+dot\s+|\s*[\[(]\.[\])]\s*|\s+)")
+    spaced_host = rf"(?<![\w])(?P<host>{hosts})\s*(?:/|\s+slash\s+)\s*(?P<path>[\w.-]{{1,100}})"
+    # Only after a word that hands over an address ("reach me via sam at gmail"): "my friend at gmail" is prose.
+    mail = (
+        rf"(?<![\w])(?:via|is|email|e-mail|mail|address|contact|write to|reach|ping|message|me|:)\s*"
+        rf"(?P<local>[\w.+-]{{2,64}})\s+at\s+(?P<service>{_words(data['mail_services'])})(?![\w.])"
+    )
     return {
         "at_handle": re.compile(r"(?<![\w.+@-])@[a-z0-9_][\w.-]{1,40}"),
         "platform_first": re.compile(
@@ -65,6 +72,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "handle_first": re.compile(handle_first),
         "spoken": re.compile(spoken),
         "spaced_host": re.compile(spaced_host),
+        "mail_service": re.compile(mail),
     }
 
 
@@ -96,9 +104,19 @@ def find_accounts(reading: Reading) -> Iterator[Found]:
         digits = _spoken_digits(found.group())
         if len(digits) >= _MIN_SPOKEN_DIGITS:
             yield "phone", digits, found.start(), found.start() + len(found.group().rstrip(" ,-"))
+    yield from _mail_services(text)
     for found in patterns["spaced_host"].finditer(text):
-        host = re.sub(r"\s+", ".", found.group("host"))
+        host = ".".join(re.findall(r"[a-z]+", found.group("host").replace("dot", " ")))
         yield "link", f"{host}/{found.group('path').rstrip('.')}", found.start(), found.end()
+
+
+def _mail_services(text: str) -> Iterator[Found]:
+    """ "samroutes at gmail": an address with its domain left off; "I work at gmail" is prose."""
+    prose = set(_data()["prose_words"])
+    for found in _patterns()["mail_service"].finditer(text):
+        if found.group("local") not in prose:
+            address = f"{found.group('local')}@{found.group('service')}"
+            yield "email", address, found.start("local"), found.end()
 
 
 def _as_written(reading: Reading, start: int, end: int) -> str:
