@@ -82,6 +82,8 @@ def find_accounts(reading: Reading) -> Iterator[Found]:
     if "@" in text:
         for found in patterns["at_handle"].finditer(text):
             handle = found.group().rstrip(".-")
+            if not _HANDLE_LETTERS.search(handle):
+                continue  # "@10am", "@3pm": a time, not a name
             end = found.start() + len(handle)
             yield "handle", "handle:" + _as_written(reading, found.start() + 1, end), found.start(), end
     for name in ("platform_first", "handle_first"):
