@@ -44,6 +44,14 @@ _REPORTING = compile_pattern(
     r"(?:^|[^\p{L}])(?:said|says|asked|asks|asking|wrote|writes|quoted|quotes|quoting|told|tells|heard|line|subject line"
     r"|opener|phrase|dm|email|message|messaged|texted|replied|joked|favourite|favorite|worst|cringe|cliché|cliche)(?:$|[^\p{L}])"
 )
+# Words that make a quotation the sender's own ask: 'as I said in my DM, "could you refer me?"', 'this message: "…"'.
+_OWN_WORDS = compile_pattern(
+    r"(?:^|[^\p{L}])(?:i(?:'m| am)? (?:said|say|asked|ask|asking|wrote|write|typed|texted|emailed|messaged|put it|meant)"
+    r"|my (?:dm|message|email|note|line|question|ask|request|draft|words|subject line|opener)"
+    r"|this (?:message|email|note|dm|line)|(?:the|my) ask|here(?:'s| is) (?:the|my) (?:message|question|ask|line|request))"
+    r"(?:$|[^\p{L}])"
+)
+_OWN_AFTER = compile_pattern(r"\A\s*(?:is|was|'s) (?:what|how) i (?:wrote|said|meant|typed|put it|asked|wanted)")
 # Characters a span never starts or ends with (a sentence-start group may sit after them).
 _SPAN_TRIM = " \t\n"
 
@@ -182,7 +190,9 @@ def _quotations(subject: Subject) -> list[tuple[int, int]]:
         # The sender's own words on the same line, looked for nearby only (bounded work per quotation).
         before = text[max(0, start - _QUOTE_CONTEXT) : start].rsplit("\n", 1)[-1]
         after = text[end : end + _QUOTE_CONTEXT].split("\n", 1)[0]
-        if _REPORTING.search(before + " " + after):
+        context = before + " " + after
+        own = _OWN_WORDS.search(before) or _OWN_AFTER.search(after)
+        if _REPORTING.search(context) and not own:
             found.append((start, end))
     return found
 
