@@ -11,7 +11,8 @@ dots and invisible characters do not hide them, and reported on the text as writ
 - bare IPv4 and IPv6 addresses;
 - phone numbers (`phonenumbers`): international ("+44 20 7946 0958"), North American ("(555) 123-4567") and
   national formats with a trunk zero ("06 12 34 56 78"); years, ranges, counts and percentages are not numbers;
-- markdown links and images, and raw HTML tags and comments.
+- markdown links and images, and raw HTML tags and comments;
+- handles, bank and wallet accounts, numbers in words and loosely written links (`shared/guardrails/accounts.py`).
 
 Only the sender's pitch or offer can vouch for a link, address or number: the bio is the recipient's
 untrusted text. Images and HTML markup are never allowed.
