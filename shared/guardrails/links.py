@@ -41,7 +41,7 @@ _KIND_WORDS = {
     "image": "an image",
     "markup": "HTML markup",
     "handle": "a handle",
-    "account": "a bank account number",
+    "account": "a bank account or wallet",
 }
 # Never allowed, whoever gave them: an image can track the reader, markup has no place in a message.
 _NEVER_ALLOWED = frozenset({"image", "markup"})
