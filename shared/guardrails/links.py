@@ -11,7 +11,8 @@ dots and invisible characters do not hide them, and reported on the text as writ
 - bare IPv4 and IPv6 addresses;
 - phone numbers (`phonenumbers`): international ("+44 20 7946 0958"), North American ("(555) 123-4567") and
   national formats with a trunk zero ("06 12 34 56 78"); years, ranges, counts and percentages are not numbers;
-- markdown links and images, and raw HTML tags and comments.
+- markdown links and images, and raw HTML tags and comments;
+- handles, bank and wallet accounts, numbers in words and loosely written links (`shared/guardrails/accounts.py`).
 
 Only the sender's pitch or offer can vouch for a link, address or number: the bio is the recipient's
 untrusted text. Images and HTML markup are never allowed.
@@ -28,6 +29,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from shared.guardrails.accounts import find_accounts
 from shared.models import Rule, Violation
 from shared.text.reading import Reading, read
 
@@ -38,6 +40,8 @@ _KIND_WORDS = {
     "ip": "an IP address",
     "image": "an image",
     "markup": "HTML markup",
+    "handle": "a handle",
+    "account": "a bank account or wallet",
 }
 # Never allowed, whoever gave them: an image can track the reader, markup has no place in a message.
 _NEVER_ALLOWED = frozenset({"image", "markup"})
@@ -91,7 +95,7 @@ def contacts(text: str) -> tuple[Contact, ...]:
         return ()
     reading = read(text)
     found: list[Contact] = []
-    for finder in (_markdown, _markup, _urls, _emails, _ips, _domains, _phones):
+    for finder in (_markdown, _markup, _urls, _emails, _ips, _domains, _phones, _accounts):
         for contact in finder(reading):
             if not any(contact.start < other.end and other.start < contact.end for other in found):
                 found.append(contact)
@@ -259,7 +263,9 @@ def _domains(reading: Reading) -> Iterator[Contact]:
         host = _dotted(found.group()) if spelled else found.group()
         if not host.rsplit(".", 1)[-1].isalpha() and not host.rsplit(".", 1)[-1].startswith("xn--"):
             continue  # "3.5", "v1.2": a top-level domain is letters
-        if not _is_registrable(host) or not _written_as_domain(reading, found) or _spelled_as_prose(found.group()):
+        if not (_is_registrable(host) or _is_punycode(host)):
+            continue
+        if not _written_as_domain(reading, found) or _spelled_as_prose(found.group()):
             continue
         path = patterns.path.match(text, found.end())
         end = _trimmed_end(text, found.start(), path.end() if path else found.end())
@@ -278,6 +284,11 @@ def _phones(reading: Reading) -> Iterator[Contact]:
         number = _phone_number(found.group().strip())
         if number is not None:
             yield Contact("phone", number, found.start(), found.end())
+
+
+def _accounts(reading: Reading) -> Iterator[Contact]:
+    for kind, key, start, end in find_accounts(reading):
+        yield Contact(kind, key, start, end)
 
 
 # --- what counts ------------------------------------------------------------------------------------------
@@ -317,6 +328,11 @@ def _is_registrable(host: str) -> bool:
     if host in _data()["not_domains"] or "." not in host:
         return False
     return _public_suffixes().privatesuffix(host) is not None
+
+
+def _is_punycode(host: str) -> bool:
+    # An internationalised name written as ASCII ("xn--bcher-kva.example") is a host whatever its suffix.
+    return any(label.startswith("xn--") for label in host.split("."))
 
 
 def _is_host(host: str) -> bool:

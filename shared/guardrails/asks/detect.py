@@ -34,6 +34,8 @@ _STRAIGHT_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "′": "'",
 # How far back a negator can reach: further than this it negates something else.
 _NEGATION_REACH = 120
 _SENTENCE_END = frozenset(".!?,;:—–\"')\n")
+# An opening bracket or markdown mark opens a sentence of its own: "(coffee?)", "**Free Thursday?**", "# Quick ask".
+_OPENERS = frozenset("([{*_>#`")
 # A quotation within one line, of bounded length.
 _QUOTATION = compile_pattern(r'"[^"\n]{1,240}"')
 _QUOTE_CONTEXT = 80
@@ -42,6 +44,14 @@ _REPORTING = compile_pattern(
     r"(?:^|[^\p{L}])(?:said|says|asked|asks|asking|wrote|writes|quoted|quotes|quoting|told|tells|heard|line|subject line"
     r"|opener|phrase|dm|email|message|messaged|texted|replied|joked|favourite|favorite|worst|cringe|cliché|cliche)(?:$|[^\p{L}])"
 )
+# Words that make a quotation the sender's own ask: 'as I said in my DM, "could you refer me?"', 'this message: "…"'.
+_OWN_WORDS = compile_pattern(
+    r"(?:^|[^\p{L}])(?:i(?:'m| am)? (?:said|say|asked|ask|asking|wrote|write|typed|texted|emailed|messaged|put it|meant)"
+    r"|my (?:dm|message|email|note|line|question|ask|request|draft|words|subject line|opener)"
+    r"|this (?:message|email|note|dm|line)|(?:the|my) ask|here(?:'s| is) (?:the|my) (?:message|question|ask|line|request))"
+    r"(?:$|[^\p{L}])"
+)
+_OWN_AFTER = compile_pattern(r"\A\s*(?:is|was|'s) (?:what|how) i (?:wrote|said|meant|typed|put it|asked|wanted)")
 # Characters a span never starts or ends with (a sentence-start group may sit after them).
 _SPAN_TRIM = " \t\n"
 
@@ -127,13 +137,17 @@ def _at_sentence_start(text: str, position: int) -> bool:
     stripped = before.rstrip(" \t")
     if not stripped:
         return position == len(before)
+    if stripped[-1] in _OPENERS:
+        return True
     return len(stripped) < len(before) and stripped[-1] in _SENTENCE_END
 
 
 def _is_word_start(text: str, start: int, language: str) -> bool:
     # An English phrasing never starts after an apostrophe ("'d love"); a French or Italian one may ("d'un café").
     before = text[start - 1] if start > 0 else " "
-    return not (before.isalnum() or before == "_" or (before == "'" and language == "en"))
+    # "_" joins words ("my_call") unless it opens markdown emphasis ("_any advice…_").
+    joined = before == "_" and start > 1 and (text[start - 2].isalnum() or text[start - 2] == "_")
+    return not (before.isalnum() or joined or (before == "'" and language == "en"))
 
 
 def _accepted(phrasing: Phrasing, text: str, start: int, end: int, groups: list[int]) -> bool:
@@ -176,7 +190,9 @@ def _quotations(subject: Subject) -> list[tuple[int, int]]:
         # The sender's own words on the same line, looked for nearby only (bounded work per quotation).
         before = text[max(0, start - _QUOTE_CONTEXT) : start].rsplit("\n", 1)[-1]
         after = text[end : end + _QUOTE_CONTEXT].split("\n", 1)[0]
-        if _REPORTING.search(before + " " + after):
+        context = before + " " + after
+        own = _OWN_WORDS.search(before) or _OWN_AFTER.search(after)
+        if _REPORTING.search(context) and not own:
             found.append((start, end))
     return found
 
