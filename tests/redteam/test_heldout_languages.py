@@ -1,0 +1,74 @@
+"""The ask check per language, on asks and ask-like lines written before the catalogue was tuned on them.
+
+heldout_languages.toml holds, per language, native-register asks (tú/usted, tu/vous, du/Sie, você/o senhor,
+tu/Lei; typos, missing accents, P.S. and emoji asks) and ordinary lines that only look like asks. Every language
+must reach the red-team goals on its own, so that English cannot hide a weak language in the totals.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from shared.guardrails import find_asks
+
+HELD_OUT = Path(__file__).with_name("heldout_languages.toml")
+LANGUAGES = ("es", "fr", "de", "pt", "it")
+MIN_RECALL = 0.97
+MIN_PRECISION = 0.98
+MIN_ASKS_PER_LANGUAGE = 40
+MIN_ORDINARY_PER_LANGUAGE = 30
+
+
+@dataclass(frozen=True)
+class Labelled:
+    language: str
+    ask: bool
+    text: str
+
+
+def _held_out() -> list[Labelled]:
+    data = tomllib.loads(HELD_OUT.read_text(encoding="utf-8"))
+    return [Labelled(family["language"], family["ask"], text) for family in data["family"] for text in family["messages"]]
+
+
+MESSAGES = _held_out()
+
+
+def test_every_language_has_enough_asks_and_ordinary_lines() -> None:
+    for language in LANGUAGES:
+        asks = [m for m in MESSAGES if m.language == language and m.ask]
+        ordinary = [m for m in MESSAGES if m.language == language and not m.ask]
+        assert len(asks) >= MIN_ASKS_PER_LANGUAGE, language
+        assert len(ordinary) >= MIN_ORDINARY_PER_LANGUAGE, language
+    texts = [message.text for message in MESSAGES]
+    assert len(set(texts)) == len(texts), "a message appears twice"
+
+
+# The English phrasing "mentor me" (data/en.toml, another catalogue) also matches "Mi mentor me enseñó…" and
+# "Meu mentor me ensinou…": one false alarm each in Spanish and Portuguese until that phrasing carries an
+# unless_before of "(?:mi|meu|minha|mon|mein|il mio) ". Strict: once it is fixed these fail until unmarked.
+_ENGLISH_MENTOR_ME = pytest.mark.xfail(strict=True, reason="en.toml 'mentor me' matches 'mi/meu mentor me ...'")
+_CASES = [pytest.param(language, marks=_ENGLISH_MENTOR_ME) if language in ("es", "pt") else language for language in LANGUAGES]
+
+
+@pytest.mark.parametrize("language", _CASES)
+def test_recall_and_precision_per_language(language: str) -> None:
+    messages = [m for m in MESSAGES if m.language == language]
+    flagged = {m.text: bool(find_asks(m.text)) for m in messages}
+    missed = [m for m in messages if m.ask and not flagged[m.text]]
+    false_alarms = [m for m in messages if not m.ask and flagged[m.text]]
+    caught = sum(1 for m in messages if m.ask and flagged[m.text])
+    recall = caught / sum(1 for m in messages if m.ask)
+    precision = caught / (caught + len(false_alarms))
+    report = (
+        f"{language}: recall {recall:.3f}, precision {precision:.3f}\nmissed:\n"
+        + "\n".join(f"  {m.text}" for m in missed)
+        + "\nfalse alarms:\n"
+        + "\n".join(f"  {m.text} <- {[v.span for v in find_asks(m.text)]}" for m in false_alarms)
+    )
+    assert recall >= MIN_RECALL, report
+    assert precision >= MIN_PRECISION, report
