@@ -42,7 +42,13 @@ _QUOTE_CONTEXT = 80
 # Words that mark a quotation as someone's reported words, not the sender's own request.
 _REPORTING = compile_pattern(
     r"(?:^|[^\p{L}])(?:said|says|asked|asks|asking|wrote|writes|quoted|quotes|quoting|told|tells|heard|line|subject line"
-    r"|opener|phrase|dm|email|message|messaged|texted|replied|joked|favourite|favorite|worst|cringe|cliché|cliche)(?:$|[^\p{L}])"
+    r"|opener|phrase|dm|email|message|messaged|texted|replied|joked|favourite|favorite|worst|cringe|cliché|cliche"
+    # The same in es, fr, de, pt, it: "mi jefa siempre dice «¿tienes cinco minutos?»" reports someone else's ask.
+    r"|dice|dices|dijo|dec[ií]a|pregunt[oó]|preguntaba|escribi[oó]|suelta|solt[oó]|mensaje|frase"
+    r"|dit|disait|demandait|demandé|demandée|[eé]crit|[eé]crivait|lance|message"
+    r"|sagt|sagte|fragt|fragte|schreibt|schrieb|nachricht|satz"
+    r"|diz|disse|dizia|perguntou|perguntava|escreveu|mensagem"
+    r"|diceva|disse|chiede|chiedeva|chiese|chiesto|scrive|scrisse|messaggio)(?:$|[^\p{L}])"
 )
 # Words that make a quotation the sender's own ask: 'as I said in my DM, "could you refer me?"', 'this message: "…"'.
 _OWN_WORDS = compile_pattern(
