@@ -272,7 +272,7 @@ def _domains(reading: Reading) -> Iterator[Contact]:
 
 def _phones(reading: Reading) -> Iterator[Contact]:
     text = reading.text
-    if sum(char.isdigit() for char in text) < _MIN_PHONE_DIGITS:
+    if not _has_digits(text, _MIN_PHONE_DIGITS):
         return
     for found in _patterns().phone.finditer(text):
         number = _phone_number(found.group().strip())
@@ -343,6 +343,14 @@ def _written_as_domain(reading: Reading, found: re.Match[str]) -> bool:
 
 
 _DIGIT = re.compile(r"\d")
+
+
+def _has_digits(text: str, count: int) -> bool:
+    """Whether `text` holds at least `count` digits; ASCII digits are counted by C loops, the rest one by one."""
+    ascii_digits = sum(map(text.count, "0123456789"))
+    if ascii_digits >= count or text.isascii():
+        return ascii_digits >= count
+    return sum(char.isdigit() for char in text) >= count
 
 
 def _has_spelled_dot(text: str) -> bool:

@@ -21,7 +21,8 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache, lru_cache
@@ -92,6 +93,13 @@ class Reading:
             return position, position
         return self._starts[start], self._ends[end - 1]
 
+    def original_spans(self, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+        """`original_span` of many non-empty spans of `text` at once (the words of a long reading)."""
+        if self._starts is None or self._ends is None:
+            return list(spans)
+        starts, ends = self._starts, self._ends
+        return [(starts[start], ends[end - 1]) for start, end in spans]
+
     def original(self, start: int, end: int) -> str:
         """The source text behind `text[start:end]`."""
         first, last = self.original_span(start, end)
@@ -106,13 +114,27 @@ def read(text: str) -> Reading:
         if not _LEET_OR_CONTROL.search(lowered) and not _SPACED_LETTERS.search(lowered):
             return Reading(source=text, text=lowered)
     pieces = _Builder()
+    # Meanings read in the current run of emoji (emoji with nothing but spaces or hidden characters between them).
+    run: set[str] = set()
     for start, end, unit, kind in _units(text):
+        if kind is _Unit.EMOJI:
+            words = _emoji_words(unit)
+            # "☕☕☕" reads "coffee", not "coffee coffee coffee": a repeat says nothing new, and 8,000 characters
+            # of emoji would otherwise read as 100,000 characters of words for every check to go through. The
+            # repeats read as nothing, like hidden characters: a span around them still covers them.
+            if words not in run:
+                run.add(words)
+                pieces.add_words(words, start, end)
+            continue
         if kind is _Unit.ASCII:
+            if run and not unit.isspace():
+                run.clear()
             pieces.add_ascii(unit, start)
-        elif kind is _Unit.EMOJI:
-            pieces.add_words(_emoji_words(unit), start, end)
         else:
-            pieces.add(_fold_unit(unit), start, end)
+            folded = _fold_unit(unit)
+            if run and folded.strip():
+                run.clear()
+            pieces.add(folded, start, end)
     pieces.fold_spaced_letters()
     pieces.fold_leetspeak()
     return pieces.reading(text)
@@ -234,6 +256,7 @@ _ASCII_RUN = re.compile(r"[\t\n\r\x20-\x7e]+")
 def _units(text: str) -> list[tuple[int, int, str, _Unit]]:
     """(start, end, text, kind) for each ASCII run, emoji, and other character with its combining marks, in order."""
     emoji_at: Mapping[int, int] = _emoji_spans(text) if not text.isascii() else {}
+    emoji_starts = sorted(emoji_at)
     units: list[tuple[int, int, str, _Unit]] = []
     index = 0
     size = len(text)
@@ -251,8 +274,10 @@ def _units(text: str) -> list[tuple[int, int, str, _Unit]]:
             end = run.end()
             if end < size and unicodedata.category(text[end]).startswith("M"):
                 end -= 1  # the mark belongs to the run's last character
-            if any(position in emoji_at for position in range(index, end)):
-                end = min(position for position in emoji_at if index <= position < end)
+            # An emoji that starts with an ASCII character ("1️⃣", "#️⃣") ends the run.
+            following = bisect_left(emoji_starts, index)
+            if following < len(emoji_starts) and emoji_starts[following] < end:
+                end = emoji_starts[following]
             if end > index:
                 units.append((index, end, text[index:end], _Unit.ASCII))
                 index = end
