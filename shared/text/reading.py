@@ -113,28 +113,16 @@ def read(text: str) -> Reading:
         lowered = text.lower()
         if not _LEET_OR_CONTROL.search(lowered) and not _SPACED_LETTERS.search(lowered):
             return Reading(source=text, text=lowered)
+    units = _units(text)
+    repeats = _repeats_in_runs(units)
     pieces = _Builder()
-    # Meanings read in the current run of emoji (emoji with nothing but spaces or hidden characters between them).
-    run: set[str] = set()
-    for start, end, unit, kind in _units(text):
-        if kind is _Unit.EMOJI:
-            words = _emoji_words(unit)
-            # "☕☕☕" reads "coffee", not "coffee coffee coffee": a repeat says nothing new, and 8,000 characters
-            # of emoji would otherwise read as 100,000 characters of words for every check to go through. The
-            # repeats read as nothing, like hidden characters: a span around them still covers them.
-            if words not in run:
-                run.add(words)
-                pieces.add_words(words, start, end)
-            continue
+    for index, (start, end, unit, kind) in enumerate(units):
         if kind is _Unit.ASCII:
-            if run and not unit.isspace():
-                run.clear()
             pieces.add_ascii(unit, start)
-        else:
-            folded = _fold_unit(unit)
-            if run and folded.strip():
-                run.clear()
-            pieces.add(folded, start, end)
+        elif kind is _Unit.CHARACTER:
+            pieces.add(_fold_unit(unit), start, end)
+        elif index not in repeats:
+            pieces.add_words(_emoji_words(unit), start, end)
     pieces.fold_spaced_letters()
     pieces.fold_leetspeak()
     return pieces.reading(text)
@@ -288,6 +276,34 @@ def _units(text: str) -> list[tuple[int, int, str, _Unit]]:
         units.append((index, end, text[index:end], _Unit.CHARACTER))
         index = end
     return units
+
+
+def _repeats_in_runs(units: list[tuple[int, int, str, _Unit]]) -> set[int]:
+    """Indexes of the emoji that read as nothing: repeats inside a run of emoji.
+
+    In a run (emoji with nothing but spaces or hidden characters between them) each meaning is read where it first
+    and where it last appears: "☕☕☕" reads "coffee", not "coffee coffee coffee", and 8,000 characters of emoji do
+    not read as 140,000 characters of words for every check to go through. The first place keeps what comes before
+    the run next to the meaning ("grab a ☕😀😀"), the last keeps what follows it ("😀📞😀📞?"); the repeats read
+    like hidden characters, so a span around them still covers them.
+    """
+    repeats: set[int] = set()
+    run: list[tuple[int, str]] = []
+    for index, (_, _, unit, kind) in enumerate([*units, (0, 0, "x", _Unit.ASCII)]):
+        if kind is _Unit.EMOJI:
+            run.append((index, _emoji_words(unit)))
+            continue
+        if unit.isspace() if kind is _Unit.ASCII else not _fold_unit(unit).strip():
+            continue
+        if len(run) > 2:
+            first: dict[str, int] = {}
+            last: dict[str, int] = {}
+            for position, words in run:
+                first.setdefault(words, position)
+                last[words] = position
+            repeats.update(position for position, words in run if position not in (first[words], last[words]))
+        run = []
+    return repeats
 
 
 @lru_cache(maxsize=4096)
