@@ -61,10 +61,10 @@ class _Clauses:
         self._length = len(subject.text)
         self._starts = [0]
         self._ends: list[int] = []
-        for found in rules.clause_break.finditer(subject):
-            group = next(index for index in range(1, 8) if found.start(index) >= 0)
-            self._ends.append(found.start(group))
-            self._starts.append(found.end(group))
+        for spans in rules.clause_break.iter_spans(subject):
+            start, end = next(span for span in spans[1:] if span[0] >= 0)
+            self._ends.append(start)
+            self._starts.append(end)
         self._ends.append(self._length)
 
     def around(self, start: int, end: int) -> tuple[int, int]:
@@ -153,9 +153,10 @@ def _phrasing_matches(phrasing: Phrasing, subject: Subject) -> list[tuple[int, i
     text = subject.text
     spans: list[tuple[int, int]] = []
     position = 0
-    while (found := phrasing.regex.search(subject, position)) is not None:
-        start, end = found.span(1)
-        groups = [found.start(index) for index in phrasing.sentence_groups]
+    regex, sentence_groups = phrasing.regex, phrasing.sentence_groups
+    while (found := regex.search_spans(subject, position)) is not None:
+        start, end = found[1]
+        groups = [found[index][0] for index in sentence_groups]
         if end > start and _accepted(phrasing, text, start, end, groups):
             spans.append((start, end))
             position = end
