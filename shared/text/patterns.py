@@ -231,8 +231,10 @@ class PatternSet:
             except re2.error as error:
                 raise PatternError(f"RE2 cannot add {source[:80]!r} to a set: {error}") from error
         self._set.Compile()
+        # The binding's wrapper only checks the text's type; its RE2 set answers directly.
+        self._raw = self._set._set
         self.size = len(sources)
 
     def matching(self, text: str | Subject) -> list[int]:
         """Indexes of the patterns that match somewhere in `text`, in ascending order."""
-        return sorted(self._set.Match(_subject(text).data) or ())
+        return sorted(self._raw.Match(_subject(text).data) or ())

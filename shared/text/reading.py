@@ -29,6 +29,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from types import MappingProxyType
 
+from shared.text.emoji_scan import emoji_matches
+
 # --- hidden characters ---------------------------------------------------------------------------
 # Invisible characters outside the format category (Cf, which holds zero-width, bidi and tag characters and the
 # soft hyphen): variation selectors, the combining grapheme joiner, Mongolian selectors and Hangul fillers.
@@ -316,9 +318,7 @@ def _fold_unit(unit: str) -> str:
 @lru_cache(maxsize=64)
 def _emoji_spans(text: str) -> Mapping[int, int]:
     """Where each emoji starts and ends; cached, as every check of one draft asks about the same text."""
-    import emoji  # a large table: loaded only for text that may hold emoji
-
-    return MappingProxyType({found["match_start"]: found["match_end"] for found in emoji.emoji_list(text)})
+    return MappingProxyType(emoji_matches(text))
 
 
 def emoji_spans(text: str) -> list[tuple[int, int]]:

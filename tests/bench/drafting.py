@@ -56,6 +56,7 @@ def hostile_shapes() -> dict[str, str]:
         "emoji between letters": _fill("😀a🎉b🏃c🌊d"),
         "emoji between words": _fill("🎉 party ☕ time 📞 now "),
         "keycap emoji": _fill("1\ufe0f\u20e3a"),
+        "emoji joined in no named sequence": _fill("😀\u200d🎉\u200d"),
         "a letter under many combining marks": "a" + "\u0301" * (HOSTILE_LENGTH - 1),
         "letters with combining marks": _fill("e\u0301\u0302"),
         "fullwidth letters": _fill("ｃｏｆｆｅｅ　ｃａｌｌ？"),
