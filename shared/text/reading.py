@@ -116,7 +116,7 @@ def read(text: str) -> Reading:
         if not _LEET_OR_CONTROL.search(lowered) and not _SPACED_LETTERS.search(lowered):
             return Reading(source=text, text=lowered)
     units = _units(text)
-    repeats = _repeats_in_runs(units)
+    repeats = _repeats_in_runs(units) if not text.isascii() and _emoji_spans(text) else set()
     pieces = _Builder()
     for index, (start, end, unit, kind) in enumerate(units):
         if kind is _Unit.ASCII:
