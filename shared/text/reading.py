@@ -7,7 +7,8 @@
 - compatibility forms (NFKC: fullwidth, mathematical bold, ligatures) and look-alike letters from other
   scripts (Unicode's confusables data, UTS #39, as shipped by `confusable_homoglyphs`): Cyrillic "с" reads "c";
 - leetspeak ("c0ff33" reads "coffee", "ca11" reads "call") and spaced-out letters ("c a l l", "c.a.l.l");
-- emoji, read by their names from the `emoji` package ("☕" reads "coffee hot beverage");
+- emoji, read by their names from the `emoji` package ("☕" reads "coffee hot beverage"); in a run of emoji each
+  meaning is read at its first and last place only ("☕☕☕" reads "coffee hot beverage" twice, not three times);
 - case (casefolded, so "ß" reads "ss").
 
 Every character of `Reading.text` remembers which characters of the input it came from, so a check that
