@@ -313,7 +313,9 @@ def _phone_number(candidate: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _is_registrable(host: str) -> bool:
+    """Cached: a hostile text repeats one host thousands of times ("a@b.a@b.…")."""
     if host in _data()["not_domains"] or "." not in host:
         return False
     return _public_suffixes().privatesuffix(host) is not None
@@ -324,6 +326,8 @@ def _is_host(host: str) -> bool:
 
 
 def _is_ip(text: str) -> bool:
+    if ":" not in text and not _DIGIT.search(text):
+        return False  # an address has digits (IPv4) or colons (IPv6): no need to ask ipaddress to refuse it
     try:
         ipaddress.ip_address(text)
     except ValueError:
