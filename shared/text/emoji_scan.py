@@ -28,6 +28,8 @@ def emoji_matches(text: str) -> dict[int, int]:
     """Start -> end of each emoji `emoji.emoji_list(text)` reports."""
     tree, data, component = _tables()
     found: dict[int, int] = {}
+    if tree.keys().isdisjoint(text):
+        return found  # no character that starts an emoji
     # Tokens not final yet (a joiner may still take the last one or two back): (start, end, is it an emoji).
     pending: list[tuple[int, int, bool]] = []
     skipped: set[int] = set()
@@ -63,10 +65,16 @@ def emoji_matches(text: str) -> dict[int, int]:
                 del pending[-1]
             continue
         elif pending:
-            found.update((start, end) for start, end, is_emoji in pending if is_emoji)
+            _keep_emoji(pending, found)
             pending = []
         if not consumed and char not in _SELECTORS:
             pending.append((index, index + 1, False))
         index += 1
-    found.update((start, end) for start, end, is_emoji in pending if is_emoji)
+    _keep_emoji(pending, found)
     return found
+
+
+def _keep_emoji(tokens: list[tuple[int, int, bool]], found: dict[int, int]) -> None:
+    for start, end, is_emoji in tokens:
+        if is_emoji:
+            found[start] = end

@@ -119,13 +119,7 @@ def read(text: str) -> Reading:
     units = _units(text)
     repeats = _repeats_in_runs(units) if not text.isascii() and _emoji_spans(text) else set()
     pieces = _Builder()
-    for index, (start, end, unit, kind) in enumerate(units):
-        if kind is _Unit.ASCII:
-            pieces.add_ascii(unit, start)
-        elif kind is _Unit.CHARACTER:
-            pieces.add(_fold_unit(unit), start, end)
-        elif index not in repeats:
-            pieces.add_words(_emoji_words(unit), start, end)
+    pieces.add_units(units, repeats)
     pieces.fold_spaced_letters()
     pieces.fold_leetspeak()
     return pieces.reading(text)
@@ -140,37 +134,42 @@ class _Builder:
         self.ends: list[int] = []
         self._space_next = False
 
-    def add(self, text: str, start: int, end: int) -> None:
-        """Characters read from text[start:end]: each maps back to all of it."""
-        if self._space_next and text and not text[0].isspace():
-            self._append(" ", start, start)
-        self._space_next = False
-        self.chars.extend(text)
-        self.starts.extend([start] * len(text))
-        self.ends.extend([end] * len(text))
+    def add_units(self, units: list[tuple[int, int, str, _Unit]], repeats: set[int]) -> None:
+        """Each unit as read, in order, except the emoji in `repeats`.
 
-    def add_ascii(self, run: str, start: int) -> None:
-        """A run of plain ASCII read from text[start:]: one character for one."""
-        if self._space_next and run and not run[0].isspace():
-            self._append(" ", start, start)
-        self._space_next = False
-        self.chars.extend(run.lower())
-        self.starts.extend(range(start, start + len(run)))
-        self.ends.extend(range(start + 1, start + len(run) + 1))
-
-    def add_words(self, words: str, start: int, end: int) -> None:
-        """An emoji's meaning, set off by spaces from the words around it."""
-        if self.chars and not self.chars[-1].isspace():
-            self._append(" ", start, start)
-        self.chars.extend(words)
-        self.starts.extend([start] * len(words))
-        self.ends.extend([end] * len(words))
-        self._space_next = True
-
-    def _append(self, char: str, start: int, end: int) -> None:
-        self.chars.append(char)
-        self.starts.append(start)
-        self.ends.append(end)
+        A run of ASCII reads one character for one; another character reads as its fold, each character of which
+        maps back to all of it; an emoji reads as its meaning, set off by spaces from the words around it. One loop
+        with local names: a text of 8,000 emoji and letters has 8,000 units.
+        """
+        chars, starts, ends = self.chars, self.starts, self.ends
+        space_next = False
+        for index, (start, end, unit, kind) in enumerate(units):
+            if kind is _Unit.EMOJI:
+                if index in repeats:
+                    continue
+                words = _emoji_words(unit)
+                if chars and not chars[-1].isspace():
+                    chars.append(" ")
+                    starts.append(start)
+                    ends.append(start)
+                chars.extend(words)
+                starts.extend([start] * len(words))
+                ends.extend([end] * len(words))
+                space_next = True
+                continue
+            text = unit.lower() if kind is _Unit.ASCII else _fold_unit(unit)
+            if space_next and text and not text[0].isspace():
+                chars.append(" ")
+                starts.append(start)
+                ends.append(start)
+            space_next = False
+            chars.extend(text)
+            if kind is _Unit.ASCII:
+                starts.extend(range(start, start + len(text)))
+                ends.extend(range(start + 1, start + len(text) + 1))
+            else:
+                starts.extend([start] * len(text))
+                ends.extend([end] * len(text))
 
     def _replace(self, pattern: re.Pattern[str], fold: _Folder) -> None:
         text = "".join(self.chars)
