@@ -325,7 +325,10 @@ def _trigger_index() -> dict[str, tuple[tuple[re.Pattern[str], _Where], ...]]:
 def _trigger_matches(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of every trigger in `text`, in order of start."""
     index = _trigger_index()
-    anchors = [(found.start(), found.group().lower().replace("’", "'")) for found in _WORD.finditer(text)]
+    # Only words that start a trigger are kept: a bio of 8,000 one-letter words sorts none of them.
+    anchors = [
+        (found.start(), word) for found in _WORD.finditer(text) if (word := found.group().lower().replace("’", "'")) in index
+    ]
     anchors += [(found.start(), found.group()) for found in _SYMBOL.finditer(text)]
     for position, anchor in sorted(anchors):
         for pattern, where in index.get(anchor, ()):
