@@ -255,6 +255,8 @@ def _domains(reading: Reading) -> Iterator[Contact]:
     patterns = _patterns()
     # Most texts spell no dot: the plain pattern skips trying every spelling at every word.
     spelled = _has_spelled_dot(text)
+    if not spelled and "." not in text:
+        return  # a domain has a dot, written or spelled
     for found in (patterns.domain if spelled else patterns.plain_domain).finditer(text):
         host = _dotted(found.group()) if spelled else found.group()
         if not host.rsplit(".", 1)[-1].isalpha() and not host.rsplit(".", 1)[-1].startswith("xn--"):
