@@ -56,6 +56,7 @@ _LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s"}
 # A run of letters and digits (or $) with at least one digit or $: a candidate for leetspeak.
 _LEET_TOKEN = re.compile(r"(?<![\w$])[a-z]*[0-9$][a-z0-9$]*(?![\w$])")
 _NOT_LEET_DIGITS = frozenset("2689")
+_LEET_MARKS = "0123456789$"
 # "3rd", "10x", "5k", "4pm", "100ms": a number with a unit is not leetspeak.
 _NUMBER_WITH_UNIT = re.compile(r"\$?\d+[a-z]{1,3}")
 # Three or more single letters joined by the same separator: "c a l l", "c.a.l.l", "c-a-l-l", "c . a . l . l".
@@ -171,18 +172,19 @@ class _Builder:
                 starts.extend([start] * len(text))
                 ends.extend([end] * len(text))
 
-    def _replace(self, pattern: re.Pattern[str], fold: _Folder) -> None:
+    def _replace(self, pattern: re.Pattern[str], fold: _Folder, *, needs: str = "") -> None:
+        """Apply `fold` to each match of `pattern`; `needs`: characters one of which every match holds."""
         text = "".join(self.chars)
-        if not pattern.search(text):
+        if needs and not any(char in text for char in needs):
             return
+        folds = [(found, keep) for found in pattern.finditer(text) if (keep := fold(found)) is not None]
+        if not folds:
+            return  # matches that fold to nothing ("2024", "4pm") leave the characters as they are
         chars: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
         cursor = 0
-        for found in pattern.finditer(text):
-            keep = fold(found)
-            if keep is None:
-                continue
+        for found, keep in folds:
             chars += self.chars[cursor : found.start()]
             starts += self.starts[cursor : found.start()]
             ends += self.ends[cursor : found.start()]
@@ -200,7 +202,7 @@ class _Builder:
         self._replace(_SPACED_LETTERS, _spaced_letters)
 
     def fold_leetspeak(self) -> None:
-        self._replace(_LEET_TOKEN, _leetspeak)
+        self._replace(_LEET_TOKEN, _leetspeak, needs=_LEET_MARKS)
 
     def reading(self, source: str) -> Reading:
         return Reading(source=source, text="".join(self.chars), _starts=tuple(self.starts), _ends=tuple(self.ends))
