@@ -259,6 +259,8 @@ def _domains(reading: Reading) -> Iterator[Contact]:
     patterns = _patterns()
     # Most texts spell no dot: the plain pattern skips trying every spelling at every word.
     spelled = _has_spelled_dot(text)
+    if not spelled and "." not in text:
+        return  # a domain has a dot, written or spelled
     for found in (patterns.domain if spelled else patterns.plain_domain).finditer(text):
         host = _dotted(found.group()) if spelled else found.group()
         if not host.rsplit(".", 1)[-1].isalpha() and not host.rsplit(".", 1)[-1].startswith("xn--"):
@@ -278,7 +280,7 @@ def _domains(reading: Reading) -> Iterator[Contact]:
 
 def _phones(reading: Reading) -> Iterator[Contact]:
     text = reading.text
-    if sum(char.isdigit() for char in text) < _MIN_PHONE_DIGITS:
+    if not _has_digits(text, _MIN_PHONE_DIGITS):
         return
     for found in _patterns().phone.finditer(text):
         number = _phone_number(found.group().strip())
@@ -324,7 +326,9 @@ def _phone_number(candidate: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _is_registrable(host: str) -> bool:
+    """Cached: a hostile text repeats one host thousands of times ("a@b.a@b.…")."""
     if host in _data()["not_domains"] or "." not in host:
         return False
     return _public_suffixes().privatesuffix(host) is not None
@@ -340,6 +344,8 @@ def _is_host(host: str) -> bool:
 
 
 def _is_ip(text: str) -> bool:
+    if ":" not in text and not _DIGIT.search(text):
+        return False  # an address has digits (IPv4) or colons (IPv6): no need to ask ipaddress to refuse it
     try:
         ipaddress.ip_address(text)
     except ValueError:
@@ -359,6 +365,14 @@ def _written_as_domain(reading: Reading, found: re.Match[str]) -> bool:
 
 
 _DIGIT = re.compile(r"\d")
+
+
+def _has_digits(text: str, count: int) -> bool:
+    """Whether `text` holds at least `count` digits; ASCII digits are counted by C loops, the rest one by one."""
+    ascii_digits = sum(map(text.count, "0123456789"))
+    if ascii_digits >= count or text.isascii():
+        return ascii_digits >= count
+    return sum(char.isdigit() for char in text) >= count
 
 
 def _has_spelled_dot(text: str) -> bool:

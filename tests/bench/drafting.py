@@ -51,6 +51,23 @@ def hostile_shapes() -> dict[str, str]:
         "one long word, then many short sentences with names": _names_after_long_word(),
         "alternating classes": _fill("a1!A "),
         "emoji runs": _fill("😀🎉🏃🌊"),
+        "one emoji with a skin tone, repeated": _fill("👍🏽"),
+        "family emoji (joiner sequences), repeated": _fill("👨\u200d👩\u200d👧\u200d👦"),
+        "emoji between letters": _fill("😀a🎉b🏃c🌊d"),
+        "emoji between words": _fill("🎉 party ☕ time 📞 now "),
+        "keycap emoji": _fill("1\ufe0f\u20e3a"),
+        "emoji joined in no named sequence": _fill("😀\u200d🎉\u200d"),
+        "a letter under many combining marks": "a" + "\u0301" * (HOSTILE_LENGTH - 1),
+        "letters with combining marks": _fill("e\u0301\u0302"),
+        "fullwidth letters": _fill("ｃｏｆｆｅｅ　ｃａｌｌ？"),
+        "zero-width spaces between letters": _fill("c\u200ba\u200bl\u200bl "),
+        "spaced-out letters": _fill("c a l l "),
+        "leetspeak": _fill("c0ff33 "),
+        'short lines of "http://"': _fill("http://\n"),
+        'runs of "@"': _fill("@"),
+        'runs of "a@b."': _fill("a@b."),
+        "digits and dots": _fill("1.2."),
+        "digits and spaces": _fill("12 "),
     }
 
 
