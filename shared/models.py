@@ -111,7 +111,7 @@ RULE_DESCRIPTIONS: dict[Rule, str] = {
     Rule.MISSING_PITCH: "Gives your pitch.",
     Rule.LENGTH: "Fits the channel's length.",
     Rule.PLACEHOLDER: "Has no unfilled placeholders such as [Name] or {{company}}.",
-    Rule.FOREIGN_LINK: "Adds no link or email address that you did not give.",
+    Rule.FOREIGN_LINK: "Adds no link, address, phone number or account that you did not give.",
     Rule.INJECTED_TEXT: "Repeats no instruction or text planted in the bio or pitch for the model.",
     Rule.UNSUPPORTED_CLAIM: "Claims to share an interest only when your own interests or pitch say you do.",
     Rule.HIDDEN_CHARACTER: "Contains no invisible, formatting or direction-control characters.",
