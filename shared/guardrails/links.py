@@ -20,6 +20,7 @@ untrusted text. Images and HTML markup are never allowed.
 
 from __future__ import annotations
 
+import bisect
 import ipaddress
 import re
 import tomllib
@@ -94,12 +95,20 @@ def contacts(text: str) -> tuple[Contact, ...]:
     if not text:
         return ()
     reading = read(text)
+    # Kept sorted by start and never overlapping, so each new contact is checked against its two neighbours only
+    # (checking every contact found so far was quadratic: 8,000 characters of "<b>x</b>" took 0.3 s).
     found: list[Contact] = []
+    starts: list[int] = []
     for finder in (_markdown, _markup, _urls, _emails, _ips, _domains, _phones, _accounts):
         for contact in finder(reading):
-            if not any(contact.start < other.end and other.start < contact.end for other in found):
-                found.append(contact)
-    return tuple(sorted(found, key=lambda contact: contact.start))
+            place = bisect.bisect_right(starts, contact.start)
+            if place and found[place - 1].end > contact.start:
+                continue
+            if place < len(found) and found[place].start < contact.end:
+                continue
+            found.insert(place, contact)
+            starts.insert(place, contact.start)
+    return tuple(found)
 
 
 # --- data and patterns -------------------------------------------------------------------------------

@@ -66,6 +66,8 @@ def hostile_shapes() -> dict[str, str]:
         'short lines of "http://"': _fill("http://\n"),
         'runs of "@"': _fill("@"),
         'runs of "a@b."': _fill("a@b."),
+        "HTML tags, repeated": _fill("<b>x</b>"),
+        "short domains, repeated": _fill("a.io "),
         "digits and dots": _fill("1.2."),
         "digits and spaces": _fill("12 "),
     }
