@@ -444,7 +444,7 @@ def test_an_unexpected_failure_is_500_with_a_correlation_id_and_no_internals(
     def broken_write(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("secret internal detail at /var/task/shared/adapters")
 
-    monkeypatch.setattr(api_env.store, "put_draft", broken_write)
+    monkeypatch.setattr(api_env.store, "put_draft_within_quota", broken_write)
     reply = a_user().create()
     assert reply.status == 500
     error = reply.json["error"]

@@ -212,6 +212,62 @@ def test_quota_refuses_a_bad_day_and_grants_nothing_at_limit_zero(
     assert history_store.take_daily_quota(user, "2030-03-04", 0) is False
 
 
+def quota_count(dynamodb_local: str, store: DynamoDBHistoryStore, user: str, day: str) -> int:
+    item = (
+        local_client(dynamodb_local)
+        .get_item(TableName=store.table_name, Key={"pk": {"S": f"USER#{user}"}, "sk": {"S": f"QUOTA#{day}"}}, ConsistentRead=True)
+        .get("Item")
+    )
+    return 0 if item is None else int(item["count"]["N"])
+
+
+def test_a_draft_within_the_quota_is_counted_and_stored_in_one_write(
+    dynamodb_local: str, history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]
+) -> None:
+    user = make_user_id()
+    record = make_record(user)
+
+    assert history_store.put_draft_within_quota(record, day="2030-03-04", limit=2) is True
+
+    assert history_store.get_draft(user, record.id) == record
+    assert quota_count(dynamodb_local, history_store, user, "2030-03-04") == 1
+    # It counts against the same quota as take_daily_quota, which the model path uses.
+    assert history_store.take_daily_quota(user, "2030-03-04", 2) is True
+    assert history_store.put_draft_within_quota(make_record(user), day="2030-03-04", limit=2) is False
+
+
+def test_a_spent_quota_stores_no_draft_and_counts_nothing_more(
+    dynamodb_local: str, history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]
+) -> None:
+    user = make_user_id()
+    assert history_store.take_daily_quota(user, "2030-03-04", 1) is True
+    record = make_record(user)
+
+    assert history_store.put_draft_within_quota(record, day="2030-03-04", limit=1) is False
+
+    assert history_store.get_draft(user, record.id) is None
+    assert history_store.list_drafts(user, limit=5).items == []
+    assert quota_count(dynamodb_local, history_store, user, "2030-03-04") == 1
+    assert history_store.put_draft_within_quota(record, day="2030-03-04", limit=0) is False
+    with pytest.raises(ValueError, match="isoformat"):
+        history_store.put_draft_within_quota(record, day="tomorrow", limit=5)
+
+
+def test_drafts_racing_for_the_quota_store_exactly_the_limit(
+    dynamodb_local: str, history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]
+) -> None:
+    """Concurrent transactions on one counter conflict in DynamoDB; none of them fails the request for it."""
+    user = make_user_id()
+    records = [make_record(user, body=f"Hello number {index}.") for index in range(20)]
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        stored = list(pool.map(lambda record: history_store.put_draft_within_quota(record, day="2030-03-04", limit=5), records))
+
+    assert stored.count(True) == 5
+    kept = {record.id for record, was_stored in zip(records, stored, strict=True) if was_stored}
+    assert {record.id for record in history_store.list_drafts(user, limit=50).items} == kept
+    assert quota_count(dynamodb_local, history_store, user, "2030-03-04") == 5
+
+
 def test_profile_defaults_round_trip_and_a_profile_alone_makes_no_address_usable(
     history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]
 ) -> None:
