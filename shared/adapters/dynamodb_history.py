@@ -434,11 +434,26 @@ def _decode_cursor(cursor: str, partition: str) -> dict[str, AttributeValueTypeD
 
 
 def _record_attributes(record: DraftRecord) -> dict[str, AttributeValueTypeDef]:
-    from boto3.dynamodb.types import TypeSerializer
-
-    # Floats become Decimals: DynamoDB numbers are decimal, and boto3 refuses binary floats.
+    """The record as boto3's TypeSerializer would write it, built directly: a JSON document holds only these types."""
+    # Floats become Decimals: DynamoDB numbers are decimal, written in their exact JSON digits.
     attributes = json.loads(record.model_dump_json(), parse_float=Decimal)
-    return dict(TypeSerializer().serialize(attributes)["M"])
+    return {name: _attribute(value) for name, value in attributes.items()}
+
+
+def _attribute(value: object) -> AttributeValueTypeDef:
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, int | Decimal):
+        return {"N": str(value)}
+    if isinstance(value, list):
+        return {"L": [_attribute(item) for item in value]}
+    if isinstance(value, dict):
+        return {"M": {str(name): _attribute(item) for name, item in value.items()}}
+    raise TypeError(f"not a JSON value: {type(value).__name__}")
 
 
 def _record_from_item(item: dict[str, AttributeValueTypeDef]) -> DraftRecord:

@@ -1,18 +1,22 @@
-"""How the one-write draft (quota and history in one DynamoDB transaction) reads a cancelled transaction.
+"""The DynamoDB history store on a stubbed client: the items it writes, and how the one-write draft (quota and
+history in one transaction) reads a cancelled transaction.
 
 DynamoDB Local serialises transactions, so the reasons a real table gives under contention are stubbed here.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from decimal import Decimal
 
 import boto3
 import pytest
+from boto3.dynamodb.types import TypeSerializer
 from botocore.exceptions import ClientError
 from botocore.stub import ANY, Stubber
 
-from shared.adapters.dynamodb_history import DynamoDBHistoryStore
+from shared.adapters.dynamodb_history import DynamoDBHistoryStore, _record_attributes
 from tests.integration.test_history_dynamodb import make_record
 
 DAY = "2030-03-04"
@@ -29,6 +33,18 @@ def stubbed() -> Iterator[tuple[DynamoDBHistoryStore, Stubber]]:
     with Stubber(client) as stubber:
         yield DynamoDBHistoryStore("history", lambda: client), stubber
         stubber.assert_no_pending_responses()
+
+
+def test_a_draft_item_is_what_boto3_would_write_for_it() -> None:
+    """Items written before the direct conversion and after it are the same, so every stored draft reads back."""
+    record = make_record("u1")
+    # Nested models, lists, None, bools, ints and non-ASCII text, as a stored draft holds them.
+    varied = record.model_copy(
+        update={"result": record.result.model_copy(update={"subject": None, "body": "Olá — 5 km, “quoted” 🏃", "attempts": 2})}
+    )
+    for draft in (record, varied):
+        expected = TypeSerializer().serialize(json.loads(draft.model_dump_json(), parse_float=Decimal))["M"]
+        assert _record_attributes(draft) == expected
 
 
 def cancelled(stubber: Stubber, *codes: str) -> None:
