@@ -1,5 +1,6 @@
 """One draft reads each of its texts once: the analyses of the bio (its interests, the topics, names and numbers it
-gives, the text planted in it) run once per request, however many checks (body, subject, shared interest) use them.
+gives, the text planted in it, whose voice it is in) run once per request, however many checks (body, subject,
+shared interest) use them.
 
 Each analysis is replaced by a counting copy with the same cache, so a check that bypasses the cache, or a cache
 that is dropped, shows up as a second computation of the same text.
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from shared import target_name
 from shared.composition import PROMPTS_DIR
 from shared.guardrails import grounding, injection, statements
 from shared.interests import finder
@@ -31,6 +33,7 @@ ANALYSES: list[tuple[ModuleType, str]] = [
     (grounding, "_source_name_keys"),
     (statements, "_source_numbers"),
     (injection, "_planted"),
+    (target_name, "_pronoun_counts"),
 ]
 
 
