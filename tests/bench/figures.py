@@ -89,8 +89,10 @@ READING_NOTES = (
     "Reading the figures:",
     "",
     "- Import times are measured inside a fresh interpreter (start-up excluded), median of several runs.",
-    "- API per-draft overhead is POST /drafts through the real handler with the offline composer (no model),"
-    " a quota update and a history write on DynamoDB Local; the floor is one PutItem of the same item.",
+    "- API per-draft overhead is POST /drafts through the real handler with the offline composer (no model), the quota"
+    " and the history written in one DynamoDB Local transaction; the floor is one PutItem of an item of the same size,"
+    " timed interleaved with the POSTs (one PutItem, one POST, …). The median shares split each POST into the drafting"
+    " service, the DynamoDB calls and the rest (handler, validation, Powertools, building the event).",
     "- Load runs `noask serve` (what `make run` starts) with its default worker processes, each handling one request"
     " at a time like a warm Lambda container, and a model that answers after 1 s. With 20 clients and fewer workers,"
     " requests queue: latency above 1 s is mostly that queue, and the drafts/s ratio is the share of the workers' ceiling"
