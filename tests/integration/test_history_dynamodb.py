@@ -12,35 +12,12 @@ from datetime import UTC, datetime
 import pytest
 
 from shared.adapters.dynamodb_history import DynamoDBHistoryStore
-from shared.history import DraftRecord, Profile, new_draft_id, utc_now_iso
+from shared.history import Profile, new_draft_id
 from shared.local.dynamodb import local_client
-from shared.models import Channel, CheckOutcome, DraftRequest, DraftResult, Rule, SharedInterest, Violation
 from shared.usecases.sender_addresses import SenderAddress
+from tests.support.records import make_record
 
 pytestmark = pytest.mark.integration
-
-
-def make_record(user_id: str, *, created: float | None = None, body: str = "Hello from the crag.") -> DraftRecord:
-    request = DraftRequest(
-        target_bio="Product lead. Weekends I climb in the Dolomites and bake sourdough.",
-        pitch="I build route-planning tools for climbers.",
-        channel=Channel.LINKEDIN_MESSAGE,
-        target_name="Ana",
-    )
-    result = DraftResult(
-        body=body,
-        channel=Channel.LINKEDIN_MESSAGE,
-        shared_interest=SharedInterest(topic="climbing", bio_evidence="climb in the Dolomites", found=True),
-        provider="offline",
-        model="offline-composer",
-        prompt_version="test-1",
-        attempts=0,
-        checks=[CheckOutcome(rule=Rule.ASK, passed=True, explanation="Asks for nothing.")],
-        repaired_violations=[Violation(rule=Rule.ASK, message="Asked for a call.", span="a quick call", start=3, end=15)],
-    )
-    return DraftRecord(
-        id=new_draft_id(created), user_id=user_id, created_at=utc_now_iso(), source="web", request=request, result=result
-    )
 
 
 def test_a_stored_draft_reads_back_unchanged(history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]) -> None:

@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 from botocore.stub import ANY, Stubber
 
 from shared.adapters.dynamodb_history import DynamoDBHistoryStore, _record_attributes
-from tests.integration.test_history_dynamodb import make_record
+from tests.support.records import make_record
 
 DAY = "2030-03-04"
 
