@@ -1,8 +1,8 @@
 """Create a draft: quota, draft, record and history. Every entry point calls this.
 
 With a language model, the quota is taken before the model is called (a spent quota never costs a call), and the
-record is stored after. Without one, drafting costs less than a write, so the draft is made first and then counted
-and stored in one atomic write: one round trip to the store instead of two.
+record is stored after. Without one, a draft costs nothing but this function's own time, so it is made first and
+then counted and stored in one atomic write: one round trip to the store instead of two.
 
 The API route, the email workflow and the CLI differ only in what they pass: who asks, where from,
 the request's deadline, and (email) the time of receipt and a delivery-stable id. The CLI keeps no
