@@ -83,6 +83,11 @@ class HistoryStore(Protocol):
         """Atomically count one draft for `day` (YYYY-MM-DD); False once `limit` is spent."""
         ...
 
+    def put_draft_within_quota(self, record: DraftRecord, *, day: str, limit: int) -> bool:
+        """`take_daily_quota` for the record's user, then `put_draft`, as one atomic write (one round trip where the
+        store allows it); False, with nothing counted or stored, once `limit` is spent."""
+        ...
+
     def put_profile(self, profile: Profile) -> None:
         """Save the user's defaults; the profile's `email` is not stored (addresses are verified, not declared)."""
         ...

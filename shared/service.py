@@ -129,6 +129,11 @@ class DraftingService:
         self._reserve_overrides = {name: seconds for name, seconds in overrides.items() if seconds is not None}
         self._max_call_seconds = max_call_seconds
 
+    @property
+    def calls_model(self) -> bool:
+        """False when the offline composer writes every draft (no model is configured)."""
+        return self._model is not None
+
     def draft(self, request: DraftRequest, *, deadline: Deadline | float) -> DraftResult:
         """`deadline`: the request's Deadline, or an absolute time.monotonic() with the default reserves."""
         if self._model is None:

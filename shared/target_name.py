@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from shared.email.salutations import after_greeting
@@ -102,6 +102,8 @@ def _words() -> _Words:
     )
 
 
+# The use case, the voice and the reteller each ask whose voice the same bio is in: counted once per bio.
+@lru_cache(maxsize=64)
 def _pronoun_counts(text: str) -> tuple[int, int]:
     words = _words()
     head = text[:4_000]

@@ -18,7 +18,7 @@ import base64
 import binascii
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -114,28 +114,58 @@ class DynamoDBHistoryStore:
     # ---- quota ------------------------------------------------------------------------------
 
     def take_daily_quota(self, user_id: str, day: str, limit: int) -> bool:
-        day_date = date.fromisoformat(day)  # ValueError for anything but YYYY-MM-DD
+        update = self._quota_update(user_id, day, limit)  # ValueError for a day that is not YYYY-MM-DD
         if limit < 1:
             return False
-        expires_at = datetime.combine(day_date + timedelta(days=1), time(), UTC) + QUOTA_RETENTION
         client = self.client
         try:
             # One conditional increment: concurrent requests can never count past the limit.
-            client.update_item(
-                TableName=self.table_name,
-                Key={"pk": {"S": _user_pk(user_id)}, "sk": {"S": f"QUOTA#{day_date.isoformat()}"}},
-                UpdateExpression="ADD #count :one SET expires_at = if_not_exists(expires_at, :expires_at)",
-                ConditionExpression="attribute_not_exists(#count) OR #count < :limit",
-                ExpressionAttributeNames={"#count": "count"},
-                ExpressionAttributeValues={
-                    ":one": {"N": "1"},
-                    ":limit": {"N": str(limit)},
-                    ":expires_at": {"N": str(int(expires_at.timestamp()))},
-                },
-            )
+            client.update_item(**update)
         except client.exceptions.ConditionalCheckFailedException:
             return False
         return True
+
+    def put_draft_within_quota(self, record: DraftRecord, *, day: str, limit: int) -> bool:
+        update = self._quota_update(record.user_id, day, limit)
+        if limit < 1:
+            return False
+        key = _draft_key(record.user_id, record.id)
+        actions: list[TransactWriteItemTypeDef] = [
+            {"Update": update},
+            {"Put": {"TableName": self.table_name, "Item": {**_record_attributes(record), **key}}},
+        ]
+        client = self.client
+        try:
+            client.transact_write_items(TransactItems=actions)
+        except client.exceptions.TransactionCanceledException as error:
+            reasons = _cancellation_codes(error.response)
+            if reasons[:1] == ["ConditionalCheckFailed"]:
+                return False  # the quota is spent: neither the count nor the draft was written
+            if "TransactionConflict" not in reasons:
+                raise
+            # Another request of this user wrote the same day's counter at the same moment. Two plain writes
+            # never conflict (DynamoDB orders them), so the draft is counted and stored as take_daily_quota does.
+            if not self.take_daily_quota(record.user_id, day, limit):
+                return False
+            self.put_draft(record)
+        return True
+
+    def _quota_update(self, user_id: str, day: str, limit: int) -> UpdateTypeDef:
+        """The conditional increment of the user's counter for `day`, as UpdateItem and a transaction take it."""
+        day_date = date.fromisoformat(day)  # ValueError for anything but YYYY-MM-DD
+        expires_at = datetime.combine(day_date + timedelta(days=1), time(), UTC) + QUOTA_RETENTION
+        return {
+            "TableName": self.table_name,
+            "Key": {"pk": {"S": _user_pk(user_id)}, "sk": {"S": f"QUOTA#{day_date.isoformat()}"}},
+            "UpdateExpression": "ADD #count :one SET expires_at = if_not_exists(expires_at, :expires_at)",
+            "ConditionExpression": "attribute_not_exists(#count) OR #count < :limit",
+            "ExpressionAttributeNames": {"#count": "count"},
+            "ExpressionAttributeValues": {
+                ":one": {"N": "1"},
+                ":limit": {"N": str(limit)},
+                ":expires_at": {"N": str(int(expires_at.timestamp()))},
+            },
+        }
 
     # ---- profiles ---------------------------------------------------------------------------
 
@@ -272,7 +302,7 @@ class DynamoDBHistoryStore:
         try:
             client.transact_write_items(TransactItems=actions)
         except client.exceptions.TransactionCanceledException as error:
-            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            reasons = _cancellation_codes(error.response)
             if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
                 return "taken"
             if reasons and reasons[0] == "ConditionalCheckFailed":
@@ -300,7 +330,7 @@ class DynamoDBHistoryStore:
                 TransactItems=[{"Delete": {"TableName": self.table_name, "Key": claim_key}}, holder_delete]
             )
         except client.exceptions.TransactionCanceledException as error:
-            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            reasons = _cancellation_codes(error.response)
             if not (len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed"):
                 raise
             # Someone else holds it: the caller's own claim goes, the holder's stays.
@@ -370,6 +400,11 @@ def _holder_key(address: str) -> dict[str, AttributeValueTypeDef]:
     return {"pk": {"S": f"ADDRESS#{_key_part(address, 'email address')}"}, "sk": {"S": "HOLDER"}}
 
 
+def _cancellation_codes(response: Mapping[str, Any]) -> list[str]:
+    """Why a cancelled transaction was cancelled: one code per action, in order ("None" for an action that was fine)."""
+    return [str(reason.get("Code")) for reason in response.get("CancellationReasons", [])]
+
+
 def _number(value: float) -> str:
     return format(Decimal(str(round(value, 3))), "f")
 
@@ -399,11 +434,26 @@ def _decode_cursor(cursor: str, partition: str) -> dict[str, AttributeValueTypeD
 
 
 def _record_attributes(record: DraftRecord) -> dict[str, AttributeValueTypeDef]:
-    from boto3.dynamodb.types import TypeSerializer
-
-    # Floats become Decimals: DynamoDB numbers are decimal, and boto3 refuses binary floats.
+    """The record as boto3's TypeSerializer would write it, built directly: a JSON document holds only these types."""
+    # Floats become Decimals: DynamoDB numbers are decimal, written in their exact JSON digits.
     attributes = json.loads(record.model_dump_json(), parse_float=Decimal)
-    return dict(TypeSerializer().serialize(attributes)["M"])
+    return {name: _attribute(value) for name, value in attributes.items()}
+
+
+def _attribute(value: object) -> AttributeValueTypeDef:
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, int | Decimal):
+        return {"N": str(value)}
+    if isinstance(value, list):
+        return {"L": [_attribute(item) for item in value]}
+    if isinstance(value, dict):
+        return {"M": {str(name): _attribute(item) for name, item in value.items()}}
+    raise TypeError(f"not a JSON value: {type(value).__name__}")
 
 
 def _record_from_item(item: dict[str, AttributeValueTypeDef]) -> DraftRecord:

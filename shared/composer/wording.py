@@ -7,6 +7,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from importlib.resources import files
 from typing import Final
 
@@ -116,6 +117,8 @@ _ENGLISH_WORDS = re.compile(r"the|and|a|an|with|in|of|for|to|i|my|at|on|who|is|a
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+# The composer asks this of the same bio quote for every hook and clause it builds: answered once per quote.
+@lru_cache(maxsize=256)
 def looks_english(text: str) -> bool:
     """True unless `text` is mostly in a non-Latin script, or has more common words of another covered language
     than of English."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from shared.models import Rule, Violation
@@ -110,6 +110,8 @@ def _keys(digits: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+# The body and the subject of a draft are checked against the same sources: read them once.
+@lru_cache(maxsize=16)
 def _source_numbers(source_text: str) -> frozenset[str]:
     keys: set[str] = set()
     for _start, _end, number_keys in _numbers(source_text):

@@ -99,8 +99,10 @@ READING_NOTES = (
     "- Import times are measured inside a fresh interpreter (start-up excluded), median of several runs; the notes"
     " also give the CPU-time ratio, which a busy shared machine moves far less than wall time. The built-artifact"
     " figures run on the fresh build's own libraries and bytecode and write none, as on Lambda.",
-    "- API per-draft overhead is POST /drafts through the real handler with the offline composer (no model),"
-    " a quota update and a history write on DynamoDB Local; the floor is one PutItem of the same item.",
+    "- API per-draft overhead is POST /drafts through the real handler with the offline composer (no model), the quota"
+    " and the history written in one DynamoDB Local transaction; the floor is one PutItem of an item of the same size,"
+    " timed interleaved with the POSTs (one PutItem, one POST, …). The median shares split each POST into the drafting"
+    " service, the DynamoDB calls and the rest (handler, validation, Powertools, building the event).",
     "- Describes: *product* figures are the deployed functions' own (handler time, per-draft overhead, cold import,"
     " artifact size, the checks, drafting and parsing times); *local dev server, N workers* figures are `noask serve`'s"
     " under load, not the product's.",

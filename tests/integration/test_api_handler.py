@@ -303,6 +303,24 @@ def test_spent_quota_is_429_before_any_llm_call(llm: FakeOpenAI, stack: Stack, c
     assert '"QuotaExceeded"' in capsys.readouterr().out
 
 
+def test_without_a_model_a_spent_quota_is_the_same_429_and_stores_nothing(
+    stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without a model the quota and the history are one write: when it is refused, no draft is kept."""
+    stack.use(settings=stack.settings.model_copy(update={"daily_draft_quota": 2}))
+    client = a_user()
+    assert [client.create().status for _ in range(2)] == [201, 201]
+    refused = client.create({**DRAFT, "pitch": "I write about data quality for climate researchers."})
+    assert refused.status == 429
+    assert refused.json["error"]["code"] == "quota_exceeded"
+    assert refused.json["error"]["message"] == "You have used all 2 drafts for today. The quota resets at midnight UTC."
+    assert int(refused.headers["retry-after"]) > 0
+    stored = client.call("GET", "/drafts").json["items"]
+    assert len(stored) == 2
+    assert all(draft["request"]["pitch"] == PITCH for draft in stored)
+    assert '"QuotaExceeded"' in capsys.readouterr().out
+
+
 def test_an_llm_draft_names_its_provider_and_model(llm: FakeOpenAI) -> None:
     created = a_user().create()
     assert created.status == 201
@@ -451,7 +469,7 @@ def test_an_unexpected_failure_is_500_with_a_correlation_id_and_no_internals(
     def broken_write(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("secret internal detail at /var/task/shared/adapters")
 
-    monkeypatch.setattr(api_env.store, "put_draft", broken_write)
+    monkeypatch.setattr(api_env.store, "put_draft_within_quota", broken_write)
     reply = a_user().create()
     assert reply.status == 500
     error = reply.json["error"]

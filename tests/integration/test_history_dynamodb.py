@@ -12,35 +12,12 @@ from datetime import UTC, datetime
 import pytest
 
 from shared.adapters.dynamodb_history import DynamoDBHistoryStore
-from shared.history import DraftRecord, Profile, new_draft_id, utc_now_iso
+from shared.history import Profile, new_draft_id
 from shared.local.dynamodb import local_client
-from shared.models import Channel, CheckOutcome, DraftRequest, DraftResult, Rule, SharedInterest, Violation
 from shared.usecases.sender_addresses import SenderAddress
+from tests.support.records import make_record
 
 pytestmark = pytest.mark.integration
-
-
-def make_record(user_id: str, *, created: float | None = None, body: str = "Hello from the crag.") -> DraftRecord:
-    request = DraftRequest(
-        target_bio="Product lead. Weekends I climb in the Dolomites and bake sourdough.",
-        pitch="I build route-planning tools for climbers.",
-        channel=Channel.LINKEDIN_MESSAGE,
-        target_name="Ana",
-    )
-    result = DraftResult(
-        body=body,
-        channel=Channel.LINKEDIN_MESSAGE,
-        shared_interest=SharedInterest(topic="climbing", bio_evidence="climb in the Dolomites", found=True),
-        provider="offline",
-        model="offline-composer",
-        prompt_version="test-1",
-        attempts=0,
-        checks=[CheckOutcome(rule=Rule.ASK, passed=True, explanation="Asks for nothing.")],
-        repaired_violations=[Violation(rule=Rule.ASK, message="Asked for a call.", span="a quick call", start=3, end=15)],
-    )
-    return DraftRecord(
-        id=new_draft_id(created), user_id=user_id, created_at=utc_now_iso(), source="web", request=request, result=result
-    )
 
 
 def test_a_stored_draft_reads_back_unchanged(history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]) -> None:
@@ -210,6 +187,62 @@ def test_quota_refuses_a_bad_day_and_grants_nothing_at_limit_zero(
     with pytest.raises(ValueError, match="isoformat"):
         history_store.take_daily_quota(user, "tomorrow", 5)
     assert history_store.take_daily_quota(user, "2030-03-04", 0) is False
+
+
+def quota_count(dynamodb_local: str, store: DynamoDBHistoryStore, user: str, day: str) -> int:
+    item = (
+        local_client(dynamodb_local)
+        .get_item(TableName=store.table_name, Key={"pk": {"S": f"USER#{user}"}, "sk": {"S": f"QUOTA#{day}"}}, ConsistentRead=True)
+        .get("Item")
+    )
+    return 0 if item is None else int(item["count"]["N"])
+
+
+def test_a_draft_within_the_quota_is_counted_and_stored_in_one_write(
+    dynamodb_local: str, history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]
+) -> None:
+    user = make_user_id()
+    record = make_record(user)
+
+    assert history_store.put_draft_within_quota(record, day="2030-03-04", limit=2) is True
+
+    assert history_store.get_draft(user, record.id) == record
+    assert quota_count(dynamodb_local, history_store, user, "2030-03-04") == 1
+    # It counts against the same quota as take_daily_quota, which the model path uses.
+    assert history_store.take_daily_quota(user, "2030-03-04", 2) is True
+    assert history_store.put_draft_within_quota(make_record(user), day="2030-03-04", limit=2) is False
+
+
+def test_a_spent_quota_stores_no_draft_and_counts_nothing_more(
+    dynamodb_local: str, history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]
+) -> None:
+    user = make_user_id()
+    assert history_store.take_daily_quota(user, "2030-03-04", 1) is True
+    record = make_record(user)
+
+    assert history_store.put_draft_within_quota(record, day="2030-03-04", limit=1) is False
+
+    assert history_store.get_draft(user, record.id) is None
+    assert history_store.list_drafts(user, limit=5).items == []
+    assert quota_count(dynamodb_local, history_store, user, "2030-03-04") == 1
+    assert history_store.put_draft_within_quota(record, day="2030-03-04", limit=0) is False
+    with pytest.raises(ValueError, match="isoformat"):
+        history_store.put_draft_within_quota(record, day="tomorrow", limit=5)
+
+
+def test_drafts_racing_for_the_quota_store_exactly_the_limit(
+    dynamodb_local: str, history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]
+) -> None:
+    """Concurrent transactions on one counter conflict in DynamoDB; none of them fails the request for it."""
+    user = make_user_id()
+    records = [make_record(user, body=f"Hello number {index}.") for index in range(20)]
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        stored = list(pool.map(lambda record: history_store.put_draft_within_quota(record, day="2030-03-04", limit=5), records))
+
+    assert stored.count(True) == 5
+    kept = {record.id for record, was_stored in zip(records, stored, strict=True) if was_stored}
+    assert {record.id for record in history_store.list_drafts(user, limit=50).items} == kept
+    assert quota_count(dynamodb_local, history_store, user, "2030-03-04") == 5
 
 
 def test_profile_defaults_round_trip_and_a_profile_alone_makes_no_address_usable(

@@ -135,6 +135,12 @@ class MemoryHistory:
         self.quota[(user_id, day)] = used + 1
         return True
 
+    def put_draft_within_quota(self, record: DraftRecord, *, day: str, limit: int) -> bool:
+        if not self.take_daily_quota(record.user_id, day, limit):
+            return False
+        self.put_draft(record)
+        return True
+
     def put_profile(self, profile: Profile) -> None:
         self.profiles[profile.user_id] = profile.model_copy(update={"email": ""})
 

@@ -42,6 +42,8 @@ DROPPED = {
 class CountingDrafter:
     """The real offline drafting service, counting its calls."""
 
+    calls_model = False
+
     def __init__(self) -> None:
         self.service = DraftingService(None, PromptLibrary(PROMPTS_DIR))
         self.requests: list[DraftRequest] = []
@@ -52,6 +54,8 @@ class CountingDrafter:
 
 
 class UnsafeDrafter:
+    calls_model = False
+
     def draft(self, request: DraftRequest, *, deadline: Deadline | float) -> DraftResult:
         raise UnsafeDraftError("even the offline draft asked for something")
 
@@ -170,9 +174,10 @@ def test_spent_quota_gets_an_explanation_and_no_draft() -> None:
     outcome = harness.handle(sample("gmail_forward_en"))
 
     assert (outcome.status, outcome.reason) == ("replied", "quota_exceeded")
-    assert harness.drafter.requests == []
+    # Without a model the draft is made before the one write that counts and stores it; none is stored or sent.
     assert harness.history.drafts == {}
     assert "all 5 drafts for today" in harness.reply_text()
+    assert "----- draft -----" not in harness.reply_text()
 
 
 @pytest.mark.parametrize(
