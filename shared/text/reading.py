@@ -30,11 +30,16 @@ from types import MappingProxyType
 
 # --- hidden characters ---------------------------------------------------------------------------
 # Invisible characters outside the format category (Cf, which holds zero-width, bidi and tag characters and the
-# soft hyphen): variation selectors, the combining grapheme joiner, Mongolian selectors and Hangul fillers.
+# soft hyphen): variation selectors, the combining grapheme joiner, Mongolian selectors and Hangul fillers, the
+# braille blank, and the rest of Unicode's Other_Default_Ignorable_Code_Point list (PropList.txt, a stable list):
+# Khmer inherent vowels and code points kept unassigned so that renderers show nothing for them (U+2065,
+# U+FFF0..U+FFF8, the plane-14 gaps around the tag and selector blocks).
 _INVISIBLE_OTHER = frozenset(
     [chr(code) for code in range(0xFE00, 0xFE10)]
-    + [chr(code) for code in range(0xE0100, 0xE01F0)]
+    + [chr(code) for code in range(0xE0000, 0xE1000)]
+    + [chr(code) for code in range(0xFFF0, 0xFFF9)]
     + ["\u034f", "\u180b", "\u180c", "\u180d", "\u180f", "\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"]
+    + ["\u17b4", "\u17b5", "\u2065"]
 )
 _KEPT_CONTROLS = frozenset("\t\n\r")
 
@@ -268,16 +273,78 @@ def _units(text: str) -> list[tuple[int, int, str, _Unit]]:
 @lru_cache(maxsize=4096)
 def _fold_unit(unit: str) -> str:
     """How one character with its combining marks reads: no hidden characters, NFKC, look-alikes and case folded."""
-    visible = "".join(char for char in unit if not is_hidden(char))
-    return "".join(_fold_char(char) for char in unicodedata.normalize("NFKC", visible))
+    visible = unicodedata.normalize("NFC", "".join(char for char in unit if not is_hidden(char)))
+    if not visible:
+        return ""
+    base, marks = visible[0], visible[1:]
+    letter = _enclosed_letter(base)
+    if letter is not None:
+        return letter  # a letter in a box or a circle reads as the letter
+    if not _shows_a_letter(base) and _is_emoji(base):
+        return ""  # an emoji read here is one glued between single letters ("r🔹e🔹f"): it only separates them
+    folded = "".join(_fold_char(char) for char in unicodedata.normalize("NFKC", base))
+    if marks and unicodedata.normalize("NFKD", folded)[:1].isascii():
+        # Marks NFC could not join to a Latin letter are no accent of any covered language but stacked noise (Zalgo):
+        # the letter reads bare. Some marks would even read as letters ("ͅ" is NFKC "ι").
+        return unicodedata.normalize("NFKD", folded)[0]
+    return folded + "".join(_fold_char(char) for char in unicodedata.normalize("NFKC", marks))
+
+
+# Letters that NFKC leaves alone or reads as more than a letter ("⒭" is NFKC "(r)"), named after the letter they show.
+_ENCLOSED_LETTER = re.compile(
+    r"(?:LATIN LETTER SMALL CAPITAL|MODIFIER LETTER SMALL CAPITAL|PARENTHESIZED LATIN SMALL LETTER"
+    r"|NEGATIVE (?:CIRCLED|SQUARED) LATIN CAPITAL LETTER|SQUARED LATIN CAPITAL LETTER) ([A-Z])"
+)
+
+
+def _enclosed_letter(char: str) -> str | None:
+    if char.isascii():
+        return None
+    named = _ENCLOSED_LETTER.fullmatch(unicodedata.name(char, ""))
+    return named.group(1).lower() if named else None
+
+
+def _shows_a_letter(char: str) -> bool:
+    compatible = unicodedata.normalize("NFKC", char)
+    return _enclosed_letter(char) is not None or (len(compatible) == 1 and compatible.isascii() and compatible.isalpha())
+
+
+def _is_emoji(char: str) -> bool:
+    if char.isascii() or unicodedata.category(char) not in ("So", "Sk"):
+        return False
+    import emoji
+
+    return emoji.is_emoji(char)
 
 
 @lru_cache(maxsize=64)
 def _emoji_spans(text: str) -> Mapping[int, int]:
+    """Where each emoji that reads by its meaning starts and ends: not a letter in a box ("🅲", "Ⓜ"), which reads as
+    its letter, nor an emoji glued between single letters ("c✨a✨l✨l"), which only separates them."""
+    return MappingProxyType(
+        {
+            start: end
+            for start, end in _all_emoji_spans(text).items()
+            if not _shows_a_letter(text[start]) and not _between_single_letters(text, start, end)
+        }
+    )
+
+
+@lru_cache(maxsize=64)
+def _all_emoji_spans(text: str) -> Mapping[int, int]:
     """Where each emoji starts and ends; cached, as every check of one draft asks about the same text."""
     import emoji  # a large table: loaded only for text that may hold emoji
 
     return MappingProxyType({found["match_start"]: found["match_end"] for found in emoji.emoji_list(text)})
+
+
+def _between_single_letters(text: str, start: int, end: int) -> bool:
+    while end < len(text) and text[end] in "\ufe0e\ufe0f":
+        end += 1
+    before, after = text[max(0, start - 2) : start], text[end : end + 2]
+    lone_before = len(before) >= 1 and before[-1].isalpha() and not (len(before) == 2 and before[0].isalpha())
+    lone_after = len(after) >= 1 and after[0].isalpha() and not (len(after) == 2 and after[1].isalpha())
+    return lone_before and lone_after
 
 
 def emoji_spans(text: str) -> list[tuple[int, int]]:
@@ -285,7 +352,7 @@ def emoji_spans(text: str) -> list[tuple[int, int]]:
     if text.isascii():
         return []
     spans = []
-    for start, end in _emoji_spans(text).items():
+    for start, end in _all_emoji_spans(text).items():
         while end < len(text) and text[end] in "\ufe0e\ufe0f":
             end += 1
         spans.append((start, end))
@@ -312,6 +379,10 @@ def _emoji_words(symbol: str) -> str:
 def _fold_char(char: str) -> str:
     if char.isascii():
         return char.lower()
+    digit = unicodedata.decimal(char, None)
+    if digit is not None:
+        # A digit of any script reads as its value: Persian "۵" is 5 to a reader, not the "o" it looks like.
+        return str(digit)
     char = _DOTS.get(char, char)
     return _confusables().get(char, char).casefold()
 
