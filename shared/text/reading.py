@@ -273,7 +273,8 @@ def _units(text: str) -> list[tuple[int, int, str, _Unit]]:
 @lru_cache(maxsize=4096)
 def _fold_unit(unit: str) -> str:
     """How one character with its combining marks reads: no hidden characters, NFKC, look-alikes and case folded."""
-    visible = unicodedata.normalize("NFC", "".join(char for char in unit if not is_hidden(char)))
+    # Past a few marks a stack is noise, and normalising it costs time quadratic in its length (canonical ordering).
+    visible = unicodedata.normalize("NFC", "".join(char for char in unit[:_MAX_UNIT_CHARS] if not is_hidden(char)))
     if not visible:
         return ""
     base, marks = visible[0], visible[1:]
@@ -290,6 +291,8 @@ def _fold_unit(unit: str) -> str:
     return folded + "".join(_fold_char(char) for char in unicodedata.normalize("NFKC", marks))
 
 
+# A character and this many marks are read; the rest of a longer stack is not.
+_MAX_UNIT_CHARS = 16
 # Letters that NFKC leaves alone or reads as more than a letter ("⒭" is NFKC "(r)"), named after the letter they show.
 _ENCLOSED_LETTER = re.compile(
     r"(?:LATIN LETTER SMALL CAPITAL|MODIFIER LETTER SMALL CAPITAL|PARENTHESIZED LATIN SMALL LETTER"

@@ -59,3 +59,9 @@ def test_unicode_default_ignorable_code_points_are_hidden(char: str) -> None:
 
 def test_a_letter_emoji_keeps_its_selector() -> None:
     assert find_hidden_characters("Blood type 🅰️, metro Ⓜ️, info ℹ️.") == []
+
+
+def test_a_letter_under_thousands_of_marks_reads_as_the_letter() -> None:
+    marks = "".join(chr(code) for code in range(0x0300, 0x0340))
+    text = "Call " + "m" + marks * 120 + "e?"
+    assert read(text).text == "call me?"
