@@ -59,9 +59,12 @@ _LEET_TOKEN = re.compile(r"(?<![\w$])[a-z]*[0-9$][a-z0-9$]*(?![\w$])")
 _NOT_LEET_DIGITS = frozenset("2689")
 # "3rd", "10x", "5k", "4pm", "100ms": a number with a unit is not leetspeak.
 _NUMBER_WITH_UNIT = re.compile(r"\$?\d+[a-z]{1,3}")
-# Three or more single letters joined by the same separator: "c a l l", "c.a.l.l", "c-a-l-l", "c . a . l . l".
+# Three or more single letters joined by the same separator: "c a l l", "c.a.l.l", "c-a-l-l", "c . a . l . l", one a
+# line. (The same one: "i.e. I" is no spelled-out word.)
+_SEPARATOR_MARKS = ".-_*·•/|~+=:‧"
 _SPACED_LETTERS = re.compile(
-    r"(?<![^\W\d_])[^\W\d_](?P<sep>[ .\-_*·•/|~+] ?| {2}| [.\-_*·•/|~+] )[^\W\d_](?:(?P=sep)[^\W\d_])+(?![^\W\d_])"
+    rf"(?<![^\W\d_])[^\W\d_](?P<sep>[ \t\n{re.escape(_SEPARATOR_MARKS)}] ?| {{2}}| [{re.escape(_SEPARATOR_MARKS)}] )"
+    r"[^\W\d_](?:(?P=sep)[^\W\d_])+(?![^\W\d_])"
 )
 # One-letter words ("a c a l l", "y c a f é") that may stand before spaced-out letters without being part of them.
 _ONE_LETTER_WORDS = frozenset("aiyoeà")
@@ -201,7 +204,7 @@ class _Builder:
 
 def _spaced_letters(found: re.Match[str]) -> list[tuple[int, str]] | None:
     text, separator = found.group(), found.group("sep")
-    kept = [(index, char) for index, char in enumerate(text) if not (char.isspace() or char in ".-_*·•/|~+")]
+    kept = [(index, char) for index, char in enumerate(text) if not (char.isspace() or char in _SEPARATOR_MARKS)]
     if separator.isspace() and text[0] in _ONE_LETTER_WORDS and len(kept) > 3:
         # "for a c a l l": the article stays a word of its own.
         return [(0, text[0]), *((index, " ") for index in range(1, 1 + len(separator))), *kept[1:]]
@@ -328,7 +331,7 @@ def _emoji_spans(text: str) -> Mapping[int, int]:
         {
             start: end
             for start, end in _all_emoji_spans(text).items()
-            if not _shows_a_letter(text[start]) and not _between_single_letters(text, start, end)
+            if not _shows_a_letter(text[start]) and start not in _separating_emoji(text)
         }
     )
 
@@ -341,13 +344,39 @@ def _all_emoji_spans(text: str) -> Mapping[int, int]:
     return MappingProxyType({found["match_start"]: found["match_end"] for found in emoji.emoji_list(text)})
 
 
-def _between_single_letters(text: str, start: int, end: int) -> bool:
-    while end < len(text) and text[end] in "\ufe0e\ufe0f":
-        end += 1
-    before, after = text[max(0, start - 2) : start], text[end : end + 2]
-    lone_before = len(before) >= 1 and before[-1].isalpha() and not (len(before) == 2 and before[0].isalpha())
-    lone_after = len(after) >= 1 and after[0].isalpha() and not (len(after) == 2 and after[1].isalpha())
-    return lone_before and lone_after
+@lru_cache(maxsize=64)
+def _separating_emoji(text: str) -> frozenset[int]:
+    """Starts of the emoji that only separate single letters: one glued between two ("c✨a"), or one of a chain of the
+    same emoji set off by spaces ("c ✨ a ✨ l"); a lone "I ❤️ U" keeps its meaning."""
+    glued: set[int] = set()
+    spaced: list[tuple[int, int, int, str]] = []  # (emoji start, letter before, letter after, emoji)
+    for start, end in _all_emoji_spans(text).items():
+        after_end = end
+        while after_end < len(text) and text[after_end] in "\ufe0e\ufe0f":
+            after_end += 1
+        before, after = _lone_letter(text, start - 1, -1), _lone_letter(text, after_end, 1)
+        if before is None or after is None:
+            continue
+        if before == start - 1 and after == after_end:
+            glued.add(start)
+        else:
+            spaced.append((start, before, after, text[start:end]))
+    letters_before = {(before, symbol) for _, before, _, symbol in spaced}
+    letters_after = {(after, symbol) for _, _, after, symbol in spaced}
+    chained = {
+        start for start, before, after, symbol in spaced if (after, symbol) in letters_before or (before, symbol) in letters_after
+    }
+    return frozenset(glued | chained)
+
+
+def _lone_letter(text: str, index: int, step: int) -> int | None:
+    """Where the single letter next to an emoji is (one space may stand between), stepping from `index`."""
+    if 0 <= index < len(text) and text[index] == " ":
+        index += step
+    if not (0 <= index < len(text) and text[index].isalpha()):
+        return None
+    beyond = index + step
+    return None if 0 <= beyond < len(text) and text[beyond].isalpha() else index
 
 
 def emoji_spans(text: str) -> list[tuple[int, int]]:

@@ -21,6 +21,12 @@ from shared.text.reading import is_hidden, read
         ("ḏ\u0316\u0358", "d"),  # a mark NFC joined, with stacked ones left over
         ("r🔹e🔹f🔹e🔹r🔹r🔹a🔹l", "referral"),
         ("c✨a✨l✨l", "call"),
+        ("c ✨ a ✨ l ✨ l", "call"),  # a chain of the same emoji set off by spaces
+        ("c\na\nl\nl", "call"),
+        ("c\ta\tl\tl", "call"),
+        ("r=e=f", "ref"),
+        ("c:a:l:l", "call"),
+        ("c‧a‧l‧l", "call"),
         ("+1 ۴۱۵ ५५५ ০১৯৯", "+1 415 555 0199"),  # Persian, Devanagari and Bengali digits, not look-alike letters
     ],
 )
@@ -38,6 +44,9 @@ def test_disguised_letters_read_as_letters(text: str, reads: str) -> None:
         ("Blood type 🅰️", "blood type a"),
         ("I ❤️ U", "i heart red u"),  # an emoji set off by spaces keeps its meaning
         ("ab🔹c", "ab small blue diamond c"),  # not between single letters
+        ("I ❤️ U ❤️", "i heart red u heart red"),  # no chain: each emoji stands between other things
+        ("I am a UX lead; e.g. I run workshops, i.e. I teach.", "i am a ux lead; e.g. i run workshops, i.e. i teach."),
+        ("Time: 10:30", "time: 10:30"),
     ],
 )
 def test_real_text_keeps_what_it_says(text: str, reads: str) -> None:
