@@ -18,10 +18,14 @@ def strip_invisible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
-def normalise(text: str) -> str:
-    """NFC, invisible and control characters removed, runs of spaces folded, at most one blank line."""
+def normalise(text: str, *, keep_hidden: bool = False) -> str:
+    """NFC, invisible and control characters removed, runs of spaces folded, at most one blank line.
+
+    `keep_hidden` keeps the invisible and control characters: a message checked for the user to send must show
+    them to the hidden-character check, not lose them before it."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", strip_invisible(text))
+    if not keep_hidden:
+        text = _CONTROL.sub("", strip_invisible(text))
     text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_LINES.sub("\n\n", text).strip()
 
