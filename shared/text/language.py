@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Protocol
 
+from shared.text import cap_mark_runs
 from shared.text.reading import emoji_spans, is_hidden
 
 COVERED_LANGUAGES = frozenset({"en", "es", "fr", "de", "pt", "it"})
@@ -35,7 +36,6 @@ SHORT_UNCOVERED_CONFIDENCE = 0.8
 SHORT_MIN_WORDS = 2
 SHORT_MIN_LETTERS = 8
 _TOP_LABELS = 3
-MAX_MARK_RUN = 8
 
 _WORD = re.compile(r"[^\W\d_]+")
 # Links and addresses say nothing about the language around them.
@@ -95,26 +95,13 @@ def _prose(text: str) -> str:
         pieces.append(text[cursor:start])
         cursor = end
     pieces.append(text[cursor:])
-    visible = "".join(char for char in unicodedata.normalize("NFKC", _short_mark_runs(" ".join(pieces))) if not is_hidden(char))
+    visible = "".join(char for char in unicodedata.normalize("NFKC", cap_mark_runs(" ".join(pieces))) if not is_hidden(char))
     words = [word for word in visible.split() if not any(mark in word for mark in _NOT_PROSE_MARKS)]
     if _mostly_latin(words):
         # A name in another script ("Γιάννης Αντετοκούνμπο") says nothing of the language of the Latin words around
         # it, yet the model weighs its letters most; a sentence mostly in another script is checked on its own.
         words = [word for word in words if all(_is_latin(char) for char in word if char.isalpha())]
     return " ".join(words)
-
-
-def _short_mark_runs(text: str) -> str:
-    """`text` with at most MAX_MARK_RUN combining marks in a row: a longer stack says nothing of the language, and
-    NFKC takes time quadratic in its length (8,000 marks: 0.15 s)."""
-    if text.isascii():
-        return text
-    kept, run = [], 0
-    for char in text:
-        run = run + 1 if unicodedata.combining(char) or unicodedata.category(char) == "Me" else 0
-        if run <= MAX_MARK_RUN:
-            kept.append(char)
-    return "".join(kept)
 
 
 def _mostly_latin(words: list[str]) -> bool:

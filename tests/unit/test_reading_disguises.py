@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from shared.guardrails.hidden import find_hidden_characters
+from shared.text import MAX_MARK_RUN, normalise
 from shared.text.reading import is_hidden, read
 
 
@@ -74,3 +75,8 @@ def test_a_letter_under_thousands_of_marks_reads_as_the_letter() -> None:
     marks = "".join(chr(code) for code in range(0x0300, 0x0340))
     text = "Call " + "m" + marks * 120 + "e?"
     assert read(text).text == "call me?"
+
+
+def test_input_keeps_no_more_than_a_few_marks_on_a_letter() -> None:
+    marks = "".join(chr(code) for code in range(0x0300, 0x0340))
+    assert normalise("c" + marks * 100 + " café") == "c" + marks[:MAX_MARK_RUN] + " café"
