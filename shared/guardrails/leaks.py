@@ -142,12 +142,13 @@ def rule_talk_catalogue() -> dict[str, dict[str, list[str]]]:
 
 
 @cache
-def _rule_talk_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str] | None]:
+def _rule_talk_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str] | None]:
     catalogue = rule_talk_catalogue().values()
     cues = _whole_words({read(cue).text for language in catalogue for cue in language["cues"]})
     acts = _whole_words({read(act).text for language in catalogue for act in language["acts"]})
+    acts_before = _whole_words({read(act).text for language in catalogue for act in language["acts_before"]})
     phrases = {read(phrase).text for language in catalogue for phrase in language["phrases"]}
-    return cues, acts, _whole_words(phrases) if phrases else None
+    return cues, acts, acts_before, _whole_words(phrases) if phrases else None
 
 
 def _whole_words(literals: set[str]) -> re.Pattern[str]:
@@ -157,18 +158,26 @@ def _whole_words(literals: set[str]) -> re.Pattern[str]:
 
 def find_restated_rules(text: str) -> list[Violation]:
     """Sentences in which the writer tells what rules bind them about asking, mentioning or opening (any covered
-    language). Each cue looks only a bounded distance ahead, so the check is linear in the text."""
+    language). Each cue looks only a bounded distance around it, so the check is linear in the text."""
     if not text:
         return []
     reading = read(text)
-    cues, acts, phrases = _rule_talk_patterns()
+    cues, acts, acts_before, phrases = _rule_talk_patterns()
     spans: list[tuple[int, int]] = []
     for cue in cues.finditer(reading.text):
-        window = reading.text[cue.end() : cue.end() + _RULE_TALK_REACH]
-        boundary = _SENTENCE_END.search(window)
-        act = acts.search(window, 0, boundary.start() if boundary else len(window))
+        after = reading.text[cue.end() : cue.end() + _RULE_TALK_REACH]
+        boundary = _SENTENCE_END.search(after)
+        act = acts.search(after, 0, boundary.start() if boundary else len(after))
         if act:
             spans.append((cue.start(), cue.end() + act.end()))
+            continue
+        # "No favours requested here, those are the rules I write under": the act may come first.
+        first = max(0, cue.start() - _RULE_TALK_REACH)
+        before = reading.text[first : cue.start()]
+        sentence_start = max((found.end() for found in _SENTENCE_END.finditer(before)), default=0)
+        act = acts_before.search(before, sentence_start)
+        if act:
+            spans.append((first + act.start(), cue.end()))
     if phrases:
         spans += [(found.start(), found.end()) for found in phrases.finditer(reading.text)]
     merged: list[tuple[int, int]] = []
