@@ -115,8 +115,8 @@ build: $(SAM_VENV)/.installed
 # pulls in is dropped, and so are the packages only it needed (urllib3, dateutil, six), or they would
 # shadow the runtime's copies. Bytecode is compiled for the runtime (hash-checked, so zip timestamps do
 # not matter) because Lambda's code directory is read-only: for all of our code and for every library
-# module a cold start or a draft imports (shared/local/cold_modules.py), not for the hundreds a draft
-# never loads.
+# module a cold start or a first request imports (shared/local/cold_modules.py), not for the hundreds a
+# draft never loads. The bench and tests/contract/test_sam.py check it on the built artifact.
 build-DraftApiFunction build-InboundEmailFunction: $(BIN)/.installed
 	tar -c --exclude=__pycache__ --exclude='*.pyc' --exclude=shared/local --exclude=shared/cli.py \
 		functions shared prompts | tar -x -C "$(ARTIFACTS_DIR)"

@@ -41,6 +41,8 @@ NormalisedKeepingHidden = BeforeValidator(lambda value: normalise(value, keep_hi
 
 
 class ErrorBody(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     code: str = Field(description="Stable machine-readable error code, e.g. validation_error, not_found, quota_exceeded.")
     message: str = Field(description="What went wrong and how to fix it, in plain words.")
     field: str | None = Field(default=None, description="The request field the error is about, e.g. target_bio.")
@@ -48,6 +50,8 @@ class ErrorBody(BaseModel):
 
 
 class ErrorEnvelope(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     error: ErrorBody
 
 
@@ -71,6 +75,8 @@ class DraftView(DraftResult):
 
 
 class DraftPage(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     items: list[DraftView]
     cursor: str | None = Field(description="Opaque: pass it back as ?cursor= for the next page; null on the last page.")
 
@@ -78,7 +84,7 @@ class DraftPage(BaseModel):
 class CheckRequest(BaseModel):
     """A message the user wrote themselves, with the context that lets more rules apply."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     text: Annotated[str, NormalisedKeepingHidden, StringConstraints(min_length=1, max_length=MAX_CHECK_TEXT_CHARS)]
     bio: Annotated[str, Normalised, StringConstraints(max_length=MAX_BIO_CHARS)] | None = Field(
@@ -107,6 +113,8 @@ class CheckRequest(BaseModel):
 
 
 class CheckReport(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     passed: bool = Field(description="True when no rule was broken.")
     ask: bool = Field(description="True when the message asks the recipient for something.")
     violations: list[Violation]
@@ -127,7 +135,7 @@ EmailAddress = Annotated[
 class ProfileRequest(BaseModel):
     """Your defaults for drafts from forwarded email; `email`, when given, is claimed as POST /profile/addresses does."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     pitch: Annotated[str, Normalised, StringConstraints(strip_whitespace=True, max_length=MAX_PITCH_CHARS)] = Field(
         default="", description="The pitch used when a forwarded email's note has no pitch: line."
@@ -145,13 +153,13 @@ class ProfileRequest(BaseModel):
 
 
 class AddressRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     email: EmailAddress
 
 
 class VerifyRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{6}$")] = Field(
         description="The six-digit code noask mailed to the address."
@@ -159,6 +167,8 @@ class VerifyRequest(BaseModel):
 
 
 class AddressView(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     email: str
     state: Literal["pending", "verified"] = Field(
         description="verified: mail from it is drafted for you. pending: enter the code we mailed to it."
@@ -168,6 +178,8 @@ class AddressView(BaseModel):
 
 
 class ProfileView(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     pitch: str
     sender_name: str | None = None
     sender_interests: str | None = None

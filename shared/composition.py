@@ -1,9 +1,10 @@
 """Composition root: the only module that reads the environment and builds clients.
 
-Every builder is lazy and cached, so importing this module costs nothing (the drafting service, its
-prompts and guardrails are imported by the builder that needs them) and a Lambda container builds
-each client once, on first use. Handlers never call these builders themselves: their dependency
-providers (functions/dependencies.py) do, and tests override those providers instead.
+Every builder is lazy and cached, so importing this module costs only the Settings class, whose validator
+is built on first use (the drafting service, its prompts and guardrails are imported by the builder that
+needs them), and a Lambda container builds each client once, on first use. Handlers never call these
+builders themselves: their dependency providers (functions/dependencies.py) do, and tests override those
+providers instead.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.ports import DraftModel, ModelError
-
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -26,11 +25,10 @@ if TYPE_CHECKING:
 
     from shared.adapters.dynamodb_history import DynamoDBHistoryStore
     from shared.email.ports import Mailer, RawEmailStore
-    from shared.email.workflow import InboundEmailWorkflow
+    from shared.ports import DraftModel
     from shared.prompts import PromptLibrary
     from shared.service import DraftingService
     from shared.usecases.create_draft import CreateDraft
-    from shared.usecases.sender_addresses import SenderAddresses
 
 # prompts/ sits next to shared/ in the repo and in the deployed artifact (CodeUri is the repo root).
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
@@ -42,7 +40,7 @@ SECRET_MAX_AGE_SECONDS = 300
 class Settings(BaseModel):
     """The environment, validated once. Names and defaults: docs/CONTRACTS.md."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore", hide_input_in_errors=True)
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="ignore", hide_input_in_errors=True)
 
     model: str = Field(default="gpt-4o-mini", alias="NOASK_MODEL")
     openai_api_key: str | None = Field(default=None, alias="OPENAI_API_KEY", repr=False)
@@ -116,27 +114,11 @@ def drafting_service() -> DraftingService:
     return DraftingService(model, prompt_library(), judge=AskJudge(model, PROMPTS_DIR))
 
 
-@cache
-def create_draft() -> CreateDraft:
-    """The one draft use case (quota, draft, record, history) for the API and the email path."""
-    from shared.usecases.create_draft import CreateDraft
-
-    return CreateDraft(drafting_service(), history_store(), daily_quota=settings().daily_draft_quota)
-
-
 def create_draft_without_history() -> CreateDraft:
     """The same use case for the CLI, which keeps no history and takes no quota."""
     from shared.usecases.create_draft import CreateDraft
 
     return CreateDraft(drafting_service(), None, daily_quota=settings().daily_draft_quota)
-
-
-@cache
-def sender_addresses() -> SenderAddresses:
-    """Claiming and verifying sending addresses; codes go out by SES from the drafting address."""
-    from shared.usecases.sender_addresses import SenderAddresses
-
-    return SenderAddresses(history_store(), code_mailer(), from_address=settings().drafting_address)
 
 
 @cache
@@ -218,26 +200,11 @@ def raw_email_store() -> RawEmailStore:
     return S3RawEmailStore(client)
 
 
-@cache
-def inbound_email_workflow() -> InboundEmailWorkflow:
-    from shared.email.workflow import InboundEmailWorkflow
-
-    config = settings()
-    return InboundEmailWorkflow(
-        create_draft=create_draft(),
-        senders=history_store(),
-        mailer=mailer(),
-        drafting_address=config.drafting_address,
-        app_url=config.app_url or "",
-    )
-
-
 def reset() -> None:
     """Forget every cached setting and client (tests that change the environment call this)."""
-    for builder in (settings, prompt_library, draft_model, drafting_service, dynamodb_client, history_store, idempotency_store):
+    builders = (settings, prompt_library, draft_model, drafting_service, dynamodb_client, history_store, idempotency_store)
+    for builder in (*builders, mailer, code_mailer, raw_email_store):
         builder.cache_clear()
-    for email_builder in (mailer, code_mailer, raw_email_store, inbound_email_workflow, create_draft, sender_addresses):
-        email_builder.cache_clear()
 
 
 def _openai_api_key(config: Settings) -> str | Callable[[], str] | None:
@@ -249,6 +216,8 @@ def _openai_api_key(config: Settings) -> str | Callable[[], str] | None:
         # Imported here: Powertools parameters pulls in boto3, which only deployed functions need.
         from aws_lambda_powertools.utilities import parameters
         from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+
+        from shared.ports import ModelError
 
         try:
             return parameters.get_secret(secret_name, max_age=SECRET_MAX_AGE_SECONDS)

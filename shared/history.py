@@ -32,7 +32,7 @@ def iso_time(epoch_seconds: float) -> str:
 class DraftRecord(BaseModel):
     """One stored draft: what was asked, what was returned, and where it came from."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     id: str
     user_id: str
@@ -49,7 +49,7 @@ class Profile(BaseModel):
     empty when it was read by user id: a profile never makes an address usable, only verification does.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     user_id: str
     email: str = ""
@@ -60,6 +60,8 @@ class Profile(BaseModel):
 
 
 class HistoryPage(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     items: list[DraftRecord]
     cursor: str | None = Field(description="Opaque: pass it back to get the next page; null on the last page.")
 

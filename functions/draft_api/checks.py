@@ -11,7 +11,6 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from functions.draft_api.errors import documented_errors
 from functions.draft_api.identity import caller_id
 from shared.api_models import CheckReport, CheckRequest
-from shared.guardrails import check_message, check_outcomes, rules_checked
 from shared.models import Rule
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]  # Powertools leaves its __init__ unannotated
@@ -30,6 +29,9 @@ def check(
     check_request: Annotated[CheckRequest, Body()],
     _caller: Annotated[str, Depends(caller_id)],
 ) -> CheckReport:
+    # Imported here: the guardrails (lexicons, patterns, re2) load when a check is asked for, not at a cold start.
+    from shared.guardrails import check_message, check_outcomes, rules_checked
+
     bio, pitch, channel = check_request.bio or None, check_request.pitch or None, check_request.channel
     sender_interests = check_request.sender_interests or None
     violations = check_message(

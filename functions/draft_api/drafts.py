@@ -159,14 +159,14 @@ def _draft_once_per_key(
         raise ApiError(
             HTTPStatus.UNPROCESSABLE_ENTITY,
             "idempotency_key_reused",
-            "This Idempotency-Key was already used for a different request. Use a new key for a new draft.",
+            "This draft was already sent with different words. Send it again as a new draft.",
             field="Idempotency-Key",
         ) from error
     except IdempotencyAlreadyInProgressError as error:
         raise ApiError(
             HTTPStatus.CONFLICT,
             "request_in_progress",
-            "A request with this Idempotency-Key is still being drafted. Retry in a few seconds.",
+            "This draft is still being written. Wait a few seconds and try again.",
             field="Idempotency-Key",
         ) from error
 

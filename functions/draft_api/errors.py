@@ -82,46 +82,39 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     app.exception_handler(RequestValidationError)(
         lambda error: error_response(_from_validation_errors(error.errors(), document=error.body))
     )
-    app.exception_handler(ValidationError)(
-        lambda error: error_response(_from_validation_errors(error.errors(include_input=False, include_url=False)))
-    )
+    # The errors keep their input so that a sentence can say how long a value was; no input is ever quoted back.
+    app.exception_handler(ValidationError)(lambda error: error_response(_from_validation_errors(error.errors(include_url=False))))
     app.not_found(no_route)
     app.exception_handler(Exception)(unexpected)
 
 
 def _from_validation_errors(errors: Sequence[Any], *, document: Any = None) -> ApiError:
-    """400 for a body that is not JSON (saying where), 422 naming the first invalid field otherwise."""
+    """400 for a body that is not JSON (saying where), 422 saying in sentences what is wrong with which field otherwise."""
+    # Imported here: the wording loads only when a request is refused.
+    from functions.draft_api.validation_messages import field_name, sentences
+
     for error in errors:
         if error.get("type") == "json_invalid":
             position = error["loc"][-1] if len(error["loc"]) > 1 else None
             where = _where(document, position) if isinstance(document, str) and isinstance(position, int) else ""
-            reason = error.get("ctx", {}).get("error", "it could not be parsed")
-            return ApiError(HTTPStatus.BAD_REQUEST, "malformed_json", f"The body is not valid JSON{where}: {reason}.")
-    problems = [(_field_name(error["loc"]), str(error.get("msg", "is invalid"))) for error in errors]
-    if not problems:
-        return ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "validation_error", "The request is invalid.")
-    field = problems[0][0]
+            return ApiError(HTTPStatus.BAD_REQUEST, "malformed_json", f"The request body is not valid JSON{where}.")
+    if not errors:
+        return ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "validation_error", "The request is not valid.")
+    field = field_name(errors[0]["loc"])
     if field is None and errors[0].get("type") == "missing":
         return ApiError(HTTPStatus.BAD_REQUEST, "missing_body", "The request needs a JSON object body.")
     if field is None:
         return ApiError(
             HTTPStatus.UNPROCESSABLE_ENTITY, "validation_error", "The body must be a JSON object, not an array or a value."
         )
-    message = "; ".join(f"{name}: {text}" if name else text for name, text in problems)
-    return ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "validation_error", message, field=field)
+    return ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "validation_error", sentences(errors), field=field)
 
 
 def _where(document: str, position: int) -> str:
-    """The place of a 0-based character offset as editors count it: " at line 2, column 7"."""
+    """The place of a 0-based character offset as editors count it: " (the problem is at line 2, column 7)"."""
     line = document.count("\n", 0, position) + 1
     column = position - document.rfind("\n", 0, position)
-    return f" at line {line}, column {column}"
-
-
-def _field_name(location: Sequence[Any]) -> str | None:
-    """("body", "target_bio") -> "target_bio"; ("query", "limit") -> "limit"; ("body",) -> None."""
-    parts = [str(part) for part in location if part not in ("body", "query", "header", "path")]
-    return ".".join(parts) or None
+    return f" (the problem is at line {line}, column {column})"
 
 
 def proxy_error(error: ApiError) -> dict[str, Any]:

@@ -35,13 +35,17 @@ def reject_early(event: Mapping[str, Any], *, public_routes: Collection[tuple[st
         return None
     size = _body_size(body, base64_encoded=bool(event.get("isBase64Encoded")))
     if size is None:
-        return proxy_error(ApiError(HTTPStatus.BAD_REQUEST, "malformed_body", "The body is not valid base64-encoded UTF-8 text."))
+        return proxy_error(
+            ApiError(
+                HTTPStatus.BAD_REQUEST, "malformed_body", "The request could not be read: it is not valid base64 UTF-8 text."
+            )
+        )
     if size > MAX_BODY_BYTES:
         return proxy_error(
             ApiError(
                 HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
                 "body_too_large",
-                f"The body is {size:,} bytes; the limit is {MAX_BODY_BYTES:,}. Shorten the bio or pitch.",
+                f"The request is {size:,} bytes; noask takes at most {MAX_BODY_BYTES:,}. Shorten the bio or pitch.",
             )
         )
     headers = {str(name).lower(): str(value) for name, value in (event.get("headers") or {}).items()}
@@ -52,7 +56,7 @@ def reject_early(event: Mapping[str, Any], *, public_routes: Collection[tuple[st
             ApiError(
                 HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
-                f"Send the body as JSON with Content-Type: application/json, not {content_type}.",
+                f"noask reads requests written as JSON (Content-Type: application/json), not {content_type}.",
                 field="Content-Type",
             )
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 from urllib.parse import unquote_plus
 
 from aws_lambda_powertools import single_metric
@@ -24,14 +24,14 @@ from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from functions import dependencies
 from functions.observability import apply_settings, logger, metrics, tracer
 from shared.composition import Settings
-from shared.email.parsing import MAX_RAW_EMAIL_BYTES, EmailTooLarge
 from shared.email.ports import Mailer, RawEmailStore
-from shared.email.workflow import EmailOutcome, InboundEmailWorkflow
 from shared.usecases.create_draft import CreateDraft
 from shared.usecases.deadline import Deadline
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
+
+    from shared.email.workflow import EmailOutcome
 
 # Lambda's async queue and S3 can redeliver for hours; a day covers every retry.
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
@@ -50,6 +50,15 @@ class EventApp:
 
 
 app = EventApp()
+
+
+class EmailHandling(Protocol):
+    """What the handler needs of shared.email.workflow.InboundEmailWorkflow.
+
+    Named here because Powertools resolves the providers' annotations at run time: naming the workflow itself would
+    load the email parsing (its MIME reader, forward patterns and word lists) whenever the handler is imported."""
+
+    def handle(self, raw: bytes, *, message_key: str, deadline: Deadline, received_at: float) -> EmailOutcome: ...
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -93,8 +102,10 @@ def email_workflow(
     store: Annotated[dependencies.Store, Depends(dependencies.history)],
     reply_mailer: Annotated[Mailer, Depends(dependencies.mailer)],
     config: Annotated[Settings, Depends(dependencies.settings)],
-) -> InboundEmailWorkflow:
+) -> EmailHandling:
     """The email path's provider; here rather than in functions/dependencies so the API never imports the email modules."""
+    from shared.email.workflow import InboundEmailWorkflow
+
     return InboundEmailWorkflow(
         create_draft=create,
         senders=store,
@@ -106,16 +117,19 @@ def email_workflow(
 
 def _process_with(
     raw_emails: Annotated[RawEmailStore, Depends(dependencies.raw_emails)],
-    workflow: Annotated[InboundEmailWorkflow, Depends(email_workflow)],
+    workflow: Annotated[EmailHandling, Depends(email_workflow)],
 ) -> None:
     """Only declares the providers `_process` uses, for `app.solve`."""
 
 
 @tracer.capture_method(capture_response=False)
 def _process(*, message_key: str, bucket: str, deadline: Deadline) -> dict[str, Any]:
+    from shared.email.parsing import MAX_RAW_EMAIL_BYTES, EmailTooLarge
+    from shared.email.workflow import EmailOutcome
+
     resolved = app.solve(_process_with)
     raw_emails: RawEmailStore = resolved["raw_emails"]
-    workflow: InboundEmailWorkflow = resolved["workflow"]
+    workflow: EmailHandling = resolved["workflow"]
     try:
         stored = raw_emails.fetch(bucket, message_key, max_bytes=MAX_RAW_EMAIL_BYTES)
     except EmailTooLarge as error:

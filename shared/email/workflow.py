@@ -37,7 +37,7 @@ from shared.usecases.deadline import Deadline
 class EmailOutcome(BaseModel):
     """What happened to one message. `reason` is a stable code: a drop reason from email_trust, or what was replied."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     status: Literal["replied", "dropped"]
     reason: str

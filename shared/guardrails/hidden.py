@@ -18,18 +18,31 @@ from shared.text.reading import emoji_spans, is_hidden
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# A text with a hidden character between every pair of letters has thousands of runs: the first few, then a count,
+# tell the writer all they need and keep a check's answer small.
+MAX_RUNS_REPORTED = 10
+
+
 def find_hidden_characters(text: str) -> list[Violation]:
-    """One violation per run of hidden characters in `text`, with its span."""
-    return [
-        Violation(
-            rule=Rule.HIDDEN_CHARACTER,
-            message=f"Has invisible characters a reader cannot see: {_describe(text[start:end])}.",
-            span=text[start:end],
-            start=start,
-            end=end,
-        )
-        for start, end in _hidden_runs(text)
-    ]
+    """One violation per run of hidden characters in `text`, with its span; past MAX_RUNS_REPORTED runs, the last
+    violation counts the rest."""
+    runs = list(_hidden_runs(text))
+    violations = [_violation(text, start, end) for start, end in runs[:MAX_RUNS_REPORTED]]
+    if len(runs) > MAX_RUNS_REPORTED:
+        start, end = runs[MAX_RUNS_REPORTED]
+        more = len(runs) - MAX_RUNS_REPORTED
+        violations.append(_violation(text, start, end, suffix=f", and {more:,} more runs of them"))
+    return violations
+
+
+def _violation(text: str, start: int, end: int, *, suffix: str = "") -> Violation:
+    return Violation(
+        rule=Rule.HIDDEN_CHARACTER,
+        message=f"Has invisible characters a reader cannot see: {_describe(text[start:end])}{suffix}.",
+        span=text[start:end],
+        start=start,
+        end=end,
+    )
 
 
 def strip_hidden_characters(text: str) -> str:

@@ -325,7 +325,10 @@ def _trigger_index() -> dict[str, tuple[tuple[re.Pattern[str], _Where], ...]]:
 def _trigger_matches(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of every trigger in `text`, in order of start."""
     index = _trigger_index()
-    anchors = [(found.start(), found.group().lower().replace("’", "'")) for found in _WORD.finditer(text)]
+    # Only words that start a trigger are kept: a bio of 8,000 one-letter words sorts none of them.
+    anchors = [
+        (found.start(), word) for found in _WORD.finditer(text) if (word := found.group().lower().replace("’", "'")) in index
+    ]
     anchors += [(found.start(), found.group()) for found in _SYMBOL.finditer(text)]
     for position, anchor in sorted(anchors):
         for pattern, where in index.get(anchor, ()):
@@ -473,19 +476,20 @@ class _Word:
     end: int
 
 
-def words_with_offsets(text: str) -> list[_Word]:
+@lru_cache(maxsize=64)
+def words_with_offsets(text: str) -> tuple[_Word, ...]:
     """The words of `text` as read (`shared.text.reading.read`: hidden characters, look-alikes and leetspeak folded),
-    each with its span on `text` as written."""
+    each with its span on `text` as written. Cached: one check reads the bio as a source and, in `noask check`,
+    as the message too."""
     reading = read(text)
-    words = []
-    for found in _WORD.finditer(reading.text):
-        start, end = reading.original_span(found.start(), found.end())
-        words.append(_Word(found.group().replace("’", "'"), start, end))
-    return words
+    found = list(_WORD.finditer(reading.text))
+    spans = reading.original_spans(word.span() for word in found)
+    return tuple(_Word(word.group().replace("’", "'"), start, end) for word, (start, end) in zip(found, spans, strict=True))
 
 
-def _content(text: str) -> list[_Word]:
-    return [word for word in words_with_offsets(text) if word.text not in _FUNCTION_WORDS]
+@lru_cache(maxsize=64)
+def _content(text: str) -> tuple[_Word, ...]:
+    return tuple(word for word in words_with_offsets(text) if word.text not in _FUNCTION_WORDS)
 
 
 def _runs(words: Sequence[str], size: int) -> set[tuple[str, ...]]:
@@ -527,12 +531,16 @@ def _planted(sources: tuple[str, ...]) -> _Planted:
                 payload_runs |= _runs(words, PAYLOAD_RUN)
                 if len(words) == 1 and _unusual(words[0]):
                     payload_words.add(words[0])
-    # The bio's and pitch's own statements are theirs to repeat, even when an attack repeats them too.
-    outside_words = [[word.text for word in _content(text)] for text in outside]
+    if segment_runs or payload_runs or payload_words:
+        # The bio's and pitch's own statements are theirs to repeat, even when an attack repeats them too.
+        outside_words = [[word.text for word in _content(text)] for text in outside]
+        segment_runs -= {run for words in outside_words for run in _runs(words, SEGMENT_RUN)}
+        payload_runs -= {run for words in outside_words for run in _runs(words, PAYLOAD_RUN)}
+        payload_words -= {word for words in outside_words for word in words}
     return _Planted(
-        segment_runs=frozenset(segment_runs - {run for words in outside_words for run in _runs(words, SEGMENT_RUN)}),
-        payload_runs=frozenset(payload_runs - {run for words in outside_words for run in _runs(words, PAYLOAD_RUN)}),
-        payload_words=frozenset(payload_words - {word for words in outside_words for word in words}),
+        segment_runs=frozenset(segment_runs),
+        payload_runs=frozenset(payload_runs),
+        payload_words=frozenset(payload_words),
         outside=tuple(outside),
     )
 

@@ -11,7 +11,8 @@ dots and invisible characters do not hide them, and reported on the text as writ
 - bare IPv4 and IPv6 addresses;
 - phone numbers (`phonenumbers`): international ("+44 20 7946 0958"), North American ("(555) 123-4567") and
   national formats with a trunk zero ("06 12 34 56 78"); years, ranges, counts and percentages are not numbers;
-- markdown links and images, and raw HTML tags and comments.
+- markdown links and images, and raw HTML tags and comments;
+- handles, bank and wallet accounts, numbers in words and loosely written links (`shared/guardrails/accounts.py`).
 
 Only the sender's pitch or offer can vouch for a link, address or number: the bio is the recipient's
 untrusted text. Images and HTML markup are never allowed.
@@ -19,6 +20,7 @@ untrusted text. Images and HTML markup are never allowed.
 
 from __future__ import annotations
 
+import bisect
 import ipaddress
 import re
 import tomllib
@@ -28,6 +30,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from shared.guardrails.accounts import find_accounts
 from shared.models import Rule, Violation
 from shared.text.reading import Reading, read
 
@@ -38,6 +41,8 @@ _KIND_WORDS = {
     "ip": "an IP address",
     "image": "an image",
     "markup": "HTML markup",
+    "handle": "a handle",
+    "account": "a bank account or wallet",
 }
 # Never allowed, whoever gave them: an image can track the reader, markup has no place in a message.
 _NEVER_ALLOWED = frozenset({"image", "markup"})
@@ -90,12 +95,20 @@ def contacts(text: str) -> tuple[Contact, ...]:
     if not text:
         return ()
     reading = read(text)
+    # Kept sorted by start and never overlapping, so each new contact is checked against its two neighbours only
+    # (checking every contact found so far was quadratic: 8,000 characters of "<b>x</b>" took 0.3 s).
     found: list[Contact] = []
-    for finder in (_markdown, _markup, _urls, _emails, _ips, _domains, _phones):
+    starts: list[int] = []
+    for finder in (_markdown, _markup, _urls, _emails, _ips, _domains, _phones, _accounts):
         for contact in finder(reading):
-            if not any(contact.start < other.end and other.start < contact.end for other in found):
-                found.append(contact)
-    return tuple(sorted(found, key=lambda contact: contact.start))
+            place = bisect.bisect_right(starts, contact.start)
+            if place and found[place - 1].end > contact.start:
+                continue
+            if place < len(found) and found[place].start < contact.end:
+                continue
+            found.insert(place, contact)
+            starts.insert(place, contact.start)
+    return tuple(found)
 
 
 # --- data and patterns -------------------------------------------------------------------------------
@@ -255,11 +268,15 @@ def _domains(reading: Reading) -> Iterator[Contact]:
     patterns = _patterns()
     # Most texts spell no dot: the plain pattern skips trying every spelling at every word.
     spelled = _has_spelled_dot(text)
+    if not spelled and "." not in text:
+        return  # a domain has a dot, written or spelled
     for found in (patterns.domain if spelled else patterns.plain_domain).finditer(text):
         host = _dotted(found.group()) if spelled else found.group()
         if not host.rsplit(".", 1)[-1].isalpha() and not host.rsplit(".", 1)[-1].startswith("xn--"):
             continue  # "3.5", "v1.2": a top-level domain is letters
-        if not _is_registrable(host) or not _written_as_domain(reading, found) or _spelled_as_prose(found.group()):
+        if not (_is_registrable(host) or _is_punycode(host)):
+            continue
+        if not _written_as_domain(reading, found) or _spelled_as_prose(found.group()):
             continue
         path = patterns.path.match(text, found.end())
         end = _trimmed_end(text, found.start(), path.end() if path else found.end())
@@ -272,12 +289,17 @@ def _domains(reading: Reading) -> Iterator[Contact]:
 
 def _phones(reading: Reading) -> Iterator[Contact]:
     text = reading.text
-    if sum(char.isdigit() for char in text) < _MIN_PHONE_DIGITS:
+    if not _has_digits(text, _MIN_PHONE_DIGITS):
         return
     for found in _patterns().phone.finditer(text):
         number = _phone_number(found.group().strip())
         if number is not None:
             yield Contact("phone", number, found.start(), found.end())
+
+
+def _accounts(reading: Reading) -> Iterator[Contact]:
+    for kind, key, start, end in find_accounts(reading):
+        yield Contact(kind, key, start, end)
 
 
 # --- what counts ------------------------------------------------------------------------------------------
@@ -313,10 +335,17 @@ def _phone_number(candidate: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _is_registrable(host: str) -> bool:
+    """Cached: a hostile text repeats one host thousands of times ("a@b.a@b.…")."""
     if host in _data()["not_domains"] or "." not in host:
         return False
     return _public_suffixes().privatesuffix(host) is not None
+
+
+def _is_punycode(host: str) -> bool:
+    # An internationalised name written as ASCII ("xn--bcher-kva.example") is a host whatever its suffix.
+    return any(label.startswith("xn--") for label in host.split("."))
 
 
 def _is_host(host: str) -> bool:
@@ -324,6 +353,8 @@ def _is_host(host: str) -> bool:
 
 
 def _is_ip(text: str) -> bool:
+    if ":" not in text and not _DIGIT.search(text):
+        return False  # an address has digits (IPv4) or colons (IPv6): no need to ask ipaddress to refuse it
     try:
         ipaddress.ip_address(text)
     except ValueError:
@@ -343,6 +374,14 @@ def _written_as_domain(reading: Reading, found: re.Match[str]) -> bool:
 
 
 _DIGIT = re.compile(r"\d")
+
+
+def _has_digits(text: str, count: int) -> bool:
+    """Whether `text` holds at least `count` digits; ASCII digits are counted by C loops, the rest one by one."""
+    ascii_digits = sum(map(text.count, "0123456789"))
+    if ascii_digits >= count or text.isascii():
+        return ascii_digits >= count
+    return sum(char.isdigit() for char in text) >= count
 
 
 def _has_spelled_dot(text: str) -> bool:

@@ -56,10 +56,14 @@ def tokenise(text: str, start: int = 0, end: int | None = None) -> list[Token]:
 
 
 def _joiner(gap: str) -> str:
-    if len(gap) == 1 and gap in _HYPHENS:
-        return "-"
-    if len(gap) == 1 and gap in _APOSTROPHES:
-        return "'"
+    if len(gap) == 1:  # most gaps: one character (a hostile text may have one between every pair of letters)
+        if gap in _HYPHENS:
+            return "-"
+        if gap in _APOSTROPHES:
+            return "'"
+        return " " if gap.isspace() else ""
+    if gap.isspace():
+        return " "
     # Spaces, with at most a quote mark of a possessive or an elision: "farmers' markets", "rock 'n' roll".
     bare = "".join(char for char in gap if char not in _APOSTROPHES)
     if bare and bare.isspace() and len(gap) - len(bare) <= 1:

@@ -1,9 +1,13 @@
-"""The installed modules a cold start and a draft import: `make build` compiles bytecode for these only.
+"""The installed modules a cold start and the first requests import: `make build` compiles bytecode for these only.
 
 Lambda's code directory is read-only, so a module without bytecode in the artifact is compiled again on
 every cold start that imports it. Compiling every module instead doubles the size of large libraries
 (openai ships hundreds of type modules a draft never loads). The project's own modules are compiled
 whole by the build; this lists the third-party files, relative to the folder they are installed in.
+
+A cold start loads little (the routes import what they need when first called), so besides importing every
+deployed module this runs what first requests run: the imports written inside functions, every request and
+response model's validator (built on first use), the OpenAPI document and the language model.
 
 Run by the build as `python -m shared.local.cold_modules`, in the development venv, whose pinned
 packages match requirements.txt.
@@ -11,22 +15,86 @@ packages match requirements.txt.
 
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.util
 import os
 import pkgutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 _PROJECT_PACKAGES = ("shared", "functions")
 _NOT_DEPLOYED = ("shared.local", "shared.cli")
 
 
-def _import_everything_deployed() -> None:
+def _deployed_modules() -> Iterator[str]:
     for package_name in _PROJECT_PACKAGES:
         package = importlib.import_module(package_name)
+        yield package_name
         for module in pkgutil.walk_packages(package.__path__, f"{package_name}."):
             if not module.name.startswith(_NOT_DEPLOYED):
-                importlib.import_module(module.name)
+                yield module.name
+
+
+def _imports_inside_functions(module_name: str) -> set[str]:
+    """The absolute imports a module makes inside its functions, and the submodules `from x import y` may name."""
+    location = getattr(sys.modules[module_name], "__file__", None)
+    if not location:
+        return set()
+    names: set[str] = set()
+    for function in ast.walk(ast.parse(Path(location).read_text(encoding="utf-8"))):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for statement in ast.walk(function):
+            if isinstance(statement, ast.Import):
+                names.update(alias.name for alias in statement.names)
+            elif isinstance(statement, ast.ImportFrom) and statement.module and not statement.level:
+                names.add(statement.module)
+                names.update(f"{statement.module}.{alias.name}" for alias in statement.names)
+    return names
+
+
+def _import_if_module(name: str) -> None:
+    try:
+        importlib.import_module(name)
+    except ModuleNotFoundError:
+        if importlib.util.find_spec(name.rpartition(".")[0] or name) is None:
+            raise
+        # `from package import name` named an attribute, not a submodule.
+
+
+def _built_models() -> None:
+    from pydantic import BaseModel
+
+    def subclasses(base: type[BaseModel]) -> Iterator[type[BaseModel]]:
+        for model in base.__subclasses__():
+            yield model
+            yield from subclasses(model)
+
+    for model in set(subclasses(BaseModel)):
+        if model.__module__.startswith(_PROJECT_PACKAGES):
+            model.model_rebuild(force=True)
+
+
+def _run_first_requests() -> None:
+    """What a route does on its first call that no import does: models, the OpenAPI document, the language model."""
+    from functions.draft_api.app import openapi_json
+    from shared.text.language import detect_language
+
+    _built_models()
+    openapi_json()
+    detect_language("Weekends are for trail running in the mountains and baking sourdough bread with friends.")
+
+
+def _import_everything_deployed() -> None:
+    deployed = list(_deployed_modules())
+    for module_name in deployed:
+        importlib.import_module(module_name)
+    for module_name in deployed:
+        for name in sorted(_imports_inside_functions(module_name)):
+            _import_if_module(name)
+    _run_first_requests()
     # The model adapter imports openai lazily, and the client loads its resources on first use.
     import openai
 

@@ -149,6 +149,34 @@ class Pattern:
     def search(self, text: str | Subject, pos: int = 0) -> Match | None:
         return self._find(_UNANCHORED, text, pos)
 
+    def search_spans(self, subject: Subject, pos: int = 0) -> list[tuple[int, int]] | None:
+        """The first match from `pos` as (start, end) of the match and of each group, in characters; (-1, -1) for a
+        group that took no part. `search` without a match object: for loops that run per phrasing per message."""
+        data = subject.data
+        spans: list[tuple[int, int]] = self._raw.Match(_UNANCHORED, data, subject.byte_offset(pos), len(data))
+        if spans[0][0] < 0:
+            return None
+        if subject.is_ascii:
+            return spans
+        char = subject.char_offset
+        return [(char(start), char(end)) for start, end in spans]
+
+    def iter_spans(self, subject: Subject) -> Iterator[list[tuple[int, int]]]:
+        """`finditer` as `search_spans` lists: non-overlapping matches, left to right."""
+        data = subject.data
+        size = len(data)
+        position = 0
+        while position <= size:
+            spans: list[tuple[int, int]] = self._raw.Match(_UNANCHORED, data, position, size)
+            if spans[0][0] < 0:
+                return
+            end = spans[0][1]
+            position = end if end > spans[0][0] else end + 1
+            if not subject.is_ascii:
+                char = subject.char_offset
+                spans = [(char(start), char(stop)) for start, stop in spans]
+            yield spans
+
     def match(self, text: str | Subject, pos: int = 0) -> Match | None:
         return self._find(_ANCHOR_START, text, pos)
 
@@ -203,8 +231,10 @@ class PatternSet:
             except re2.error as error:
                 raise PatternError(f"RE2 cannot add {source[:80]!r} to a set: {error}") from error
         self._set.Compile()
+        # The binding's wrapper only checks the text's type; its RE2 set answers directly.
+        self._raw = self._set._set
         self.size = len(sources)
 
     def matching(self, text: str | Subject) -> list[int]:
         """Indexes of the patterns that match somewhere in `text`, in ascending order."""
-        return sorted(self._set.Match(_subject(text).data) or ())
+        return sorted(self._raw.Match(_subject(text).data) or ())

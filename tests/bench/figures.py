@@ -96,7 +96,9 @@ def cpu_model() -> str:
 READING_NOTES = (
     "Reading the figures:",
     "",
-    "- Import times are measured inside a fresh interpreter (start-up excluded), median of several runs.",
+    "- Import times are measured inside a fresh interpreter (start-up excluded), median of several runs; the notes"
+    " also give the CPU-time ratio, which a busy shared machine moves far less than wall time. The built-artifact"
+    " figures run on the fresh build's own libraries and bytecode and write none, as on Lambda.",
     "- API per-draft overhead is POST /drafts through the real handler with the offline composer (no model),"
     " a quota update and a history write on DynamoDB Local; the floor is one PutItem of the same item.",
     "- Describes: *product* figures are the deployed functions' own (handler time, per-draft overhead, cold import,"

@@ -7,7 +7,7 @@ from tests.bench.drafting import HOSTILE_LENGTH, _distinct, hostile_shapes, ordi
 
 def test_every_hostile_shape_and_the_prose_have_the_same_length() -> None:
     shapes = hostile_shapes()
-    assert len(shapes) == 5
+    assert len(shapes) >= 5
     assert {len(text) for text in shapes.values()} == {HOSTILE_LENGTH}
     assert len(ordinary_prose()) == HOSTILE_LENGTH
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 
@@ -37,10 +38,13 @@ SERVE_STOP_SECONDS = 60
 
 
 @contextmanager
-def watched_page(browser: Browser, *, allowed_origins: tuple[str, ...], expected_errors: tuple[str, ...] = ()) -> Iterator[Page]:
-    """A page in a fresh context (its own storage); on exit, no console error (but those containing one of
-    `expected_errors`), no script error, and no request to an origin outside `allowed_origins` may have happened."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def watched_page(
+    browser: Browser, *, allowed_origins: tuple[str, ...], expected_errors: tuple[str, ...] = (), **context_options: Any
+) -> Iterator[Page]:
+    """A page in a fresh context (its own storage, a 1280×900 window unless `context_options` say otherwise); on exit,
+    no console error (but those containing one of `expected_errors`), no script error, and no request to an origin
+    outside `allowed_origins` may have happened."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **context_options})
     page = context.new_page()
     problems: list[str] = []
     foreign: list[str] = []

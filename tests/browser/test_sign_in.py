@@ -137,7 +137,10 @@ def session_of(page: Page) -> dict[str, Any] | None:
 
 def sign_in(page: Page, gateway: AuthorizingGateway, cognito: FakeCognito) -> dict[str, Any]:
     page.goto(f"{gateway.url}/")
-    page.click("#sign-in")
+    # The page loads the history, then the profile: once the profile is in, it has no call left to make, and
+    # a test that then ages the token knows which calls see the aged one.
+    with page.expect_response(lambda response: response.url == f"{gateway.url}/profile"):
+        page.click("#sign-in")
     expect(page.locator("#signed-in-as")).to_have_text(f"Signed in as {cognito.email}")
     session = session_of(page)
     assert session is not None

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.bench.imports import artifact_view
 from tests.contract.template_support import REPO, functions
 
 # Never to be found in a deployed function: tests, local tooling, environments, caches of the checkout.
@@ -87,3 +88,5 @@ def test_sam_build_makes_runtime_only_artifacts(tmp_path: Path) -> None:
         assert (artifact / "functions" / "draft_api" / "__pycache__").is_dir()
         assert list((artifact / "openai" / "__pycache__").glob("_client.cpython-311.pyc"))
         assert not list((artifact / "openai" / "types" / "beta").rglob("*.pyc")), "bytecode for modules no draft imports"
+        with artifact_view(artifact) as view:
+            assert view.bytecode_coverage(spec.module).without == (), f"{spec.logical_id} compiles at every cold start"

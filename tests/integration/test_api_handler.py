@@ -363,7 +363,7 @@ def test_malformed_json_is_400_and_says_where(api_env: Stack) -> None:
     reply = a_user().call("POST", "/drafts", body='{"target_bio": "x", "pitch": }', headers={"content-type": "application/json"})
     assert reply.status == 400
     assert reply.json["error"]["code"] == "malformed_json"
-    assert "line 1, column 30" in reply.json["error"]["message"]
+    assert reply.json["error"]["message"] == "The request body is not valid JSON (the problem is at line 1, column 30)."
 
 
 @pytest.mark.parametrize(
@@ -404,21 +404,27 @@ def test_a_non_json_content_type_is_415(api_env: Stack) -> None:
 
 
 @pytest.mark.parametrize(
-    ("request_body", "field"),
+    ("request_body", "field", "message"),
     [
-        ({"target_bio": BIO}, "pitch"),
-        ({"target_bio": "   ", "pitch": PITCH}, "target_bio"),
-        ({"target_bio": "x" * 8_001, "pitch": PITCH}, "target_bio"),
-        ({**DRAFT, "channel": "carrier_pigeon"}, "channel"),
-        ({**DRAFT, "favourite_colour": "teal"}, "favourite_colour"),
+        ({"target_bio": BIO}, "pitch", "Your pitch is missing: add a sentence or two about you."),
+        ({"target_bio": "   ", "pitch": PITCH}, "target_bio",
+         "Their bio is empty: paste it, the message opens with something it says."),
+        ({"target_bio": "x" * 8_001, "pitch": PITCH}, "target_bio", "Their bio is too long: 8,001 characters, at most 8,000."),
+        ({**DRAFT, "channel": "carrier_pigeon"}, "channel",
+         "Where you will send it must be one of linkedin_note, linkedin_note_premium, linkedin_message or email."),
+        ({**DRAFT, "favourite_colour": "teal"}, "favourite_colour",
+         "This request cannot have a field called “favourite_colour”; leave it out."),
     ],
-)
-def test_invalid_fields_are_422_naming_the_field(api_env: Stack, request_body: dict[str, Any], field: str) -> None:
+)  # fmt: skip
+def test_invalid_fields_are_422_naming_the_field_in_a_sentence(
+    api_env: Stack, request_body: dict[str, Any], field: str, message: str
+) -> None:
+    # `field` is for programs; the message names the field as the web form labels it.
     reply = a_user().create(request_body)
     assert reply.status == 422
     assert reply.json["error"]["code"] == "validation_error"
     assert reply.json["error"]["field"] == field
-    assert field in reply.json["error"]["message"]
+    assert reply.json["error"]["message"] == message
 
 
 @pytest.mark.parametrize(
@@ -436,6 +442,7 @@ def test_an_out_of_range_page_size_is_422(api_env: Stack) -> None:
     reply = a_user().call("GET", "/drafts", query="limit=0")
     assert reply.status == 422
     assert reply.json["error"]["field"] == "limit"
+    assert reply.json["error"]["message"] == "The number of drafts per page must be at least 1."
 
 
 def test_an_unexpected_failure_is_500_with_a_correlation_id_and_no_internals(

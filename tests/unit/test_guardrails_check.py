@@ -77,8 +77,13 @@ def test_a_link_from_the_pitch_is_fine_but_the_targets_blog_is_not() -> None:
 
 def test_only_the_rules_the_inputs_allow_are_checked() -> None:
     body = "Hi [Name], fellow sailor here: https://x.example and a sentence with no pitch in it."
-    assert {v.rule for v in check_message(body)} == {Rule.PLACEHOLDER}
-    assert {v.rule for v in check_message(body, channel=Channel.LINKEDIN_MESSAGE)} == {Rule.PLACEHOLDER, Rule.LENGTH}
+    # With nothing given, no link or contact is vouched for: the link rule always applies.
+    assert {v.rule for v in check_message(body)} == {Rule.PLACEHOLDER, Rule.FOREIGN_LINK}
+    assert {v.rule for v in check_message(body, channel=Channel.LINKEDIN_MESSAGE)} == {
+        Rule.PLACEHOLDER,
+        Rule.LENGTH,
+        Rule.FOREIGN_LINK,
+    }
     with_bio = {v.rule for v in check_message(body, bio=BIO)}
     assert with_bio == {Rule.PLACEHOLDER, Rule.INVENTED_FACT, Rule.FOREIGN_LINK}
     assert Rule.MISSING_PITCH in {v.rule for v in check_message(body, pitch=PITCH)}
@@ -91,8 +96,13 @@ ALWAYS = (Rule.UNCOVERED_LANGUAGE,)
 @pytest.mark.parametrize(
     ("channel", "bio", "pitch", "expected"),
     [
-        (None, None, None, [Rule.ASK, *ALWAYS, Rule.PLACEHOLDER, Rule.HIDDEN_CHARACTER]),
-        (Channel.EMAIL, None, None, [Rule.ASK, *ALWAYS, Rule.LENGTH, Rule.PLACEHOLDER, Rule.HIDDEN_CHARACTER]),
+        (None, None, None, [Rule.ASK, *ALWAYS, Rule.PLACEHOLDER, Rule.FOREIGN_LINK, Rule.HIDDEN_CHARACTER]),
+        (
+            Channel.EMAIL,
+            None,
+            None,
+            [Rule.ASK, *ALWAYS, Rule.LENGTH, Rule.PLACEHOLDER, Rule.FOREIGN_LINK, Rule.HIDDEN_CHARACTER],
+        ),
         (
             None,
             "A bio.",
@@ -124,7 +134,8 @@ ALWAYS = (Rule.UNCOVERED_LANGUAGE,)
             ],
         ),
         (Channel.LINKEDIN_NOTE, "A bio.", "A pitch.", list(GUARDRAIL_RULES)),
-        (None, "   ", "", [Rule.ASK, *ALWAYS, Rule.PLACEHOLDER, Rule.HIDDEN_CHARACTER]),  # blank counts as unknown
+        # blank counts as unknown
+        (None, "   ", "", [Rule.ASK, *ALWAYS, Rule.PLACEHOLDER, Rule.FOREIGN_LINK, Rule.HIDDEN_CHARACTER]),
     ],
 )
 def test_rules_checked(channel: Channel | None, bio: str | None, pitch: str | None, expected: list[Rule]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.guardrails.hidden import find_hidden_characters, strip_hidden_characters
+from shared.guardrails.hidden import MAX_RUNS_REPORTED, find_hidden_characters, strip_hidden_characters
 from shared.models import Rule
 
 HIDDEN = {
@@ -53,3 +53,17 @@ def test_visible_text_and_whole_emoji_are_clean(text: str) -> None:
 def test_the_message_names_the_character_in_words() -> None:
     (violation,) = find_hidden_characters("a\u202eb")
     assert "right-to-left override" in violation.message
+
+
+def test_thousands_of_hidden_runs_give_the_first_few_and_a_count() -> None:
+    text = "c\u200ba\u200bl\u200bl " * 500  # 1,500 runs
+    violations = find_hidden_characters(text)
+    assert len(violations) == MAX_RUNS_REPORTED + 1
+    assert [v.start for v in violations] == [1, 3, 5, 9, 11, 13, 17, 19, 21, 25, 27]
+    assert violations[-1].message.endswith(f"and {1_500 - MAX_RUNS_REPORTED:,} more runs of them.")
+    assert strip_hidden_characters(text) == "call " * 500
+
+
+def test_up_to_the_limit_every_run_is_reported_alone() -> None:
+    text = "a\u200b" * MAX_RUNS_REPORTED + "a"
+    assert [v.message.endswith("more runs of them.") for v in find_hidden_characters(text)] == [False] * MAX_RUNS_REPORTED

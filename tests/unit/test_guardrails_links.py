@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -64,3 +65,19 @@ def test_an_address_is_reported_once() -> None:
 def test_adversarial_shapes_are_read_in_one_pass() -> None:
     for shape in ("a." * 4000, "a-" * 4000, "1." * 4000, "a" * 8000, "[.]" * 2000, " dot a" * 1000, "1 " * 4000, ":" * 8000):
         contacts(shape)
+
+
+def test_thousands_of_contacts_are_each_found_once_in_order() -> None:
+    text = "<b>x</b>" * 1_000
+    found = contacts(text)
+    assert len(found) == 2_000
+    assert all(first.end <= second.start for first, second in itertools.pairwise(found))
+
+
+def test_a_contact_inside_one_already_found_is_not_found_again() -> None:
+    # The markdown link holds a URL that the URL finder also sees: one contact, the link as written.
+    text = "See [my site](https://sam.dev/work) and https://sam.dev/talks too."
+    assert [text[found.start : found.end] for found in contacts(text)] == [
+        "[my site](https://sam.dev/work)",
+        "https://sam.dev/talks",
+    ]

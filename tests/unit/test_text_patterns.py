@@ -23,6 +23,18 @@ def test_offsets_are_characters_and_agree_with_re(text: str) -> None:
         assert found.group() == text[start:end]
 
 
+@pytest.mark.parametrize("text", ["would you like a coffee? no, tea", "¿Un café? ¿O té? café", "a ☕ café, then tea"])
+def test_spans_without_match_objects_agree_with_the_match_objects(text: str) -> None:
+    pattern = compile_pattern(r"(caf[eé]|coffee|tea)(\?)?")
+    subject = Subject(text)
+    expected = [[match.span(), match.span(1), match.span(2)] for match in pattern.finditer(text)]
+    assert [list(spans) for spans in pattern.iter_spans(subject)] == expected
+    first = pattern.search(subject, 3)
+    assert first is not None
+    assert pattern.search_spans(subject, 3) == [first.span(), first.span(1), first.span(2)]
+    assert pattern.search_spans(subject, len(text)) is None
+
+
 def test_named_groups_and_groups_that_did_not_take_part() -> None:
     found = compile_pattern(r"(?P<greeting>hi|hello)(?P<name> \p{L}+)?").search("oh, hello")
     assert found is not None

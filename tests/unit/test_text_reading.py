@@ -80,3 +80,27 @@ def test_an_adversarial_input_reads_in_one_pass() -> None:
     for shape in ("a " * 4000, "a." * 4000, "c0" * 4000, "\u200b" * 8000, "☕" * 4000, "а" * 8000):
         reading = read(shape)
         assert reading.original_span(0, len(reading.text))[1] <= len(shape)
+
+
+@pytest.mark.parametrize("text", ["☕☕☕☕ next week?", "☕ ☕\u200b☕ ☕ next week?", "👍🏽👍🏽👍🏽👍🏽 next week?"])
+def test_a_run_of_one_emoji_reads_its_meaning_at_its_first_and_last_place_only(text: str) -> None:
+    reading = read(text)
+    emoji = text[: 2 if text.startswith("👍") else 1]
+    meaning = read(emoji).text.strip()
+    assert reading.text.count(meaning) == 2
+    start = reading.text.index(meaning)
+    assert reading.original_span(start, start + len(meaning)) == (0, len(emoji))
+    assert reading.original_span(start, len(reading.text)) == (0, len(text))
+
+
+def test_a_run_of_several_emoji_keeps_what_comes_before_and_after_each_meaning() -> None:
+    reading = read("grab a ☕😀📞😀📞😀📞?")
+    assert reading.text.startswith("grab a " + read("☕").text.strip())
+    assert reading.text.removesuffix("?").rstrip().endswith(read("📞").text.strip())
+    assert reading.text.count(read("😀").text.strip()) == 2
+
+
+def test_an_emoji_repeated_after_words_is_read_again() -> None:
+    # Only a run collapses: the same emoji further on is read where it stands, so no ask can hide behind an earlier one.
+    reading = read("☕ is my fuel. ☕ next week? ☕ is life.")
+    assert reading.text.count(read("☕").text.strip()) == 3

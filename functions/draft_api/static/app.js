@@ -20,6 +20,8 @@
 
   // Characters as the server counts them (code points, not UTF-16 units).
   const charCount = (text) => Array.from(text).length;
+  // A field's length as sent: the form trims what it sends, so a pasted trailing newline costs nothing.
+  const sentLength = (input) => charCount(input.value.trim());
   const wordCount = (text) => (text.match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu) || []).length;
   const formatNumber = (n) => n.toLocaleString("en-US");
 
@@ -226,28 +228,136 @@
     try {
       response = await fetch(path, init);
     } catch (_) {
-      return { ok: false, status: 0, error: { code: "network", message: "Could not reach noask. Check your connection and try again." } };
+      return { ok: false, status: 0, error: humanError(0, null) };
     }
     if (response.status === 204) return { ok: true, status: 204, data: null };
     if (response.status === 401) return requireSignIn();
     let data = null;
     try { data = await response.json(); } catch (_) { data = null; }
     if (response.ok) return { ok: true, status: response.status, data };
-    const error = (data && data.error) || { code: "http_" + response.status, message: `The server answered ${response.status}.` };
-    return { ok: false, status: response.status, error };
+    return { ok: false, status: response.status, error: humanError(response.status, data) };
+  }
+
+  // ---- Failures as sentences -----------------------------------------------------------------
+  // The API words its errors for people; these cover what it cannot: answers from API Gateway itself
+  // (no error envelope), bodies that are not JSON, and codes whose sentence is written for programs.
+  const STATUS_SENTENCES = {
+    0: "Could not reach noask. Check your connection and try again.",
+    400: "noask could not read that request. Reload the page and try again.",
+    403: "You are not allowed to do that. Sign in again, or ask whoever runs noask for access.",
+    404: "That was not found: it may have been deleted. Reload the page to see what is left.",
+    409: "That is still being worked on. Wait a few seconds and try again.",
+    413: "What you sent is too large. Shorten the bio or pitch and try again.",
+    415: "noask could not read that request. Reload the page and try again.",
+    422: "Something in the form is not right. Check it and try again.",
+    429: "Too many requests at once. Wait a minute and try again.",
+    500: "Something went wrong on our side. Try again in a moment.",
+    502: "Something went wrong on our side. Try again in a moment.",
+    503: "noask took too long to answer. Try again in a moment: what you typed is kept.",
+    504: "noask took too long to answer. Try again in a moment: what you typed is kept.",
+  };
+  const OTHER_FAILURE = "Something went wrong. Try again in a moment.";
+  const CODE_SENTENCES = {
+    request_in_progress: "Your draft is still being drafted. Wait a few seconds and try again.",
+    idempotency_key_reused: "Something changed while that draft was on its way. Press the button again.",
+    body_too_large: STATUS_SENTENCES[413],
+    malformed_json: STATUS_SENTENCES[400],
+    malformed_body: STATUS_SENTENCES[400],
+    missing_body: STATUS_SENTENCES[400],
+    unsupported_media_type: STATUS_SENTENCES[400],
+  };
+  // Wording meant for programs: a validation library's phrases, identifiers, markup or a stack trace.
+  const FOR_PROGRAMS = /\b[a-z]+_[a-z_]+\b|should (?:have|be|match)|field required|input should|value error|traceback|exception|\bnull\b|undefined|[<>{}[\]]/i;
+
+  // The field's name as its form label shows it ("Their bio"), without the "optional" tag.
+  function fieldLabel(field) {
+    const label = document.querySelector(`label[for="${CSS.escape(field)}"]`);
+    if (!label) return null;
+    const copy = label.cloneNode(true);
+    for (const tag of copy.querySelectorAll(".optional")) tag.remove();
+    return copy.textContent.trim() || null;
+  }
+
+  // { code, message, field? } whose message a person can act on, whatever the server answered.
+  function humanError(status, data) {
+    const error = data && typeof data.error === "object" && data.error ? data.error : {};
+    const code = typeof error.code === "string" ? error.code : `http_${status}`;
+    const field = typeof error.field === "string" ? error.field : null;
+    let message = typeof error.message === "string" ? error.message.trim() : "";
+    if (CODE_SENTENCES[code]) message = CODE_SENTENCES[code];
+    if (!message || FOR_PROGRAMS.test(message)) {
+      const label = field && fieldLabel(field);
+      message = label && status === 422
+        ? `noask could not accept what is in “${label}”. Check it and try again.`
+        : (STATUS_SENTENCES[status] || OTHER_FAILURE);
+    }
+    if (typeof error.correlation_id === "string" && /^[\w-]{1,100}$/.test(error.correlation_id)) {
+      message += ` Reference: ${error.correlation_id}.`;
+    }
+    return { code, message, field };
   }
 
   // ---- Counters ----------------------------------------------------------------------------
   function updateCounter(counter) {
     const input = $(counter.dataset.counterFor);
-    const max = Number(input.getAttribute("maxlength"));
-    const used = charCount(input.value);
+    const max = Number(input.dataset.maxChars);
+    const used = sentLength(input);
     counter.textContent = `${formatNumber(used)} / ${formatNumber(max)}`;
     counter.classList.toggle("is-over", used > max);
   }
   for (const counter of document.querySelectorAll("[data-counter-for]")) {
     $(counter.dataset.counterFor).addEventListener("input", () => updateCounter(counter));
     updateCounter(counter);
+  }
+
+  // ---- Limits: text over a field's limit is kept and explained, never cut ----------------------
+  // The fields have no maxlength: with one, the browser silently cuts a long paste and ignores typing.
+  const plural = (n, word) => `${formatNumber(n)} ${word}${n === 1 ? "" : "s"}`;
+  const lastPaste = new WeakMap(); // field -> characters of its latest paste, while that paste is the latest edit
+  const overLimitFields = new WeakSet();
+
+  // What to tell the user when the field is over its limit, else null.
+  function limitProblem(input) {
+    const max = Number(input.dataset.maxChars);
+    const used = sentLength(input);
+    if (used <= max) return null;
+    const action = (input.form && input.form.dataset.limitAction) || "to go on";
+    const over = plural(used - max, "character");
+    const pasted = lastPaste.get(input);
+    if (pasted > max) {
+      return `Your paste was ${plural(pasted, "character")}; the ${input.dataset.limitName} field takes at most ${formatNumber(max)}. `
+        + `Nothing was cut: shorten it by ${over} ${action}.`;
+    }
+    return `The ${input.dataset.limitName} field has ${plural(used, "character")}; it takes at most ${formatNumber(max)}. Shorten it by ${over} ${action}.`;
+  }
+
+  for (const input of document.querySelectorAll("[data-max-chars]")) {
+    let pasting = 0;
+    input.addEventListener("paste", (event) => {
+      pasting = event.clipboardData ? charCount(event.clipboardData.getData("text")) : 0;
+    });
+    input.addEventListener("input", (event) => {
+      if (event.inputType === "insertFromPaste") lastPaste.set(input, pasting);
+      else lastPaste.delete(input);
+      const problem = limitProblem(input);
+      fieldMessage(input.id, problem);
+      // Read out when the field goes over its limit or a paste leaves it over, not at every keystroke while it stays over.
+      if (problem && (!overLimitFields.has(input) || event.inputType === "insertFromPaste")) $("limit-status").textContent = problem;
+      if (problem) overLimitFields.add(input);
+      else overLimitFields.delete(input);
+    });
+  }
+
+  // Shows every over-long field of the form; the first of them, or null when none is.
+  function overLimit(formElement) {
+    let first = null;
+    for (const input of formElement.querySelectorAll("[data-max-chars]")) {
+      const problem = limitProblem(input);
+      if (!problem) continue;
+      fieldMessage(input.id, problem);
+      first = first || input;
+    }
+    return first;
   }
 
   function currentChannel() {
@@ -354,9 +464,10 @@
     clearErrors();
     const request = readForm();
     const missing = Object.keys(REQUIRED).filter((name) => !request[name]);
-    if (missing.length) {
-      for (const name of missing) showFieldError(name, REQUIRED[name]);
-      $(missing[0]).focus();
+    for (const name of missing) showFieldError(name, REQUIRED[name]);
+    const tooLong = overLimit(form);
+    if (missing.length || tooLong) {
+      (missing.length ? $(missing[0]) : tooLong).focus();
       return;
     }
     // A retry of the very same request reuses its key, so a lost response never drafts twice.
@@ -376,6 +487,10 @@
     addToHistory(result.data, { prepend: true });
     $("result-title").focus();
   });
+
+  // The hint names the key this keyboard has (⌘ on a Mac); on touch-only devices the stylesheet hides it.
+  const platform = (navigator.userAgentData && navigator.userAgentData.platform) || navigator.platform || "";
+  if (/Mac|iPhone|iPad/.test(platform) || /Macintosh/.test(navigator.userAgent)) $("shortcut-key").textContent = "⌘";
 
   form.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
@@ -590,7 +705,7 @@
       const field = el("div", { className: "field" });
       field.append(
         el("label", { text: `Code sent to ${address.email}`, attrs: { for: id } }),
-        el("input", { attrs: { id, name: "code", type: "text", inputmode: "numeric", autocomplete: "one-time-code", maxlength: "6", pattern: "[0-9]{6}", "aria-describedby": `${id}-error` } }),
+        el("input", { attrs: { id, name: "code", type: "text", inputmode: "numeric", autocomplete: "one-time-code", "aria-describedby": `${id}-error` } }),
         el("p", { className: "field-error", attrs: { id: `${id}-error`, hidden: "" } }),
       );
       verifyForm.append(field, el("button", { className: "button button-secondary", text: "Verify", attrs: { type: "submit" } }));
@@ -623,6 +738,10 @@
     event.preventDefault();
     fieldMessage("new-address", "");
     const email = $("new-address").value.trim();
+    if (overLimit($("address-form"))) {
+      $("new-address").focus();
+      return;
+    }
     if (!email) {
       fieldMessage("new-address", "Type the address you will forward bios from.");
       $("new-address").focus();
@@ -644,7 +763,8 @@
   });
 
   async function verifyAddress(email, inputId) {
-    const code = $(inputId).value.trim();
+    // A pasted "Your code: 123 456" still counts: only its digits are the code.
+    const code = $(inputId).value.replace(/[^0-9]/g, "");
     fieldMessage(inputId, "");
     if (!/^[0-9]{6}$/.test(code)) {
       fieldMessage(inputId, "The code is the six digits in the email we sent.");
@@ -675,6 +795,12 @@
   $("profile-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     for (const name of PROFILE_FIELDS) fieldMessage(`profile-${name}`, "");
+    const tooLong = overLimit($("profile-form"));
+    if (tooLong) {
+      $("profile-status").textContent = "";
+      tooLong.focus();
+      return;
+    }
     const body = Object.fromEntries(PROFILE_FIELDS.map((name) => [name, $(`profile-${name}`).value.trim()]));
     const result = await api("PUT", "/profile", body);
     if (!result.ok) {

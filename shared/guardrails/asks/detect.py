@@ -21,8 +21,8 @@ Every pattern is RE2 and every context window is bounded, so the check is linear
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from shared.guardrails.asks.catalogue import CONTEXT_CHARS, AskKind, Negation, Phrasing, ask_kinds, negation, prefilter
 from shared.models import Rule, Violation
@@ -34,20 +34,37 @@ _STRAIGHT_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "′": "'",
 # How far back a negator can reach: further than this it negates something else.
 _NEGATION_REACH = 120
 _SENTENCE_END = frozenset(".!?,;:—–\"')\n")
+# An opening bracket or markdown mark opens a sentence of its own: "(coffee?)", "**Free Thursday?**", "# Quick ask".
+_OPENERS = frozenset("([{*_>#`")
 # A quotation within one line, of bounded length.
 _QUOTATION = compile_pattern(r'"[^"\n]{1,240}"')
 _QUOTE_CONTEXT = 80
 # Words that mark a quotation as someone's reported words, not the sender's own request.
 _REPORTING = compile_pattern(
     r"(?:^|[^\p{L}])(?:said|says|asked|asks|asking|wrote|writes|quoted|quotes|quoting|told|tells|heard|line|subject line"
-    r"|opener|phrase|dm|email|message|messaged|texted|replied|joked|favourite|favorite|worst|cringe|cliché|cliche)(?:$|[^\p{L}])"
+    r"|opener|phrase|dm|email|message|messaged|texted|replied|joked|favourite|favorite|worst|cringe|cliché|cliche"
+    # The same in es, fr, de, pt, it: "mi jefa siempre dice «¿tienes cinco minutos?»" reports someone else's ask.
+    r"|dice|dices|dijo|dec[ií]a|pregunt[oó]|preguntaba|escribi[oó]|suelta|solt[oó]|mensaje|frase"
+    r"|dit|disait|demandait|demandé|demandée|[eé]crit|[eé]crivait|lance|message"
+    r"|sagt|sagte|fragt|fragte|schreibt|schrieb|nachricht|satz"
+    r"|diz|disse|dizia|perguntou|perguntava|escreveu|mensagem"
+    r"|diceva|disse|chiede|chiedeva|chiese|chiesto|scrive|scrisse|messaggio)(?:$|[^\p{L}])"
 )
+# Words that make a quotation the sender's own ask: 'as I said in my DM, "could you refer me?"', 'this message: "…"'.
+_OWN_WORDS = compile_pattern(
+    r"(?:^|[^\p{L}])(?:i(?:'m| am)? (?:said|say|asked|ask|asking|wrote|write|typed|texted|emailed|messaged|put it|meant)"
+    r"|my (?:dm|message|email|note|line|question|ask|request|draft|words|subject line|opener)"
+    r"|this (?:message|email|note|dm|line)|(?:the|my) ask|here(?:'s| is) (?:the|my) (?:message|question|ask|line|request))"
+    r"(?:$|[^\p{L}])"
+)
+_OWN_AFTER = compile_pattern(r"\A\s*(?:is|was|'s) (?:what|how) i (?:wrote|said|meant|typed|put it|asked|wanted)")
 # Characters a span never starts or ends with (a sentence-start group may sit after them).
 _SPAN_TRIM = " \t\n"
 
 
-@dataclass(frozen=True)
-class _Match:
+class _Match(NamedTuple):
+    """One phrasing's match (a tuple: a message makes several, and a tuple costs a third of a frozen dataclass)."""
+
     kind: AskKind
     language: str
     start: int
@@ -61,10 +78,10 @@ class _Clauses:
         self._length = len(subject.text)
         self._starts = [0]
         self._ends: list[int] = []
-        for found in rules.clause_break.finditer(subject):
-            group = next(index for index in range(1, 8) if found.start(index) >= 0)
-            self._ends.append(found.start(group))
-            self._starts.append(found.end(group))
+        for spans in rules.clause_break.iter_spans(subject):
+            start, end = next(span for span in spans[1:] if span[0] >= 0)
+            self._ends.append(start)
+            self._starts.append(end)
         self._ends.append(self._length)
 
     def around(self, start: int, end: int) -> tuple[int, int]:
@@ -127,13 +144,17 @@ def _at_sentence_start(text: str, position: int) -> bool:
     stripped = before.rstrip(" \t")
     if not stripped:
         return position == len(before)
+    if stripped[-1] in _OPENERS:
+        return True
     return len(stripped) < len(before) and stripped[-1] in _SENTENCE_END
 
 
 def _is_word_start(text: str, start: int, language: str) -> bool:
     # An English phrasing never starts after an apostrophe ("'d love"); a French or Italian one may ("d'un café").
     before = text[start - 1] if start > 0 else " "
-    return not (before.isalnum() or before == "_" or (before == "'" and language == "en"))
+    # "_" joins words ("my_call") unless it opens markdown emphasis ("_any advice…_").
+    joined = before == "_" and start > 1 and (text[start - 2].isalnum() or text[start - 2] == "_")
+    return not (before.isalnum() or joined or (before == "'" and language == "en"))
 
 
 def _accepted(phrasing: Phrasing, text: str, start: int, end: int, groups: list[int]) -> bool:
@@ -153,9 +174,10 @@ def _phrasing_matches(phrasing: Phrasing, subject: Subject) -> list[tuple[int, i
     text = subject.text
     spans: list[tuple[int, int]] = []
     position = 0
-    while (found := phrasing.regex.search(subject, position)) is not None:
-        start, end = found.span(1)
-        groups = [found.start(index) for index in phrasing.sentence_groups]
+    regex, sentence_groups = phrasing.regex, phrasing.sentence_groups
+    while (found := regex.search_spans(subject, position)) is not None:
+        start, end = found[1]
+        groups = [found[index][0] for index in sentence_groups]
         if end > start and _accepted(phrasing, text, start, end, groups):
             spans.append((start, end))
             position = end
@@ -176,7 +198,9 @@ def _quotations(subject: Subject) -> list[tuple[int, int]]:
         # The sender's own words on the same line, looked for nearby only (bounded work per quotation).
         before = text[max(0, start - _QUOTE_CONTEXT) : start].rsplit("\n", 1)[-1]
         after = text[end : end + _QUOTE_CONTEXT].split("\n", 1)[0]
-        if _REPORTING.search(before + " " + after):
+        context = before + " " + after
+        own = _OWN_WORDS.search(before) or _OWN_AFTER.search(after)
+        if _REPORTING.search(context) and not own:
             found.append((start, end))
     return found
 

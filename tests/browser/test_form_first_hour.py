@@ -1,0 +1,322 @@
+"""What a new user meets first: a phone-width screen, a paste longer than a field takes, a server that fails, a phone
+with no keyboard. Against `noask serve`, with some answers replaced where a state is hard to reach for real."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, Request, Route, expect
+
+from tests.browser.harness import save_screenshot, watched_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+PHONE = {"viewport": {"width": 390, "height": 844}}
+# An unbroken word and an address as long as a field takes, to push any box that cannot wrap off the screen.
+LONG_WORD = "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft" * 2
+LONG_ADDRESS = f"maximilian.alexander.von-humboldt.{uuid.uuid4().hex}@faculty-of-engineering.example-university.edu"
+BIO = (
+    f"Maya Chen leads the data platform team at Northwind Analytics. Her motto: {LONG_WORD}. Outside work she spends "
+    f"most weekends trail running in the Dolomites. Reach her at {LONG_ADDRESS} or https://example.org/{LONG_WORD}."
+)
+PITCH = "I'm a data engineer who builds streaming pipelines for climate researchers."
+FAILED_REQUEST = "Failed to load resource"
+# Words of the validation library and of programs; none may reach a person.
+NOT_FOR_PEOPLE = re.compile(
+    r"(?i:target_bio|sender_\w+|String should|Field required|Input should|Value error|Traceback|undefined|\bnull\b|"
+    r"\[object|<html|server answered)|Internal Server Error|Service Unavailable|Forbidden|Too Many Requests|Bad Gateway"
+)
+
+
+def stored_draft(number: int, *, body: str, name: str | None) -> dict[str, Any]:
+    request: dict[str, Any] = {"target_bio": BIO, "pitch": PITCH, "channel": "linkedin_message"}
+    if name:
+        request["target_name"] = name
+    return {
+        "id": f"0190a1b2c3d4aa11bb22cc33dd{number:02d}", "created_at": "2026-12-04T10:00:00.000Z", "source": "web",
+        "request": request, "body": body, "subject": None, "channel": "linkedin_message",
+        "shared_interest": {"topic": "trail running", "bio_evidence": f"{LONG_WORD} trail running in the Dolomites",
+                            "found": True, "shared_with_sender": True},
+        "provider": "offline", "model": "offline-composer", "prompt_version": "test", "attempts": 0,
+        "checks": [{"rule": "ask", "passed": True, "explanation": f"Asks for nothing {LONG_WORD}."}],
+        "repaired_violations": [], "fallback_reason": None,
+    }  # fmt: skip
+
+
+DRAFTS = [
+    stored_draft(1, body=f"Hi Maya, {LONG_WORD} is quite a motto. I build pipelines.", name="Maya"),
+    stored_draft(2, body=f"Hello, write to {LONG_ADDRESS} any time.", name=LONG_ADDRESS[:120]),
+    stored_draft(3, body="Hi, fellow trail runner here.", name=None),
+]
+HISTORY_LIST = re.compile(r"/drafts(\?.*)?$")
+ONE_DRAFT = re.compile(r"/drafts/[0-9a-f]+$")
+
+
+def serve_history(page: Page, drafts: list[dict[str, Any]], *, more: bool) -> None:
+    """GET /drafts answers with these drafts (and a next page when `more`); GET /drafts/{id} with the one asked for."""
+
+    def history(route: Route, request: Request) -> None:
+        if request.method != "GET":
+            route.continue_()
+            return
+        route.fulfill(json={"items": drafts, "cursor": "next-page" if more else None})
+
+    def one(route: Route, request: Request) -> None:
+        found = [draft for draft in drafts if request.url.endswith(draft["id"])]
+        if request.method != "GET" or not found:
+            route.continue_()
+            return
+        route.fulfill(json=found[0])
+
+    page.route(HISTORY_LIST, history)
+    page.route(ONE_DRAFT, one)
+
+
+def overflow(page: Page) -> dict[str, Any]:
+    """How wide the document is against the window, and every visible element reaching past the window's edge."""
+    measured: dict[str, Any] = page.evaluate(
+        """() => {
+            const width = window.innerWidth;
+            const outside = [];
+            for (const node of document.querySelectorAll("body *")) {
+                const box = node.getBoundingClientRect();
+                if (box.width > 0 && box.right > width + 0.5) {
+                    outside.push(`${node.tagName}#${node.id}.${node.className} ends at ${Math.round(box.right)}`);
+                }
+            }
+            return { scrollWidth: document.documentElement.scrollWidth, innerWidth: width, outside };
+        }"""
+    )
+    return measured
+
+
+def assert_no_sideways_scroll(page: Page, state: str) -> None:
+    measured = overflow(page)
+    assert measured["innerWidth"] == 390, measured
+    assert measured["scrollWidth"] <= measured["innerWidth"], (state, measured)
+    assert measured["outside"] == [], (state, measured)
+
+
+@pytest.fixture
+def phone_page(browser: Browser, server_url: str) -> Iterator[Page]:
+    # The refused draft below is answered 422, which the browser logs as a failed request.
+    with watched_page(browser, allowed_origins=(server_url,), expected_errors=("status of 422",), **PHONE) as page:
+        yield page
+
+
+def test_at_390_px_nothing_scrolls_sideways(phone_page: Page, server_url: str) -> None:
+    page = phone_page
+    serve_history(page, [], more=False)
+    page.goto(f"{server_url}/")
+    expect(page.locator("#history-empty")).to_be_visible()
+    assert_no_sideways_scroll(page, "empty")
+
+    page.unroute(HISTORY_LIST)
+    page.unroute(ONE_DRAFT)
+    serve_history(page, DRAFTS, more=True)
+    page.reload()
+    expect(page.locator(".history-item")).to_have_count(len(DRAFTS))
+    load_more = page.locator("#load-more")
+    expect(load_more).to_be_visible()
+    load_more.scroll_into_view_if_needed()
+    box = load_more.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 390
+    assert_no_sideways_scroll(page, "with drafts")
+
+    page.locator(".history-item").nth(1).get_by_role("button", name=re.compile("^Open")).click()
+    expect(page.locator("#result-body")).to_have_value(DRAFTS[1]["body"])
+    expect(page.locator("#result-interest blockquote")).to_contain_text(LONG_WORD)
+    assert_no_sideways_scroll(page, "a draft open")
+
+    # A pitch that only asks is refused for real; the bio is full of long words.
+    page.fill("#target_bio", BIO)
+    page.fill("#pitch", "Could we hop on a quick call next week?")
+    page.click("#submit")
+    expect(page.locator("#form-error")).to_be_visible(timeout=30_000)
+    assert_no_sideways_scroll(page, "error shown")
+
+    page.fill("#new-address", LONG_ADDRESS)
+    page.click("#add-address")
+    pending = page.locator(f'.address-item[data-address="{LONG_ADDRESS}"]')
+    expect(pending).to_contain_text("Waiting for its code")
+    expect(page.locator("#profile-status")).to_contain_text(LONG_ADDRESS)
+    page.fill("#profile-sender_interests", LONG_WORD)
+    assert_no_sideways_scroll(page, "profile with a pending address")
+    save_screenshot(page, "web-form-390px.png")
+    pending.get_by_role("button", name=f"Remove {LONG_ADDRESS}").click()
+    expect(pending).to_have_count(0)
+
+
+# ---- limits ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def page(browser: Browser, server_url: str) -> Iterator[Page]:
+    with watched_page(browser, allowed_origins=(server_url,), expected_errors=(FAILED_REQUEST,)) as page:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page.goto(f"{server_url}/")
+        yield page
+
+
+def paste(page: Page, selector: str, text: str) -> None:
+    """A real Ctrl+V of `text` into the field."""
+    page.evaluate("(text) => navigator.clipboard.writeText(text)", text)
+    page.focus(selector)
+    page.keyboard.press("Control+V")
+
+
+def drafts_posted(page: Page) -> Callable[[], int]:
+    posted: list[str] = []
+    page.on("request", lambda request: posted.append(request.url) if request.method == "POST" else None)
+    return lambda: len(posted)
+
+
+def test_a_paste_over_the_limit_is_kept_whole_and_explained(page: Page) -> None:
+    posts = drafts_posted(page)
+    pasted = ("Trail runner and data engineer. " * 300)[:9_214]
+    paste(page, "#target_bio", pasted)
+    bio = page.locator("#target_bio")
+    # Compared by length and ends: a failed comparison of 9,214 characters would fill the report.
+    assert len(bio.input_value()) == len(pasted)
+    assert bio.input_value()[-40:] == pasted[-40:]
+    error = page.locator("#target_bio-error")
+    expect(error).to_have_text(
+        "Your paste was 9,214 characters; the bio field takes at most 8,000. "
+        "Nothing was cut: shorten it by 1,214 characters to draft."
+    )
+    expect(bio).to_have_attribute("aria-invalid", "true")
+    # Screen readers hear it too, from a status region.
+    expect(page.locator("#limit-status")).to_have_text(error.inner_text())
+    expect(page.locator("#target_bio-counter")).to_have_text("9,214 / 8,000")
+    expect(page.locator("#target_bio-counter")).to_have_class(re.compile("is-over"))
+
+    page.fill("#pitch", PITCH)
+    page.click("#submit")
+    expect(error).to_contain_text("shorten it by 1,214 characters")
+    expect(bio).to_be_focused()
+    assert posts() == 0
+
+    # What the form sends is trimmed: a trailing newline does not count against the limit.
+    bio.fill("x" * 8_000 + "\n")
+    expect(error).to_be_hidden()
+    expect(page.locator("#target_bio-counter")).to_have_text("8,000 / 8,000")
+    expect(bio).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_typing_past_the_limit_is_kept_and_explained(page: Page) -> None:
+    page.fill("#pitch", "p" * 1_500)
+    page.focus("#pitch")
+    page.keyboard.press("End")
+    page.keyboard.type("abc")
+    assert page.locator("#pitch").input_value()[-5:] == "ppabc"
+    expect(page.locator("#pitch-error")).to_have_text(
+        "The pitch field has 1,503 characters; it takes at most 1,500. Shorten it by 3 characters to draft."
+    )
+    # The same for the profile's defaults.
+    paste(page, "#profile-offer", "o" * 320)
+    assert len(page.locator("#profile-offer").input_value()) == 320
+    expect(page.locator("#profile-offer-error")).to_have_text(
+        "Your paste was 320 characters; the offer field takes at most 300. Nothing was cut: shorten it by 20 characters to save."
+    )
+    page.click("#save-profile")
+    expect(page.locator("#profile-offer")).to_be_focused()
+    expect(page.locator("#profile-status")).not_to_have_text("Defaults saved.")
+
+
+# ---- errors ------------------------------------------------------------------------------------
+
+
+def test_a_refused_field_is_explained_in_the_server_s_sentence(page: Page) -> None:
+    # The page stops an over-long bio itself, so the request is lengthened on its way: the server's answer is real.
+    def lengthen(route: Route, request: Request) -> None:
+        body = {**json.loads(request.post_data or "{}"), "target_bio": "Trail runner, " * 700 + "end."}
+        route.continue_(post_data=json.dumps(body))
+
+    page.route(HISTORY_LIST, lengthen)
+    page.fill("#target_bio", BIO)
+    page.fill("#pitch", PITCH)
+    page.click("#submit")
+    error = page.locator("#target_bio-error")
+    expect(error).to_have_text("Their bio is too long: 9,804 characters, at most 8,000.", timeout=30_000)
+    expect(page.locator("#target_bio")).to_be_focused()
+
+
+def answer(status: int, *, body: str, content_type: str = "application/json") -> Callable[[Route], None]:
+    return lambda route: route.fulfill(status=status, body=body, content_type=content_type)
+
+
+def envelope(code: str, message: str, **extra: str) -> str:
+    return json.dumps({"error": {"code": code, "message": message, **extra}})
+
+
+@pytest.mark.parametrize(
+    ("reply", "says"),
+    [
+        # API Gateway's own answers carry no error envelope.
+        (answer(503, body='{"message":"Service Unavailable"}'), "noask took too long to answer"),
+        (answer(504, body='{"message":"Endpoint request timed out"}'), "noask took too long to answer"),
+        (answer(429, body='{"message":"Too Many Requests"}'), "Too many requests at once"),
+        (answer(403, body='{"message":"Forbidden"}'), "not allowed"),
+        (answer(502, body="<html><body>Bad Gateway</body></html>", content_type="text/html"), "Something went wrong on our side"),
+        (answer(500, body="Internal Server Error", content_type="text/plain"), "Something went wrong on our side"),
+        (answer(500, body=envelope("internal_error", "Something went wrong on our side. Quote this id.",
+                                   correlation_id="c0ffee-1234")), "c0ffee-1234"),
+        (answer(429, body=envelope("quota_exceeded", "You have used all 20 drafts for today. The quota resets at midnight UTC.")),
+         "You have used all 20 drafts for today"),
+        (answer(409, body=envelope("request_in_progress", "A request with this Idempotency-Key is still being drafted.")),
+         "still being drafted"),
+        (answer(413, body=envelope("body_too_large", "")), "too large"),
+        (answer(404, body="{}"), "not found"),
+        # An older or foreign server's wording is not shown as it is.
+        (answer(422, body=envelope("validation_error", "target_bio: String should have at most 8000 characters",
+                                   field="target_bio")), "could not accept what is in “Their bio”"),
+        (answer(422, body=envelope("validation_error", "pitch: Field required", field="pitch")),
+         "could not accept what is in “Your pitch”"),
+        (answer(400, body='{"detail":"bad"}'), "could not read"),
+        (answer(418, body="not json at all", content_type="text/plain"), "Something went wrong"),
+        (lambda route: route.abort("connectionrefused"), "Could not reach noask"),
+    ],
+)  # fmt: skip
+def test_every_failure_reads_as_a_sentence(page: Page, reply: Callable[[Route], None], says: str) -> None:
+    page.route(HISTORY_LIST, lambda route, request: reply(route) if request.method == "POST" else route.continue_())
+    page.fill("#target_bio", BIO)
+    page.fill("#pitch", PITCH)
+    page.click("#submit")
+    shown = page.locator("#form-error:visible, .field-error:visible").first
+    expect(shown).to_be_visible()
+    text = shown.inner_text()
+    assert says.lower() in text.lower(), text
+    assert not NOT_FOR_PEOPLE.search(text), text
+    assert text.rstrip().endswith((".", ")")), text
+    expect(page.locator("#submit")).to_be_enabled()
+
+
+# ---- keyboard hint -----------------------------------------------------------------------------
+
+
+def test_the_shortcut_hint_shows_only_where_there_is_a_keyboard(browser: Browser, server_url: str) -> None:
+    with watched_page(browser, allowed_origins=(server_url,)) as desktop:
+        desktop.goto(f"{server_url}/")
+        expect(desktop.locator(".shortcut")).to_be_visible()
+        expect(desktop.locator(".shortcut")).to_have_text("or press Ctrl + Enter")
+    touch_only: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+    with watched_page(browser, allowed_origins=(server_url,), **touch_only) as phone:
+        phone.goto(f"{server_url}/")
+        assert phone.evaluate("matchMedia('(hover: none) and (pointer: coarse)').matches")
+        expect(phone.locator("#draft-form")).to_be_visible()
+        expect(phone.locator(".shortcut")).to_be_hidden()
+    mac = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
+    with watched_page(browser, allowed_origins=(server_url,), user_agent=mac) as on_a_mac:
+        on_a_mac.goto(f"{server_url}/")
+        expect(on_a_mac.locator(".shortcut")).to_have_text("or press ⌘ + Enter")
+        on_a_mac.fill("#target_bio", BIO)
+        on_a_mac.fill("#pitch", PITCH)
+        on_a_mac.keyboard.press("Meta+Enter")
+        expect(on_a_mac.locator("#result")).to_be_visible(timeout=30_000)
