@@ -23,7 +23,8 @@ def test_every_covered_language_has_pairs_with_examples() -> None:
 @pytest.mark.parametrize(("language", "text"), CATCH)
 def test_restated_rules_are_leaks(language: str, text: str) -> None:
     found = find_prompt_leaks(f"Hi Dana! {text} Sam", system_prompt=SYSTEM)
-    assert [violation.rule for violation in found] == [Rule.PROMPT_LEAK], language
+    assert found, language
+    assert {violation.rule for violation in found} == {Rule.PROMPT_LEAK}, language
 
 
 @pytest.mark.parametrize(("language", "text"), NEAR_MISS)
