@@ -36,6 +36,8 @@ def _normalised(value: object) -> object:
 
 
 Normalised = BeforeValidator(_normalised)
+# A message the user will send as checked: its hidden characters stay for the check to report.
+NormalisedKeepingHidden = BeforeValidator(lambda value: normalise(value, keep_hidden=True) if isinstance(value, str) else value)
 
 
 class ErrorBody(BaseModel):
@@ -84,7 +86,7 @@ class CheckRequest(BaseModel):
 
     model_config = ConfigDict(defer_build=True, extra="forbid")
 
-    text: Annotated[str, Normalised, StringConstraints(min_length=1, max_length=MAX_CHECK_TEXT_CHARS)]
+    text: Annotated[str, NormalisedKeepingHidden, StringConstraints(min_length=1, max_length=MAX_CHECK_TEXT_CHARS)]
     bio: Annotated[str, Normalised, StringConstraints(max_length=MAX_BIO_CHARS)] | None = Field(
         default=None, description="The target's bio: enables the grounding and link checks."
     )

@@ -207,7 +207,7 @@ def _check(args: argparse.Namespace) -> int:
     )
     channel = Channel(args.channel) if args.channel else None
     if args.jsonl is None:
-        text = normalise(sys.stdin.read())
+        text = normalise(sys.stdin.read(), keep_hidden=True)
         if not text:
             raise UsageError("the message to check is empty: give its text on stdin, or JSON lines with --jsonl")
         violations = _check_one(text, context, channel)
@@ -246,7 +246,7 @@ def _check_lines(lines: Iterable[str], out: TextIO, *, context: _CheckContext, c
             out.write(json.dumps({"line": number, "error": _describe(error)}) + "\n")
             status = EXIT_USAGE
             continue
-        text = normalise(item.text)
+        text = normalise(item.text, keep_hidden=True)
         if not text:
             out.write(json.dumps({"line": number, "error": "text: the message to check is empty"}) + "\n")
             status = EXIT_USAGE

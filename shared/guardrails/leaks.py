@@ -7,7 +7,9 @@ Three ways a draft leaks them:
   (letters and digits mixed); words are compared as read, so hidden characters and look-alikes do not hide a copy;
 - paraphrased or translated: a phrase that only a draft talking about its instructions uses ("my instructions
   say", "I was told not to ask", "as instructed by the system", "según mis instrucciones", "selon mes
-  instructions", "laut meinen Anweisungen"), from the catalogue in prompt_leaks.toml, one list per covered language.
+  instructions", "laut meinen Anweisungen"), from the catalogue in prompt_leaks.toml, one list per covered language;
+- restated: the writer bound by rules, then what the rules are about, in one sentence ("I've been asked to keep
+  this free of any request", "mis pautas me impiden pedirte nada"), from the pairs in rule_talk.toml.
 
 Quoted examples in the prompt ("happy to send the checklist if it's ever useful") are phrasing the model may use.
 """
@@ -90,7 +92,7 @@ def find_prompt_leaks(text: str, *, system_prompt: str) -> list[Violation]:
     copied = [
         Violation(rule=Rule.PROMPT_LEAK, message=_MESSAGE, span=text[start:end], start=start, end=end) for start, end in spans
     ]
-    return sorted(copied + find_paraphrased_leaks(text), key=lambda violation: violation.start or 0)
+    return sorted(copied + find_paraphrased_leaks(text) + find_restated_rules(text), key=lambda violation: violation.start or 0)
 
 
 @cache
@@ -123,5 +125,72 @@ def find_paraphrased_leaks(text: str) -> list[Violation]:
                 start=start,
                 end=end,
             )
+        )
+    return violations
+
+
+# How far after a cue its act may come ("my guidelines say I can't mention"), and never past the sentence's end.
+_RULE_TALK_REACH = 80
+_SENTENCE_END = re.compile(r"[.!?;:\n]")
+_RESTATED_MESSAGE = "Tells the reader what noask's instructions to the model say (“{phrase}”), which no message may reveal."
+
+
+@cache
+def rule_talk_catalogue() -> dict[str, dict[str, list[str]]]:
+    """Per language: cues, acts and phrases, with the drafts they must catch and the near-misses they must not."""
+    return tomllib.loads((Path(__file__).parent / "rule_talk.toml").read_text(encoding="utf-8"))
+
+
+@cache
+def _rule_talk_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str] | None]:
+    catalogue = rule_talk_catalogue().values()
+    cues = _whole_words({read(cue).text for language in catalogue for cue in language["cues"]})
+    acts = _whole_words({read(act).text for language in catalogue for act in language["acts"]})
+    acts_before = _whole_words({read(act).text for language in catalogue for act in language["acts_before"]})
+    phrases = {read(phrase).text for language in catalogue for phrase in language["phrases"]}
+    return cues, acts, acts_before, _whole_words(phrases) if phrases else None
+
+
+def _whole_words(literals: set[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(literal).replace(r"\ ", r"\s+") for literal in sorted(literals, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
+def find_restated_rules(text: str) -> list[Violation]:
+    """Sentences in which the writer tells what rules bind them about asking, mentioning or opening (any covered
+    language). Each cue looks only a bounded distance around it, so the check is linear in the text."""
+    if not text:
+        return []
+    reading = read(text)
+    cues, acts, acts_before, phrases = _rule_talk_patterns()
+    spans: list[tuple[int, int]] = []
+    for cue in cues.finditer(reading.text):
+        after = reading.text[cue.end() : cue.end() + _RULE_TALK_REACH]
+        boundary = _SENTENCE_END.search(after)
+        act = acts.search(after, 0, boundary.start() if boundary else len(after))
+        if act:
+            spans.append((cue.start(), cue.end() + act.end()))
+            continue
+        # "No favours requested here, those are the rules I write under": the act may come first.
+        first = max(0, cue.start() - _RULE_TALK_REACH)
+        before = reading.text[first : cue.start()]
+        sentence_start = max((found.end() for found in _SENTENCE_END.finditer(before)), default=0)
+        act = acts_before.search(before, sentence_start)
+        if act:
+            spans.append((first + act.start(), cue.end()))
+    if phrases:
+        spans += [(found.start(), found.end()) for found in phrases.finditer(reading.text)]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))  # two cues before one act: one restatement
+        else:
+            merged.append((start, end))
+    violations = []
+    for start, end in merged:
+        first, last = reading.original_span(start, end)
+        phrase = text[first:last]
+        violations.append(
+            Violation(rule=Rule.PROMPT_LEAK, message=_RESTATED_MESSAGE.format(phrase=phrase), span=phrase, start=first, end=last)
         )
     return violations

@@ -34,11 +34,16 @@ from shared.text.emoji_scan import emoji_matches
 
 # --- hidden characters ---------------------------------------------------------------------------
 # Invisible characters outside the format category (Cf, which holds zero-width, bidi and tag characters and the
-# soft hyphen): variation selectors, the combining grapheme joiner, Mongolian selectors and Hangul fillers.
+# soft hyphen): variation selectors, the combining grapheme joiner, Mongolian selectors and Hangul fillers, the
+# braille blank, and the rest of Unicode's Other_Default_Ignorable_Code_Point list (PropList.txt, a stable list):
+# Khmer inherent vowels and code points kept unassigned so that renderers show nothing for them (U+2065,
+# U+FFF0..U+FFF8, the plane-14 gaps around the tag and selector blocks).
 _INVISIBLE_OTHER = frozenset(
     [chr(code) for code in range(0xFE00, 0xFE10)]
-    + [chr(code) for code in range(0xE0100, 0xE01F0)]
+    + [chr(code) for code in range(0xE0000, 0xE1000)]
+    + [chr(code) for code in range(0xFFF0, 0xFFF9)]
     + ["\u034f", "\u180b", "\u180c", "\u180d", "\u180f", "\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"]
+    + ["\u17b4", "\u17b5", "\u2065"]
 )
 _KEPT_CONTROLS = frozenset("\t\n\r")
 
@@ -59,9 +64,12 @@ _NOT_LEET_DIGITS = frozenset("2689")
 _LEET_MARKS = "0123456789$"
 # "3rd", "10x", "5k", "4pm", "100ms": a number with a unit is not leetspeak.
 _NUMBER_WITH_UNIT = re.compile(r"\$?\d+[a-z]{1,3}")
-# Three or more single letters joined by the same separator: "c a l l", "c.a.l.l", "c-a-l-l", "c . a . l . l".
+# Three or more single letters joined by the same separator: "c a l l", "c.a.l.l", "c-a-l-l", "c . a . l . l", one a
+# line. (The same one: "i.e. I" is no spelled-out word.)
+_SEPARATOR_MARKS = ".-_*·•/|~+=:‧"
 _SPACED_LETTERS = re.compile(
-    r"(?<![^\W\d_])[^\W\d_](?P<sep>[ .\-_*·•/|~+] ?| {2}| [.\-_*·•/|~+] )[^\W\d_](?:(?P=sep)[^\W\d_])+(?![^\W\d_])"
+    rf"(?<![^\W\d_])[^\W\d_](?P<sep>[ \t\n{re.escape(_SEPARATOR_MARKS)}] ?| {{2}}| [{re.escape(_SEPARATOR_MARKS)}] )"
+    r"[^\W\d_](?:(?P=sep)[^\W\d_])+(?![^\W\d_])"
 )
 # One-letter words ("a c a l l", "y c a f é") that may stand before spaced-out letters without being part of them.
 _ONE_LETTER_WORDS = frozenset("aiyoeà")
@@ -210,7 +218,7 @@ class _Builder:
 
 def _spaced_letters(found: re.Match[str]) -> list[tuple[int, str]] | None:
     text, separator = found.group(), found.group("sep")
-    kept = [(index, char) for index, char in enumerate(text) if not (char.isspace() or char in ".-_*·•/|~+")]
+    kept = [(index, char) for index, char in enumerate(text) if not (char.isspace() or char in _SEPARATOR_MARKS)]
     if separator.isspace() and text[0] in _ONE_LETTER_WORDS and len(kept) > 3:
         # "for a c a l l": the article stays a word of its own.
         return [(0, text[0]), *((index, " ") for index in range(1, 1 + len(separator))), *kept[1:]]
@@ -313,14 +321,105 @@ def _repeats_in_runs(units: list[tuple[int, int, str, _Unit]]) -> set[int]:
 @lru_cache(maxsize=4096)
 def _fold_unit(unit: str) -> str:
     """How one character with its combining marks reads: no hidden characters, NFKC, look-alikes and case folded."""
-    visible = "".join(char for char in unit if not is_hidden(char))
-    return "".join(_fold_char(char) for char in unicodedata.normalize("NFKC", visible))
+    # Past a few marks a stack is noise, and normalising it costs time quadratic in its length (canonical ordering).
+    visible = unicodedata.normalize("NFC", "".join(char for char in unit[:_MAX_UNIT_CHARS] if not is_hidden(char)))
+    if not visible:
+        return ""
+    base, marks = visible[0], visible[1:]
+    letter = _enclosed_letter(base)
+    if letter is not None:
+        return letter  # a letter in a box or a circle reads as the letter
+    if not _shows_a_letter(base) and _is_emoji(base):
+        return ""  # an emoji read here is one glued between single letters ("r🔹e🔹f"): it only separates them
+    folded = "".join(_fold_char(char) for char in unicodedata.normalize("NFKC", base))
+    if marks and unicodedata.normalize("NFKD", folded)[:1].isascii():
+        # Marks NFC could not join to a Latin letter are no accent of any covered language but stacked noise (Zalgo):
+        # the letter reads bare. Some marks would even read as letters ("ͅ" is NFKC "ι").
+        return unicodedata.normalize("NFKD", folded)[0]
+    return folded + "".join(_fold_char(char) for char in unicodedata.normalize("NFKC", marks))
+
+
+# A character and this many marks are read; the rest of a longer stack is not.
+_MAX_UNIT_CHARS = 16
+# Letters that NFKC leaves alone or reads as more than a letter ("⒭" is NFKC "(r)"), named after the letter they show.
+_ENCLOSED_LETTER = re.compile(
+    r"(?:LATIN LETTER SMALL CAPITAL|MODIFIER LETTER SMALL CAPITAL|PARENTHESIZED LATIN SMALL LETTER"
+    r"|NEGATIVE (?:CIRCLED|SQUARED) LATIN CAPITAL LETTER|SQUARED LATIN CAPITAL LETTER) ([A-Z])"
+)
+
+
+def _enclosed_letter(char: str) -> str | None:
+    if char.isascii():
+        return None
+    named = _ENCLOSED_LETTER.fullmatch(unicodedata.name(char, ""))
+    return named.group(1).lower() if named else None
+
+
+def _shows_a_letter(char: str) -> bool:
+    compatible = unicodedata.normalize("NFKC", char)
+    return _enclosed_letter(char) is not None or (len(compatible) == 1 and compatible.isascii() and compatible.isalpha())
+
+
+def _is_emoji(char: str) -> bool:
+    if char.isascii() or unicodedata.category(char) not in ("So", "Sk"):
+        return False
+    import emoji
+
+    return emoji.is_emoji(char)
 
 
 @lru_cache(maxsize=64)
 def _emoji_spans(text: str) -> Mapping[int, int]:
+    """Where each emoji that reads by its meaning starts and ends: not a letter in a box ("🅲", "Ⓜ"), which reads as
+    its letter, nor an emoji glued between single letters ("c✨a✨l✨l"), which only separates them."""
+    return MappingProxyType(
+        {
+            start: end
+            for start, end in _all_emoji_spans(text).items()
+            if not _shows_a_letter(text[start]) and start not in _separating_emoji(text)
+        }
+    )
+
+
+@lru_cache(maxsize=64)
+def _all_emoji_spans(text: str) -> Mapping[int, int]:
     """Where each emoji starts and ends; cached, as every check of one draft asks about the same text."""
     return MappingProxyType(emoji_matches(text))
+
+
+@lru_cache(maxsize=64)
+def _separating_emoji(text: str) -> frozenset[int]:
+    """Starts of the emoji that only separate single letters: one glued between two ("c✨a"), or one of a chain of the
+    same emoji set off by spaces ("c ✨ a ✨ l"); a lone "I ❤️ U" keeps its meaning."""
+    glued: set[int] = set()
+    spaced: list[tuple[int, int, int, str]] = []  # (emoji start, letter before, letter after, emoji)
+    for start, end in _all_emoji_spans(text).items():
+        after_end = end
+        while after_end < len(text) and text[after_end] in "\ufe0e\ufe0f":
+            after_end += 1
+        before, after = _lone_letter(text, start - 1, -1), _lone_letter(text, after_end, 1)
+        if before is None or after is None:
+            continue
+        if before == start - 1 and after == after_end:
+            glued.add(start)
+        else:
+            spaced.append((start, before, after, text[start:end]))
+    letters_before = {(before, symbol) for _, before, _, symbol in spaced}
+    letters_after = {(after, symbol) for _, _, after, symbol in spaced}
+    chained = {
+        start for start, before, after, symbol in spaced if (after, symbol) in letters_before or (before, symbol) in letters_after
+    }
+    return frozenset(glued | chained)
+
+
+def _lone_letter(text: str, index: int, step: int) -> int | None:
+    """Where the single letter next to an emoji is (one space may stand between), stepping from `index`."""
+    if 0 <= index < len(text) and text[index] == " ":
+        index += step
+    if not (0 <= index < len(text) and text[index].isalpha()):
+        return None
+    beyond = index + step
+    return None if 0 <= beyond < len(text) and text[beyond].isalpha() else index
 
 
 def emoji_spans(text: str) -> list[tuple[int, int]]:
@@ -328,7 +427,7 @@ def emoji_spans(text: str) -> list[tuple[int, int]]:
     if text.isascii():
         return []
     spans = []
-    for start, end in _emoji_spans(text).items():
+    for start, end in _all_emoji_spans(text).items():
         while end < len(text) and text[end] in "\ufe0e\ufe0f":
             end += 1
         spans.append((start, end))
@@ -355,6 +454,10 @@ def _emoji_words(symbol: str) -> str:
 def _fold_char(char: str) -> str:
     if char.isascii():
         return char.lower()
+    digit = unicodedata.decimal(char, None)
+    if digit is not None:
+        # A digit of any script reads as its value: Persian "۵" is 5 to a reader, not the "o" it looks like.
+        return str(digit)
     char = _DOTS.get(char, char)
     return _confusables().get(char, char).casefold()
 
