@@ -346,3 +346,7 @@ VERBS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], Non
     _add_invoke,
     _add_parse_email,
 )
+
+
+if __name__ == "__main__":  # `python -m shared.cli …` works like `noask …`
+    raise SystemExit(main())

@@ -327,6 +327,9 @@ class _Worker:
         self.process.start()
         child.close()
         self.ready = False
+        # Shutdown and the request thread may both stop a busy worker: the pipe must be closed once only.
+        self._stop_lock = threading.Lock()
+        self._stopped = False
 
     def wait_ready(self, timeout: float) -> bool:
         """True once the handler is imported; False if it is still importing after `timeout` seconds."""
@@ -353,15 +356,20 @@ class _Worker:
         return str(status), payload, float(handler_seconds)
 
     def stop(self, *, wait: float) -> None:
-        """Ask the worker to exit, then kill it if it has not within `wait` seconds (a stuck handler never reads)."""
-        if wait > 0:
-            with suppress(OSError):
-                self._connection.send(None)
-            self.process.join(wait)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join(WORKER_STOP_SECONDS)
-        self._connection.close()
+        """Ask the worker to exit, then kill it if it has not within `wait` seconds (a stuck handler never reads).
+        Stopping a stopped worker does nothing."""
+        with self._stop_lock:
+            if self._stopped:
+                return
+            self._stopped = True
+            if wait > 0:
+                with suppress(OSError):
+                    self._connection.send(None)
+                self.process.join(wait)
+            if self.process.is_alive():
+                self.process.kill()
+                self.process.join(WORKER_STOP_SECONDS)
+            self._connection.close()
 
 
 class FunctionPool:
