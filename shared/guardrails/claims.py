@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -111,7 +112,7 @@ def _claims(text: str) -> list[_Claim]:
                     continue
                 matches.append((match.start(), -match.end(), named))
     claims: list[_Claim] = []
-    sentence_spans: list[tuple[int, int]] | None = None
+    sentence_spans: Sequence[tuple[int, int]] | None = None
     for start, negative_end, named in sorted(matches):
         if claims and start < claims[-1].end:
             continue
@@ -128,7 +129,7 @@ def _rest_of_clause(text: str, position: int) -> str:
     return text[position : end.start() if end else position + 300]
 
 
-def _around(text: str, position: int, spans: list[tuple[int, int]]) -> str:
+def _around(text: str, position: int, spans: Sequence[tuple[int, int]]) -> str:
     """The sentence holding `position` and the one before it: what "Me too!" agrees with."""
     index = bisect.bisect_right(spans, (position, len(text) + 1)) - 1
     if index < 0 or not spans[index][0] <= position < spans[index][1]:

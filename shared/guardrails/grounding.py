@@ -273,8 +273,12 @@ def _invented_names(text: str, source_text: str) -> list[Violation]:
     return violations
 
 
+@lru_cache(maxsize=8192)
 def _name_key(word: str) -> str:
-    return re.sub(r"['’]s$", "", fold(word))
+    return _POSSESSIVE_END.sub("", fold(word))
+
+
+_POSSESSIVE_END = re.compile(r"['’]s$")
 
 
 def _capitalised_runs(text: str, lower_words: set[str]) -> list[list[re.Match[str]]]:

@@ -48,9 +48,11 @@ def _closing_bracket(text: str, span: Span) -> Span:
     return Span(span.start, span.end + 1) if unclosed and fits and text[span.end : span.end + 1] == ")" else span
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
+# The bio is split by the interest finder, the composer's hooks and the claims check: once per text.
+@functools.lru_cache(maxsize=64)
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) offsets of the sentences, lines and bullet items of `text`, trimmed of punctuation."""
-    return [(span.start, span.end) for span in split(text, _SENTENCE_BREAK, 0, len(text))]
+    return tuple((span.start, span.end) for span in split(text, _SENTENCE_BREAK, 0, len(text)))
 
 
 @dataclass(frozen=True)

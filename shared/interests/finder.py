@@ -235,8 +235,10 @@ def _kind(topic: Topic) -> InterestKind:
     return _CATEGORY_KIND[topic.category]
 
 
-def _lexicon_interests(context: _Context, sentence: Sentence) -> Iterator[tuple[Interest, int]]:
-    for found in FORM_INDEX.scan(context.tokens):
+def _lexicon_interests(
+    context: _Context, sentence: Sentence, forms: Sequence[PhraseMatch[str]]
+) -> Iterator[tuple[Interest, int]]:
+    for found in forms:
         topic = TOPICS[found.value]
         if topic.category in _NEVER_AN_INTEREST or _is_not_a_pursuit(context, found, topic):
             continue
@@ -270,6 +272,10 @@ _BACKGROUND = re.compile(
     r"(?i:grew\s+up\s+in|originally\s+from|born\s+(?:and\s+raised\s+)?in|raised\s+in|moved\s+(?:here\s+)?from|studied\s+(?:\w+\s+){0,3}at|alumn(?:us|a|i)\s+of|graduated\s+from)"
     r"\s+(?P<place>(?:the\s+)?[A-Z][\w'&.-]*(?:\s+(?:(?:of|de|la|and|&)\s+)?[A-Z][\w'&.-]*){0,4})"
 )
+
+
+# The shortest sentence _RECENT_WORK or _BACKGROUND can match ("I led abc": a subject, a verb and three characters).
+_SHORTEST_PATTERN_STATEMENT = 8
 
 
 def _is_career_history(quote: str, verb: str) -> bool:
@@ -324,12 +330,17 @@ def _ranked_interests(bio: str) -> tuple[Interest, ...]:
     tokens = tokenise(bio)
     token_starts = [token.start for token in tokens]
     for start, end in sentences(bio):
+        sentence_tokens = tokens[bisect.bisect_left(token_starts, start) : bisect.bisect_left(token_starts, end)]
+        forms = list(FORM_INDEX.scan(sentence_tokens))
+        # A line of a letter or two (a hostile bio may hold thousands) can state nothing: skip it at once.
+        if not forms and end - start < _SHORTEST_PATTERN_STATEMENT:
+            continue
         if is_hostile(bio[start:end]) or touches_injection(planted, start, end):
             continue
         sentence = Sentence(bio, Span(start, end))
-        sentence_tokens = tokens[bisect.bisect_left(token_starts, start) : bisect.bisect_left(token_starts, end)]
-        context = _context(bio, sentence_tokens)
-        for interest, position in (*_lexicon_interests(context, sentence), *_pattern_interests(bio, sentence)):
+        # Most sentences name no hobby: their clause context (the costly part) is built only for those that do.
+        lexicon = _lexicon_interests(_context(bio, sentence_tokens), sentence, forms) if forms else ()
+        for interest, position in (*lexicon, *_pattern_interests(bio, sentence)):
             key = interest.topic.casefold() if interest.kind is not InterestKind.RECENT_WORK else interest.evidence
             if key not in best or interest.score > best[key][0].score:
                 best[key] = (interest, position)

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 # Letters, digits and the "&"/"+" of "d&d" and "c++"; hyphens and apostrophes join words (see Token.joiner).
 _WORD = re.compile(r"[\w&+]+")
@@ -30,8 +30,7 @@ def fold_word(word: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: a hostile text has a token every other character, and tuples are cheap to make
     start: int
     end: int
     key: str
@@ -46,8 +45,9 @@ def tokenise(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         word_start = found.start()
         if previous_end < 0:
             joiner = ""
-        elif word_start - previous_end == 1 and text[previous_end] == " ":
-            joiner = " "  # the common case, without slicing the gap
+        elif word_start - previous_end == 1:  # the common case (a hostile text may have it between every letter)
+            gap = text[previous_end]
+            joiner = " " if gap.isspace() else "-" if gap in _HYPHENS else "'" if gap in _APOSTROPHES else ""
         else:
             joiner = _joiner(text[previous_end:word_start])
         tokens.append(Token(word_start, found.end(), fold_word(found.group()), joiner))
@@ -56,12 +56,6 @@ def tokenise(text: str, start: int = 0, end: int | None = None) -> list[Token]:
 
 
 def _joiner(gap: str) -> str:
-    if len(gap) == 1:  # most gaps: one character (a hostile text may have one between every pair of letters)
-        if gap in _HYPHENS:
-            return "-"
-        if gap in _APOSTROPHES:
-            return "'"
-        return " " if gap.isspace() else ""
     if gap.isspace():
         return " "
     # Spaces, with at most a quote mark of a possessive or an elision: "farmers' markets", "rock 'n' roll".

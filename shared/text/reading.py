@@ -372,11 +372,12 @@ def _is_emoji(char: str) -> bool:
 def _emoji_spans(text: str) -> Mapping[int, int]:
     """Where each emoji that reads by its meaning starts and ends: not a letter in a box ("🅲", "Ⓜ"), which reads as
     its letter, nor an emoji glued between single letters ("c✨a✨l✨l"), which only separates them."""
+    separating = _separating_emoji(text)
     return MappingProxyType(
         {
             start: end
             for start, end in _all_emoji_spans(text).items()
-            if not _shows_a_letter(text[start]) and start not in _separating_emoji(text)
+            if start not in separating and not _shows_a_letter(text[start])
         }
     )
 
