@@ -16,7 +16,7 @@ from shared.local.dynamodb import DynamoDBLocal, create_tables_from_template
 from shared.local.server import DEFAULT_WORKERS
 from tests.bench.api import per_draft_overhead
 from tests.bench.artifacts import artifact_sizes
-from tests.bench.core import ask_check_accuracy, ask_check_throughput, prompt_tokens
+from tests.bench.core import ask_check_accuracy, ask_check_throughput, judge_prompt_tokens, prompt_tokens
 from tests.bench.drafting import hostile_input_ratios, offline_drafting_time
 from tests.bench.figures import Figure, machine_description, markdown_table, report
 from tests.bench.imports import import_times
@@ -140,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     step("ask check throughput", ask_check_throughput)
     step("ask check accuracy", ask_check_accuracy)
     step("prompt tokens", prompt_tokens)
+    step("judge prompt tokens", judge_prompt_tokens)
     step("offline drafting time", offline_drafting_time)
     step("hostile 8,000-character inputs", hostile_input_ratios)
     step("import times", import_times)

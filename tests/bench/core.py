@@ -131,3 +131,32 @@ def prompt_tokens() -> list[Figure]:
             )
         )
     return figures
+
+
+def judge_prompt_tokens() -> list[Figure]:
+    """The ask judge's second call per draft when a model is configured: its prompt around a typical draft."""
+    import time as clock
+
+    import tiktoken
+
+    from shared.guardrails.judge import AskJudge
+    from shared.service import DraftingService
+
+    encoding = tiktoken.get_encoding(TOKEN_ENCODING)
+    bio = (DATA / "bios" / "third_person.txt").read_text(encoding="utf-8")
+    draft = DraftingService(None, PromptLibrary(PROMPTS_DIR)).draft(
+        DraftRequest(target_bio=bio, pitch=TYPICAL_PITCH), deadline=clock.monotonic() + 30
+    )
+    judge = AskJudge(model=None, prompts_dir=PROMPTS_DIR)  # type: ignore[arg-type]  # only renders, never calls
+    tokens = sum(len(encoding.encode(message.content)) for message in judge.messages(draft.body, draft.subject))
+    return [
+        Figure(
+            "Ask judge prompt tokens, system + user (typical draft)",
+            tokens,
+            "tokens",
+            baseline_name="the draft alone",
+            baseline=len(encoding.encode(draft.body)),
+            note=f"{TOKEN_ENCODING}, prompts/judge.j2 around the offline draft of tests/data/bios/third_person.txt "
+            "(linkedin_message); sent once per accepted model draft",
+        )
+    ]

@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 
-from shared.guardrails import find_asks
+from tests.redteam.scoring import Labelled, ask_spans, score
 
 CORPUS = Path(__file__).with_name("messages.toml")
-MIN_RECALL = 0.97
-MIN_PRECISION = 0.98
-
-
-@dataclass(frozen=True)
-class Labelled:
-    family: str
-    ask: bool
-    text: str
 
 
 def _corpus() -> list[Labelled]:
@@ -30,7 +20,7 @@ MESSAGES = _corpus()
 
 def test_the_corpus_is_large_varied_and_unambiguous() -> None:
     assert len(MESSAGES) >= 500
-    families = {message.family for message in MESSAGES}
+    families = {message.group for message in MESSAGES}
     assert {"indirect", "obfuscated", "emoji", "ps_subject", "legitimate"} <= families
     assert {"spanish", "french", "german", "portuguese", "italian"} <= families
     texts = [message.text for message in MESSAGES]
@@ -38,17 +28,4 @@ def test_the_corpus_is_large_varied_and_unambiguous() -> None:
 
 
 def test_recall_and_precision() -> None:
-    flagged = {message.text: bool(find_asks(message.text)) for message in MESSAGES}
-    missed = [m for m in MESSAGES if m.ask and not flagged[m.text]]
-    false_alarms = [m for m in MESSAGES if not m.ask and flagged[m.text]]
-    caught = sum(1 for m in MESSAGES if m.ask and flagged[m.text])
-    recall = caught / sum(1 for m in MESSAGES if m.ask)
-    precision = caught / (caught + len(false_alarms))
-    report = (
-        f"recall {recall:.3f}, precision {precision:.3f}\nmissed:\n"
-        + "\n".join(f"  [{m.family}] {m.text}" for m in missed)
-        + "\nfalse alarms:\n"
-        + "\n".join(f"  [{m.family}] {m.text} <- {[v.span for v in find_asks(m.text)]}" for m in false_alarms)
-    )
-    assert recall >= MIN_RECALL, report
-    assert precision >= MIN_PRECISION, report
+    score(MESSAGES, ask_spans).assert_goals()

@@ -9,29 +9,19 @@ single-language families of messages.toml. Each batch's `about` line records its
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from shared.guardrails import find_asks
+from tests.redteam.scoring import Labelled, ask_spans, score
 
 HELD_OUT = Path(__file__).with_name("heldout_languages.toml")
 CORPUS = Path(__file__).with_name("messages.toml")
 # The corpus's families in one language each (its later held-out families mix languages).
 CORPUS_FAMILIES = {"spanish": "es", "french": "fr", "german": "de", "portuguese": "pt", "italian": "it"}
 LANGUAGES = ("es", "fr", "de", "pt", "it")
-MIN_RECALL = 0.97
-MIN_PRECISION = 0.98
 MIN_ASKS_PER_LANGUAGE = 40
 MIN_ORDINARY_PER_LANGUAGE = 30
-
-
-@dataclass(frozen=True)
-class Labelled:
-    language: str
-    ask: bool
-    text: str
 
 
 def _held_out() -> list[Labelled]:
@@ -55,11 +45,11 @@ CORPUS_MESSAGES = _corpus()
 
 def test_every_language_has_enough_asks_and_ordinary_lines() -> None:
     for language in LANGUAGES:
-        asks = [m for m in MESSAGES if m.language == language and m.ask]
-        ordinary = [m for m in MESSAGES if m.language == language and not m.ask]
+        asks = [m for m in MESSAGES if m.group == language and m.bad]
+        ordinary = [m for m in MESSAGES if m.group == language and not m.bad]
         assert len(asks) >= MIN_ASKS_PER_LANGUAGE, language
         assert len(ordinary) >= MIN_ORDINARY_PER_LANGUAGE, language
-    assert {m.language for m in CORPUS_MESSAGES} == set(LANGUAGES)
+    assert {m.group for m in CORPUS_MESSAGES} == set(LANGUAGES)
     texts = [message.text for message in MESSAGES]
     assert len(set(texts)) == len(texts), "a message appears twice"
 
@@ -67,18 +57,5 @@ def test_every_language_has_enough_asks_and_ordinary_lines() -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("source", ["held-out", "corpus"])
 def test_recall_and_precision_per_language(language: str, source: str) -> None:
-    messages = [m for m in (MESSAGES if source == "held-out" else CORPUS_MESSAGES) if m.language == language]
-    flagged = {m.text: bool(find_asks(m.text)) for m in messages}
-    missed = [m for m in messages if m.ask and not flagged[m.text]]
-    false_alarms = [m for m in messages if not m.ask and flagged[m.text]]
-    caught = sum(1 for m in messages if m.ask and flagged[m.text])
-    recall = caught / sum(1 for m in messages if m.ask)
-    precision = caught / (caught + len(false_alarms))
-    report = (
-        f"{language} ({source}): recall {recall:.3f}, precision {precision:.3f}\nmissed:\n"
-        + "\n".join(f"  {m.text}" for m in missed)
-        + "\nfalse alarms:\n"
-        + "\n".join(f"  {m.text} <- {[v.span for v in find_asks(m.text)]}" for m in false_alarms)
-    )
-    assert recall >= MIN_RECALL, report
-    assert precision >= MIN_PRECISION, report
+    messages = [m for m in (MESSAGES if source == "held-out" else CORPUS_MESSAGES) if m.group == language]
+    score(messages, ask_spans, title=f"{language} ({source}): ").assert_goals()
