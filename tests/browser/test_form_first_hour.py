@@ -230,6 +230,23 @@ def test_typing_past_the_limit_is_kept_and_explained(page: Page) -> None:
     expect(page.locator("#profile-status")).not_to_have_text("Defaults saved.")
 
 
+def test_the_saved_profile_arriving_late_keeps_what_was_typed(browser: Browser, server_url: str) -> None:
+    with watched_page(browser, allowed_origins=(server_url,), expected_errors=(FAILED_REQUEST,)) as page:
+        held: list[Route] = []
+        page.route(
+            re.compile(r"/profile$"),
+            lambda route: held.append(route) if route.request.method == "GET" else route.continue_(),
+        )
+        with page.expect_request(lambda request: request.url.endswith("/profile") and request.method == "GET"):
+            page.goto(f"{server_url}/")
+        page.fill("#profile-offer", "my checklist for usability sessions")
+        saved = {"pitch": "Saved pitch.", "sender_name": "Sam", "sender_interests": "", "offer": "Saved offer", "addresses": []}
+        with page.expect_response(lambda response: response.url.endswith("/profile")):
+            held[0].fulfill(json=saved)
+        expect(page.locator("#profile-pitch")).to_have_value("Saved pitch.")
+        expect(page.locator("#profile-offer")).to_have_value("my checklist for usability sessions")
+
+
 # ---- errors ------------------------------------------------------------------------------------
 
 

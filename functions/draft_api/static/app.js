@@ -724,13 +724,19 @@
     $("addresses-empty").hidden = addresses.length > 0;
   }
 
+  // A field the person has typed or pasted in keeps their words when the saved profile arrives after it.
+  const editedProfileFields = new Set();
+  for (const name of PROFILE_FIELDS) $(`profile-${name}`).addEventListener("input", () => editedProfileFields.add(name));
+
   async function loadProfile() {
     const result = await api("GET", "/profile");
     if (!result.ok) {
       if (result.error) $("profile-status").textContent = result.error.message;
       return;
     }
-    for (const name of PROFILE_FIELDS) $(`profile-${name}`).value = result.data[name] || "";
+    for (const name of PROFILE_FIELDS) {
+      if (!editedProfileFields.has(name)) $(`profile-${name}`).value = result.data[name] || "";
+    }
     showAddresses(result.data.addresses || []);
   }
 
@@ -808,6 +814,7 @@
       if (result.error && !(field && fieldMessage(`profile-${field}`, result.error.message))) $("profile-status").textContent = result.error.message;
       return;
     }
+    editedProfileFields.clear();
     $("profile-status").textContent = "Defaults saved.";
   });
 
