@@ -136,7 +136,8 @@ class DynamoDBHistoryStore:
         ]
         client = self.client
         try:
-            client.transact_write_items(TransactItems=actions)
+            # The draft's id makes a retried request (botocore retries on a timeout) count the quota once.
+            client.transact_write_items(TransactItems=actions, ClientRequestToken=record.id)
         except client.exceptions.TransactionCanceledException as error:
             reasons = _cancellation_codes(error.response)
             if reasons[:1] == ["ConditionalCheckFailed"]:

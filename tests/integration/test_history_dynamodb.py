@@ -213,6 +213,20 @@ def test_a_draft_within_the_quota_is_counted_and_stored_in_one_write(
     assert history_store.put_draft_within_quota(make_record(user), day="2030-03-04", limit=2) is False
 
 
+def test_the_same_draft_written_again_is_counted_once(
+    dynamodb_local: str, history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]
+) -> None:
+    """A retried call (botocore retries a timed-out request with the same parameters) is applied once."""
+    user = make_user_id()
+    record = make_record(user)
+
+    assert history_store.put_draft_within_quota(record, day="2030-03-04", limit=5) is True
+    assert history_store.put_draft_within_quota(record, day="2030-03-04", limit=5) is True
+
+    assert quota_count(dynamodb_local, history_store, user, "2030-03-04") == 1
+    assert [item.id for item in history_store.list_drafts(user, limit=5).items] == [record.id]
+
+
 def test_a_spent_quota_stores_no_draft_and_counts_nothing_more(
     dynamodb_local: str, history_store: DynamoDBHistoryStore, make_user_id: Callable[[], str]
 ) -> None:

@@ -59,7 +59,8 @@ def cancelled(stubber: Stubber, *codes: str) -> None:
 def test_the_quota_and_the_draft_go_in_one_transaction(stubbed: tuple[DynamoDBHistoryStore, Stubber]) -> None:
     store, stubber = stubbed
     record = make_record("u1")
-    stubber.add_response("transact_write_items", {}, {"TransactItems": ANY})
+    # The draft's id is the request token: a retry of the same call is applied once.
+    stubber.add_response("transact_write_items", {}, {"TransactItems": ANY, "ClientRequestToken": record.id})
 
     assert store.put_draft_within_quota(record, day=DAY, limit=5) is True
 
