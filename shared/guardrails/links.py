@@ -282,6 +282,8 @@ def _domains(reading: Reading) -> Iterator[Contact]:
         end = _trimmed_end(text, found.start(), path.end() if path else found.end())
         has_path = end > found.end()
         tld = host.rsplit(".", 1)[-1]
+        if spelled and not has_path and _read_on_as_prose(text, found, tld):
+            continue
         if tld in _data()["file_extension_tlds"] and not has_path and not host.startswith("www."):
             continue  # "README.md", "setup.py": a file, not a site
         yield Contact("link", _link_key(text[found.start() : end]), found.start(), end)
@@ -403,6 +405,21 @@ def _spelled_as_prose(text: str) -> bool:
         if len(before[0]) < 2 or len(after[0]) < 2 or before[0] in _data()["prose_words"]:
             return True
     return False
+
+
+def _read_on_as_prose(text: str, found: re.Match[str], tld: str) -> bool:
+    """ "the turning point in my running", "el punto es que…": a dot spelled as a word, then a country code that the
+    sentence reads on past, is prose. A spelled domain under a generic ending ("dot com") counts wherever it stands;
+    under any other, only where it ends its sentence ("anna punkt de")."""
+    if tld in _data()["spelled_domain_endings"]:
+        return False
+    if not any(char.isalpha() for dot in _patterns().dot.finditer(found.group()) for char in dot.group()):
+        return False  # written with a mark ("site[.]de"), not a word
+    following = text[found.end() :].lstrip(" ")
+    return bool(following) and following[0] not in _SENTENCE_ENDS
+
+
+_SENTENCE_ENDS = frozenset(".!?;:)]}\n\"'”’»")
 
 
 def _dotted(text: str) -> str:

@@ -81,3 +81,33 @@ def test_a_contact_inside_one_already_found_is_not_found_again() -> None:
         "[my site](https://sam.dev/work)",
         "https://sam.dev/talks",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "That race was the turning point in my running.",
+        "Match point at the club final, and then cake.",
+        "Boiling point is lower at altitude.",
+        "El punto es que me encanta correr por el monte.",
+        "Desde mi punto de vista, el trail es lo mejor.",
+        "Je brode au point de croix le soir.",
+        "Faço ponto de cruz aos domingos.",
+        "Der Punkt ist, dass ich gern laufe.",
+    ],
+)
+def test_point_and_punto_in_prose_are_words_not_spelled_dots(text: str) -> None:
+    assert contacts(text) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("My site: samclimbs punto com, come and see.", "samclimbs punto com"),
+        ("Mail anna punkt de", "anna punkt de"),
+        ("Find me at sam dot me.", "sam dot me"),
+        ("See example dot de/jobs for roles.", "example dot de/jobs"),
+    ],
+)
+def test_a_spelled_domain_counts_under_a_generic_ending_or_at_the_end_of_its_sentence(text: str, written: str) -> None:
+    assert [text[found.start : found.end] for found in contacts(text)] == [written]
