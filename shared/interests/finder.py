@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from shared.guardrails.injection import injection_spans, touches_injection
 from shared.interests import cues
 from shared.interests.evidence import CLAUSE_BREAK, MAX_EVIDENCE_CHARS, Sentence, Span, sentences, split, word_window
 from shared.interests.hostile import is_hostile
@@ -326,7 +325,6 @@ def find_interests(bio: str) -> list[Interest]:
 @functools.lru_cache(maxsize=256)
 def _ranked_interests(bio: str) -> tuple[Interest, ...]:
     best: dict[str, tuple[Interest, int]] = {}
-    planted = injection_spans(bio)
     tokens = tokenise(bio)
     token_starts = [token.start for token in tokens]
     for start, end in sentences(bio):
@@ -335,7 +333,7 @@ def _ranked_interests(bio: str) -> tuple[Interest, ...]:
         # A line of a letter or two (a hostile bio may hold thousands) can state nothing: skip it at once.
         if not forms and end - start < _SHORTEST_PATTERN_STATEMENT:
             continue
-        if is_hostile(bio[start:end]) or touches_injection(planted, start, end):
+        if is_hostile(bio, start, end):
             continue
         sentence = Sentence(bio, Span(start, end))
         # Most sentences name no hobby: their clause context (the costly part) is built only for those that do.

@@ -6,7 +6,6 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from shared.guardrails.injection import injection_spans, touches_injection
 from shared.interests.finder import Interest, activity_of, agent_of, find_interests
 from shared.interests.hostile import is_hostile
 from shared.interests.lexicon import ACRONYM_KEYS, FORM_INDEX, lineage
@@ -74,7 +73,6 @@ def _sender_items(text: str) -> list[_Item]:
 
 def _named_by_sender(text: str) -> list[_Named]:
     """Topics the sender's own list names, with the literal list item naming each; hostile items are skipped."""
-    planted = injection_spans(text)
     tokens = tokenise(text)
     items = _sender_items(text)
     item_starts = [item.start for item in items]
@@ -88,7 +86,7 @@ def _named_by_sender(text: str) -> list[_Named]:
             continue
         item = items[index]
         if index not in hostile:
-            hostile[index] = is_hostile(text[item.start : item.end]) or touches_injection(planted, item.start, item.end)
+            hostile[index] = is_hostile(text, item.start, item.end)
         if hostile[index]:
             continue
         part_start, part_end = item.part_around(start, end)
