@@ -5,8 +5,6 @@ them through dependency providers (functions/dependencies.py), built on first us
 and replaced in tests with `app.dependency_overrides`.
 """
 
-from __future__ import annotations
-
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -64,6 +62,6 @@ def openapi_json() -> str:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def handler(event: dict[str, Any], context: "LambdaContext") -> dict[str, Any]:
     apply_settings()
     return reject_early(event, public_routes=PUBLIC_ROUTES) or app.resolve(event, context)

@@ -1,7 +1,5 @@
 """POST /checks: the guardrails on a message the user wrote themselves. No LLM, nothing stored."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Depends

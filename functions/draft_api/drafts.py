@@ -1,7 +1,5 @@
 """POST /drafts, GET /drafts, GET /drafts/{id}, DELETE /drafts/{id}: a user's drafts and nobody else's."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Annotated, Any
@@ -138,7 +136,7 @@ def _draft_and_store(create: CreateDraft, user_id: str, draft_request: DraftRequ
 
 def _draft_once_per_key(
     create: CreateDraft,
-    persistence: BasePersistenceLayer,
+    persistence: "BasePersistenceLayer",
     user_id: str,
     key: str,
     draft_request: DraftRequest,
@@ -172,8 +170,8 @@ def _draft_once_per_key(
 
 
 def _idempotent_drafting(
-    create: CreateDraft, persistence: BasePersistenceLayer
-) -> tuple[IdempotencyConfig, Callable[..., DraftView]]:
+    create: CreateDraft, persistence: "BasePersistenceLayer"
+) -> "tuple[IdempotencyConfig, Callable[..., DraftView]]":
     """The drafting step wrapped in Powertools idempotency, over the given persistence layer."""
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
     from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer

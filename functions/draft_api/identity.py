@@ -1,7 +1,5 @@
 """Who is calling: the claims that API Gateway's JWT authorizer verified. There is no other way in."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any

@@ -4,8 +4,6 @@ An address is drafted from only once verified: it is the caller's own sign-in em
 verified, or the caller entered the code noask mailed to it. Claiming one locks nobody out.
 """
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Annotated
