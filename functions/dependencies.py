@@ -74,4 +74,4 @@ def sender_addresses(
     codes: Annotated[Mailer, Depends(code_mailer)],
     config: Annotated[composition.Settings, Depends(settings)],
 ) -> SenderAddresses:
-    return SenderAddresses(store, codes, from_address=config.drafting_address)
+    return SenderAddresses(store, codes, from_address=config.drafting_address, pepper=composition.code_pepper)

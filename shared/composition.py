@@ -35,6 +35,9 @@ PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 # The client asks for the key on every call and Powertools caches it this long: a rotated key is picked up
 # without a cold start, and Secrets Manager is not called once per draft.
 SECRET_MAX_AGE_SECONDS = 300
+# The pepper of verification codes where none is configured: `noask serve`, `sam local` and tests. Deployed,
+# the template generates one in Secrets Manager; a deployed function without either refuses to mail codes.
+LOCAL_CODE_PEPPER = b"noask-local-code-pepper"
 
 
 class Settings(BaseModel):
@@ -52,6 +55,8 @@ class Settings(BaseModel):
     daily_draft_quota: int = Field(default=50, alias="NOASK_DAILY_DRAFT_QUOTA", ge=0)
     dynamodb_endpoint: str | None = Field(default=None, alias="NOASK_DYNAMODB_ENDPOINT")
     drafting_address: str = Field(default="drafts@example.com", alias="NOASK_DRAFTING_ADDRESS")
+    code_pepper: str | None = Field(default=None, alias="NOASK_CODE_PEPPER", repr=False)
+    code_pepper_secret: str | None = Field(default=None, alias="NOASK_CODE_PEPPER_SECRET")
     app_url: str | None = Field(default=None, alias="NOASK_APP_URL")
     cognito_domain_url: str | None = Field(default=None, alias="NOASK_COGNITO_DOMAIN_URL")
     cognito_client_id: str | None = Field(default=None, alias="NOASK_COGNITO_CLIENT_ID")
@@ -59,6 +64,7 @@ class Settings(BaseModel):
     metrics_namespace: str = Field(default="noask", alias="POWERTOOLS_METRICS_NAMESPACE")
     # Set by `sam local`, `noask invoke` and `noask serve`: mail that is not a reply stays on this machine.
     sam_local: bool = Field(default=False, alias="AWS_SAM_LOCAL")
+    lambda_function_name: str | None = Field(default=None, alias="AWS_LAMBDA_FUNCTION_NAME")
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -68,6 +74,11 @@ class Settings(BaseModel):
     @property
     def llm_configured(self) -> bool:
         return bool(self.openai_api_key or self.openai_base_url or self.openai_api_key_secret_name)
+
+    @property
+    def deployed(self) -> bool:
+        """Running in AWS Lambda, not under `sam local`, `noask invoke` or `noask serve` (which set AWS_SAM_LOCAL)."""
+        return bool(self.lambda_function_name) and not self.sam_local
 
 
 # ---- Builders ---------------------------------------------------------------------------------
@@ -187,6 +198,24 @@ def code_mailer() -> Mailer:
 
 
 @cache
+def code_pepper() -> bytes:
+    """The server-side secret in every verification code's hash: read on the first code, never at import.
+
+    Cached for the container's life: it never rotates (a new one would only expire the codes out, 15 minutes)."""
+    config = settings()
+    if config.code_pepper_secret:
+        # Imported here: Powertools parameters pulls in boto3, which only deployed functions need.
+        from aws_lambda_powertools.utilities import parameters
+
+        return parameters.get_secret(config.code_pepper_secret).encode()
+    if config.code_pepper:
+        return config.code_pepper.encode()
+    if config.deployed:
+        raise RuntimeError("NOASK_CODE_PEPPER_SECRET is not set: verification codes are not mailed without a pepper.")
+    return LOCAL_CODE_PEPPER
+
+
+@cache
 def raw_email_store() -> RawEmailStore:
     """The raw messages SES stores in the email bucket."""
     from shared.adapters.s3_raw_email import S3RawEmailStore
@@ -203,7 +232,7 @@ def raw_email_store() -> RawEmailStore:
 def reset() -> None:
     """Forget every cached setting and client (tests that change the environment call this)."""
     builders = (settings, prompt_library, draft_model, drafting_service, dynamodb_client, history_store, idempotency_store)
-    for builder in (*builders, mailer, code_mailer, raw_email_store):
+    for builder in (*builders, mailer, code_mailer, code_pepper, raw_email_store):
         builder.cache_clear()
 
 

@@ -1,7 +1,8 @@
 """GET/PUT /profile and /profile/addresses: the defaults of the email path, and the addresses it drafts from.
 
 An address is drafted from only once verified: it is the caller's own sign-in email that Cognito
-verified, or the caller entered the code noask mailed to it. Claiming one locks nobody out.
+verified, or the caller entered the code noask mailed to it. Claiming one locks nobody out, and the
+answer to a claim never tells whether another account uses the address (only its mailbox learns that).
 """
 
 from datetime import UTC, datetime
@@ -36,7 +37,14 @@ _PROBLEM_STATUS = {
     "wrong_code": HTTPStatus.UNPROCESSABLE_ENTITY,
     "too_many_attempts": HTTPStatus.TOO_MANY_REQUESTS,
 }
-_ADDRESS_ERRORS = {401: "No user identity", 409: "Another account verified this address", 422: "A field is invalid"}
+_ADDRESS_ERRORS = {401: "No user identity", 422: "A field is invalid"}
+# A claim answers "taken" only to a caller whose verified sign-in email the address is: anyone else gets a pending claim.
+_CLAIM_ERRORS = {
+    **_ADDRESS_ERRORS,
+    400: "Malformed JSON",
+    409: "Too many addresses, or your verified sign-in email is used by another account",
+    429: "Too many codes sent lately",
+}
 
 
 @router.get("/profile", summary="Your email-path profile", responses=documented_errors({401: "No user identity"}))
@@ -49,7 +57,7 @@ def get_profile(user_id: Annotated[str, Depends(caller_id)], store: Store, addre
     summary="Save your defaults for drafts from forwarded email",
     description="Pitch, name, interests and offer used when a forwarded email's note does not give them. "
     "An email given here is claimed as POST /profile/addresses does: it is drafted from only once verified.",
-    responses=documented_errors({400: "Malformed JSON", 429: "Too many codes sent lately", **_ADDRESS_ERRORS}),
+    responses=documented_errors(_CLAIM_ERRORS),
 )
 def put_profile(
     profile_request: Annotated[ProfileRequest, Body()],
@@ -69,10 +77,11 @@ def put_profile(
     "/profile/addresses",
     summary="Add an address to send from",
     description="Your verified sign-in email is verified at once; any other address gets a six-digit code by email, "
-    "valid for 15 minutes: confirm it with POST /profile/addresses/{address}/verify.",
+    "valid for 15 minutes: confirm it with POST /profile/addresses/{address}/verify. An address another account "
+    "uses is answered the same way, and its mailbox is told instead how to move it.",
     responses={
         201: {"description": "The address and its state", "content": {content_types.APPLICATION_JSON: {"model": AddressView}}},
-        **documented_errors({400: "Malformed JSON", 429: "Too many codes sent lately", **_ADDRESS_ERRORS}),
+        **documented_errors(_CLAIM_ERRORS),
     },
 )
 def add_address(
@@ -91,6 +100,8 @@ def add_address(
     responses=documented_errors(
         {
             404: "No code is waiting for this address",
+            # Only with the code mailed to the address, that is to whoever reads its mail.
+            409: "Another account verified this address first",
             410: "The code expired",
             429: "Too many wrong codes",
             **_ADDRESS_ERRORS,

@@ -3,9 +3,19 @@
 An address becomes usable only when it is verified: either it is the email of the caller's own sign-in,
 which Cognito has verified, or the caller enters the one-time code noask mailed to it. Claiming never
 locks anyone out: a claim is only the caller's own pending item, and the address is held by whoever
-verifies it first (one conditional write on the address's holder item). Codes are six digits, work
-once, expire, allow a few wrong tries, are rate limited per user and per address, and are stored only
-as a salted HMAC-SHA256 compared in constant time.
+verifies it first (one conditional write on the address's holder item).
+
+Nobody learns from noask whether an address belongs to another account (that could tell that someone
+is job hunting): a claim of an address another account holds answers exactly as a free one does, a
+pending claim, but the address is mailed a notice that it is in use instead of a code, and the claim
+holds the hash of a secret no six-digit code matches, so verifying it fails as a wrong code does. Only
+a caller whose verified sign-in email is the address, who owns the mailbox, is told it is held.
+
+Codes are six digits, work once, expire, allow a few wrong tries, and are stored only as an HMAC-SHA256
+keyed by a server-side secret (the pepper, never stored beside them) over the claim's own salt,
+compared in constant time: a copy of the table alone does not allow trying the million codes offline.
+Mails are rate limited per user, per user and address (so one account spending its allowance on an
+address does not stop its owner's code), and per address across all users (bounding any inbox).
 """
 
 from __future__ import annotations
@@ -25,17 +35,27 @@ from pydantic import BaseModel, ConfigDict
 
 from shared.email.ports import Mailer
 
+# The pepper: a server-side secret, read on first use (the composition root decides from where).
+Pepper = Callable[[], bytes]
+
 CODE_DIGITS = 6
 CODE_TTL_SECONDS = 15 * 60
 MAX_ATTEMPTS_PER_CODE = 5
-# Codes mailed per rolling clock hour: a user cannot use noask to flood anyone's inbox.
+# Codes (and in-use notices) mailed per clock hour. Per user: nobody can use noask to flood inboxes. Per user and
+# address: what one account may spend on one address, so it cannot use up the address's allowance alone. Per
+# address, across users: at most this many mails reach any inbox from noask an hour; it leaves the owner five
+# codes after one other account spent its three, and spending it all takes three accounts, which only an
+# administrator creates.
 CODES_PER_USER_PER_HOUR = 5
-CODES_PER_ADDRESS_PER_HOUR = 3
+CODES_PER_USER_AND_ADDRESS_PER_HOUR = 3
+CODES_PER_ADDRESS_PER_HOUR = 8
 MAX_ADDRESSES_PER_USER = 10
 # An address claimed and never verified is forgotten after this long.
 PENDING_CLAIM_SECONDS = 7 * 24 * 3600
 _HOUR = 3600
-_WORDING = Path(__file__).resolve().parent / "data" / "verification_email.toml"
+_DATA = Path(__file__).resolve().parent / "data"
+_CODE_WORDING = "verification_email.toml"
+_IN_USE_WORDING = "address_in_use_email.toml"
 
 AddressState = Literal["pending", "verified"]
 VerifiedBy = Literal["code", "sign_in"]
@@ -110,10 +130,12 @@ def normalise_address(address: str) -> str:
     return address.strip().lower()
 
 
-def code_digest(*, salt: str, user_id: str, address: str, code: str) -> str:
-    """The stored form of a code: HMAC-SHA256 keyed by the code's own salt, bound to the user and the address."""
-    message = f"{user_id}\n{address}\n{code}".encode()
-    return hmac.new(bytes.fromhex(salt), message, hashlib.sha256).hexdigest()
+def code_digest(*, pepper: bytes, salt: str, user_id: str, address: str, code: str) -> str:
+    """The stored form of a code: HMAC-SHA256 keyed by the pepper, over the claim's own salt, the user, the address
+    and the code. The salt makes each claim's hash differ; the pepper, kept out of the table, makes a stolen table
+    useless for trying the million codes offline."""
+    message = f"{salt}\n{user_id}\n{address}\n{code}".encode()
+    return hmac.new(pepper, message, hashlib.sha256).hexdigest()
 
 
 def new_code() -> str:
@@ -127,12 +149,14 @@ class SenderAddresses:
         mailer: Mailer,
         *,
         from_address: str,
+        pepper: Pepper,
         clock: Callable[[], float] = time.time,
         make_code: Callable[[], str] = new_code,
     ) -> None:
         self._store = store
         self._mailer = mailer
         self._from_address = from_address.strip()
+        self._pepper = pepper
         self._clock = clock
         self._make_code = make_code
 
@@ -142,15 +166,18 @@ class SenderAddresses:
     def claim(self, user_id: str, address: str, *, signed_in_as: str | None = None) -> SenderAddress:
         """Start using `address`: verified at once when it is the caller's verified sign-in email, else a code is mailed.
 
-        `signed_in_as` is the caller's email only when the identity provider says it is verified."""
+        `signed_in_as` is the caller's email only when the identity provider says it is verified. An address another
+        account holds gets the same pending claim, and a notice instead of a code (see the module docstring)."""
         address = normalise_address(address)
         existing = self._store.get_address(user_id, address)
         if existing is not None and existing.state == "verified":
             return existing
         holder = self._store.address_holder(address)
-        if holder is not None and holder != user_id:
-            raise _taken()
-        if signed_in_as is not None and normalise_address(signed_in_as) == address:
+        held_by_another = holder is not None and holder != user_id
+        owns_mailbox = signed_in_as is not None and normalise_address(signed_in_as) == address
+        if owns_mailbox:
+            if held_by_another:
+                raise _taken()
             return self._confirm(user_id, address, verified_by="sign_in", code_hash=None)
         if existing is None and len(self._store.list_addresses(user_id)) >= MAX_ADDRESSES_PER_USER:
             raise AddressProblem(
@@ -158,19 +185,26 @@ class SenderAddresses:
                 f"You can have at most {MAX_ADDRESSES_PER_USER} sending addresses. Remove one you no longer use first.",
             )
         now = self._clock()
+        # Narrowest first: a request refused for the caller's own use spends nothing of the address's shared ceiling.
         self._take_code_allowance(f"user#{user_id}", CODES_PER_USER_PER_HOUR, now)
+        self._take_code_allowance(f"user-address#{user_id}#{_address_key(address)}", CODES_PER_USER_AND_ADDRESS_PER_HOUR, now)
         self._take_code_allowance(f"address#{address}", CODES_PER_ADDRESS_PER_HOUR, now)
         code, salt = self._make_code(), secrets.token_hex(16)
+        # Held by another: the claim stores the hash of a secret no six-digit code can be, and the mail carries no code.
+        hashed = secrets.token_hex(16) if held_by_another else code
         claim = SenderAddress(
             user_id=user_id,
             address=address,
             state="pending",
-            code_hash=code_digest(salt=salt, user_id=user_id, address=address, code=code),
+            code_hash=code_digest(pepper=self._pepper(), salt=salt, user_id=user_id, address=address, code=hashed),
             code_salt=salt,
             code_expires_at=now + CODE_TTL_SECONDS,
         )
         self._store.put_claim(claim, expires_at=now + PENDING_CLAIM_SECONDS)
-        self._mailer.send(verification_message(to=address, from_address=self._from_address, code=code))
+        if held_by_another:
+            self._mailer.send(address_in_use_message(to=address, from_address=self._from_address))
+        else:
+            self._mailer.send(verification_message(to=address, from_address=self._from_address, code=code))
         return claim
 
     def verify(self, user_id: str, address: str, code: str) -> SenderAddress:
@@ -184,7 +218,7 @@ class SenderAddresses:
             raise AddressProblem("expired", "This code has expired. Add the address again to get a new one.")
         if not self._store.take_attempt(user_id, address, claim.code_hash, MAX_ATTEMPTS_PER_CODE):
             raise _too_many_attempts()
-        given = code_digest(salt=claim.code_salt, user_id=user_id, address=address, code=code.strip())
+        given = code_digest(pepper=self._pepper(), salt=claim.code_salt, user_id=user_id, address=address, code=code.strip())
         if not hmac.compare_digest(given, claim.code_hash):
             left = MAX_ATTEMPTS_PER_CODE - claim.attempts - 1
             if left <= 0:
@@ -226,16 +260,30 @@ def _too_many_attempts() -> AddressProblem:
     return AddressProblem("too_many_attempts", "Too many wrong codes. Add the address again to get a new code.")
 
 
-@cache
-def _wording() -> dict[str, str]:
-    import tomllib  # only when a code is mailed: the profile routes are imported by every cold start of the API
+def _address_key(address: str) -> str:
+    # A counter key names the user and the address; a digest keeps it short whatever the two lengths.
+    return hashlib.sha256(address.encode()).hexdigest()
 
-    with _WORDING.open("rb") as handle:
+
+@cache
+def _wording(name: str) -> dict[str, str]:
+    import tomllib  # only when a mail is sent: the profile routes are imported by every cold start of the API
+
+    with (_DATA / name).open("rb") as handle:
         return {key: str(value) for key, value in tomllib.load(handle).items()}
 
 
 def verification_message(*, to: str, from_address: str, code: str) -> EmailMessage:
-    wording = _wording()
+    return _message(_CODE_WORDING, to=to, from_address=from_address, code=code)
+
+
+def address_in_use_message(*, to: str, from_address: str) -> EmailMessage:
+    """What an address another account holds receives when someone claims it: no code, only how to move it."""
+    return _message(_IN_USE_WORDING, to=to, from_address=from_address)
+
+
+def _message(wording_name: str, *, to: str, from_address: str, code: str = "") -> EmailMessage:
+    wording = _wording(wording_name)
     fields = {"code": code, "address": to, "minutes": CODE_TTL_SECONDS // 60}
     message = EmailMessage()
     message["From"] = from_address

@@ -596,10 +596,53 @@ def test_the_longest_address_can_be_claimed_and_verified(api_env: Stack) -> None
 
 def test_codes_are_rate_limited_per_address_with_retry_after(api_env: Stack) -> None:
     address = f"{uuid.uuid4().hex}@example.com"
-    statuses = [a_user().call("POST", "/profile/addresses", json_body={"email": address}) for _ in range(4)]
-    assert [reply.status for reply in statuses] == [201, 201, 201, 429]
+    statuses = [a_user().call("POST", "/profile/addresses", json_body={"email": address}) for _ in range(9)]
+    assert [reply.status for reply in statuses] == [201] * 8 + [429]
     assert statuses[-1].json["error"]["code"] == "rate_limited"
     assert int(statuses[-1].headers["retry-after"]) > 0
+
+
+def test_one_account_cannot_spend_an_addresss_codes_and_keep_its_owner_out(api_env: Stack) -> None:
+    """Before, three codes an hour per address counted every user together: an attacker's three claims an hour kept
+    the mailbox's owner from ever getting a code. Now each account has its own three, under a ceiling of eight."""
+    address, attacker, owner = f"{uuid.uuid4().hex}@example.com", a_user(), a_user()
+    statuses = [attacker.call("POST", "/profile/addresses", json_body={"email": address}).status for _ in range(4)]
+    assert statuses == [201, 201, 201, 429]
+    assert owner.call("POST", "/profile/addresses", json_body={"email": address}).status == 201
+    verified = owner.call("POST", f"/profile/addresses/{address}/verify", json_body={"code": code_mailed_to(api_env, address)})
+    assert verified.json["state"] == "verified"
+
+
+def test_nobody_learns_whether_another_account_uses_an_address(api_env: Stack) -> None:
+    """Before, claiming an address another account had verified answered 409 'Another noask account has verified
+    this address': anyone signed in could learn whether a given person uses noask. Now it answers as a free address
+    does, and the address is mailed a notice with no code."""
+    held, free = f"held.{uuid.uuid4().hex}@example.com", f"free.{uuid.uuid4().hex}@example.com"
+    holder, curious = a_user(email=held, email_verified=True), a_user()
+    assert holder.call("POST", "/profile/addresses", json_body={"email": held}).json["state"] == "verified"
+
+    for method, path, field_of in (("POST", "/profile/addresses", None), ("PUT", "/profile", "addresses")):
+        replies = []
+        for address in (held, free):
+            body = {"email": address, "pitch": PITCH} if method == "PUT" else {"email": address}
+            reply = curious.call(method, path, json_body=body)
+            shown = reply.json if field_of is None else next(a for a in reply.json[field_of] if a["email"] == address)
+            replies.append(
+                (reply.status, sorted(reply.json), shown["state"], shown["verified_by"], bool(shown["code_expires_at"]))
+            )
+        assert replies[0] == replies[1], method
+
+    notice = [sent for sent in api_env.mailer.sent if str(sent["To"]) == held][-1]
+    assert "already in use by another noask account" in notice.get_content()
+    assert re.search(r"\b[0-9]{6}\b", notice.get_content()) is None
+    # A wrong code fails alike: the held address's claim has no code at all.
+    guess = {"code": "000000" if code_mailed_to(api_env, free) != "000000" else "111111"}
+    wrong = curious.call("POST", f"/profile/addresses/{held}/verify", json_body=guess)
+    free_wrong = curious.call("POST", f"/profile/addresses/{free}/verify", json_body=guess)
+    assert (wrong.status, wrong.json) == (free_wrong.status, free_wrong.json)
+    assert wrong.json["error"]["code"] == "wrong_code"
+    assert [a["state"] for a in holder.call("GET", "/profile").json["addresses"]] == ["verified"]
+    assert api_env.store.address_holder(held) == holder.user
 
 
 def test_squatting_an_address_never_gets_its_owners_mail(api_env: Stack) -> None:
@@ -633,7 +676,11 @@ def test_squatting_an_address_never_gets_its_owners_mail(api_env: Stack) -> None
     # A leaked or guessed code of the squatter's own claim cannot take the address any more.
     taken = squatter.call("POST", f"/profile/addresses/{address}/verify", json_body={"code": squatters_code})
     assert (taken.status, taken.json["error"]["code"]) == (409, "taken")
-    assert squatter.call("POST", "/profile/addresses", json_body={"email": address}).status == 409
+    # Claiming it again answers as for a free address (was 409, which told anyone that the address uses noask),
+    # and its mailbox gets a notice, no code.
+    again = squatter.call("POST", "/profile/addresses", json_body={"email": address})
+    assert (again.status, again.json["state"]) == (201, "pending")
+    assert "already in use by another noask account" in api_env.mailer.sent[-1].get_content()
 
 
 def deliver_from(stack: Stack, address: str) -> dict[str, Any]:

@@ -202,7 +202,9 @@ def test_a_claimed_but_unverified_address_gets_no_draft_no_history_and_no_reply(
     claimant = make_user_id()
     address = f"ceo.{uuid.uuid4().hex[:8]}@fabrikam.example"
     history_store.put_profile(Profile(user_id=claimant, pitch="I sell growth hacks."))
-    SenderAddresses(history_store, CapturingMailer(), from_address=DRAFTING_ADDRESS).claim(claimant, address)
+    SenderAddresses(history_store, CapturingMailer(), from_address=DRAFTING_ADDRESS, pepper=lambda: b"pepper").claim(
+        claimant, address
+    )
 
     outcome = invoke(deliver(sandbox, "gmail_forward_en", address))
 

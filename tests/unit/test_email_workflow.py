@@ -245,7 +245,7 @@ def test_a_squatters_claim_never_gets_the_real_owners_mail() -> None:
     the squatter's history. Now a claim is only a pending item; the address is held by whoever verifies it."""
     history = MemoryHistory()
     mailer = CapturingMailer()
-    addresses = SenderAddresses(history, mailer, from_address=DRAFTING_ADDRESS)
+    addresses = SenderAddresses(history, mailer, from_address=DRAFTING_ADDRESS, pepper=lambda: b"pepper")
     workflow = InboundEmailWorkflow(
         create_draft=CreateDraft(CountingDrafter(), history, daily_quota=5),
         senders=history,
