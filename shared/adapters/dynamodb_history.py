@@ -7,7 +7,7 @@ Items, keyed by `pk`/`sk`:
     USER#<user id>   QUOTA#<day>        drafts counted that UTC day; expires a few days later
     USER#<user id>   ADDRESS#<email>    a sending address the user claimed: pending (code hash) or verified
     ADDRESS#<email>  HOLDER             the one user who verified that (lower-cased) address first
-    LIMIT#<counter>  <hour>             codes mailed that hour, per user and per address; expires soon after
+    LIMIT#<counter>  <hour>             codes mailed that hour, per user, per user and address, per address; expires soon after
 
 boto3 is imported by the caller's client factory, never at import time.
 """
@@ -378,7 +378,8 @@ def _key_part(value: str, what: str) -> str:
 
 
 def _counter_part(counter: str) -> str:
-    # A counter names a user or a whole address (up to 254 characters) after its kind: longer than other key parts.
+    # A counter names a user, a whole address (up to 254 characters), or a user and an address digest, after its kind:
+    # longer than other key parts.
     if not counter or len(counter) > MAX_COUNTER_CHARS:
         raise ValueError("invalid counter")
     return counter
