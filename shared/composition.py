@@ -203,13 +203,14 @@ def code_pepper() -> bytes:
 
     Cached for the container's life: it never rotates (a new one would only expire the codes out, 15 minutes)."""
     config = settings()
-    if config.code_pepper_secret:
+    if config.code_pepper:
+        return config.code_pepper.encode()
+    # Run locally, the template's !Ref resolves to the secret's logical id, as SAM does: there is nothing to read.
+    if config.code_pepper_secret and not config.sam_local:
         # Imported here: Powertools parameters pulls in boto3, which only deployed functions need.
         from aws_lambda_powertools.utilities import parameters
 
         return parameters.get_secret(config.code_pepper_secret).encode()
-    if config.code_pepper:
-        return config.code_pepper.encode()
     if config.deployed:
         raise RuntimeError("NOASK_CODE_PEPPER_SECRET is not set: verification codes are not mailed without a pepper.")
     return LOCAL_CODE_PEPPER

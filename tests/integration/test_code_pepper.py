@@ -11,6 +11,7 @@ import pytest
 
 from functions import dependencies
 from shared import composition
+from shared.local.invoke import function_environment, function_spec
 from shared.usecases.sender_addresses import code_digest
 from tests.contract.template_support import template
 from tests.support.emails import CapturingMailer, MemoryHistory
@@ -81,13 +82,22 @@ def test_a_pepper_given_directly_is_used(environment: pytest.MonkeyPatch) -> Non
     assert composition.code_pepper() == b"from the environment"
 
 
-@pytest.mark.parametrize(
-    "variables", [{}, {"AWS_LAMBDA_FUNCTION_NAME": "DraftApiFunction", "AWS_SAM_LOCAL": "true"}], ids=["tests", "sam local"]
-)
-def test_run_locally_a_fixed_pepper_is_used(environment: pytest.MonkeyPatch, variables: dict[str, str]) -> None:
-    for name, value in variables.items():
-        environment.setenv(name, value)
+def test_run_locally_a_fixed_pepper_is_used(environment: pytest.MonkeyPatch) -> None:
     assert composition.code_pepper() == composition.LOCAL_CODE_PEPPER
+
+
+def test_under_sam_local_or_noask_serve_the_templates_secret_is_not_read(environment: pytest.MonkeyPatch) -> None:
+    """They resolve the template's !Ref CodePepperSecret to the logical id, as SAM does: there is no such secret."""
+    spec = function_spec("DraftApiFunction")
+    local = function_environment(spec, host_environment={})
+    assert local["NOASK_CODE_PEPPER_SECRET"] == "CodePepperSecret"
+    for name in PEPPER_VARIABLES:
+        if name in local:
+            environment.setenv(name, local[name])
+    assert composition.code_pepper() == composition.LOCAL_CODE_PEPPER
+    environment.setenv("NOASK_CODE_PEPPER", "through --env-vars")
+    composition.reset()
+    assert composition.code_pepper() == b"through --env-vars"
 
 
 def test_deployed_without_a_pepper_no_code_is_made(environment: pytest.MonkeyPatch) -> None:
