@@ -184,7 +184,7 @@ class SenderAddresses:
                 "too_many_addresses",
                 f"You can have at most {MAX_ADDRESSES_PER_USER} sending addresses. Remove one you no longer use first.",
             )
-        now = self._clock()
+        pepper, now = self._pepper(), self._clock()  # read first: without it no allowance is spent for nothing
         # Narrowest first: a request refused for the caller's own use spends nothing of the address's shared ceiling.
         self._take_code_allowance(f"user#{user_id}", CODES_PER_USER_PER_HOUR, now)
         self._take_code_allowance(f"user-address#{user_id}#{_address_key(address)}", CODES_PER_USER_AND_ADDRESS_PER_HOUR, now)
@@ -196,7 +196,7 @@ class SenderAddresses:
             user_id=user_id,
             address=address,
             state="pending",
-            code_hash=code_digest(pepper=self._pepper(), salt=salt, user_id=user_id, address=address, code=hashed),
+            code_hash=code_digest(pepper=pepper, salt=salt, user_id=user_id, address=address, code=hashed),
             code_salt=salt,
             code_expires_at=now + CODE_TTL_SECONDS,
         )

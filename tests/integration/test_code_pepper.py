@@ -102,11 +102,12 @@ def test_under_sam_local_or_noask_serve_the_templates_secret_is_not_read(environ
 
 def test_deployed_without_a_pepper_no_code_is_made(environment: pytest.MonkeyPatch) -> None:
     environment.setenv("AWS_LAMBDA_FUNCTION_NAME", "DraftApiFunction")
-    mailer = CapturingMailer()
-    addresses = dependencies.sender_addresses(MemoryHistory(), mailer, composition.settings())
+    store, mailer = MemoryHistory(), CapturingMailer()
+    addresses = dependencies.sender_addresses(store, mailer, composition.settings())
     with pytest.raises(RuntimeError, match="NOASK_CODE_PEPPER_SECRET"):
         addresses.claim("u1", "ada@example.org")
     assert mailer.sent == []
+    assert store.allowances == {}  # a refusal of the server's own making spends none of the user's codes
 
 
 def test_the_template_generates_the_pepper_and_lets_only_the_api_read_it() -> None:
