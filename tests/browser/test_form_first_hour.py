@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Request, Route, expect
 
+from functions.draft_api.web import FAILURES_PATH
 from tests.browser.harness import save_screenshot, watched_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -313,6 +315,33 @@ def test_every_failure_reads_as_a_sentence(page: Page, reply: Callable[[Route], 
     assert not NOT_FOR_PEOPLE.search(text), text
     assert text.rstrip().endswith((".", ")")), text
     expect(page.locator("#submit")).to_be_enabled()
+
+
+FAILURES: dict[str, Any] = tomllib.loads(FAILURES_PATH.read_text(encoding="utf-8"))
+
+
+def failure_sentence(status: int) -> str:
+    return str(FAILURES["sentences"][FAILURES["statuses"][str(status)]])
+
+
+@pytest.mark.parametrize(
+    ("reply", "status"),
+    [
+        (lambda route: route.abort("internetdisconnected"), 0),
+        (answer(502, body="", content_type="text/plain"), 502),
+        (answer(500, body=""), 500),
+    ],
+)
+def test_a_failure_with_no_message_shows_the_data_s_sentence(page: Page, reply: Callable[[Route], None], status: int) -> None:
+    page.route(HISTORY_LIST, lambda route, request: reply(route) if request.method == "POST" else route.continue_())
+    page.fill("#target_bio", BIO)
+    page.fill("#pitch", PITCH)
+    page.click("#submit")
+    error = page.locator("#form-error")
+    expect(error).to_have_text(failure_sentence(status))
+    # Focus moves to it and it is an alert: a screen reader reads it out.
+    expect(error).to_be_focused()
+    expect(error).to_have_attribute("role", "alert")
 
 
 # ---- keyboard hint -----------------------------------------------------------------------------

@@ -239,33 +239,10 @@
   }
 
   // ---- Failures as sentences -----------------------------------------------------------------
-  // The API words its errors for people; these cover what it cannot: answers from API Gateway itself
-  // (no error envelope), bodies that are not JSON, and codes whose sentence is written for programs.
-  const STATUS_SENTENCES = {
-    0: "Could not reach noask. Check your connection and try again.",
-    400: "noask could not read that request. Reload the page and try again.",
-    403: "You are not allowed to do that. Sign in again, or ask whoever runs noask for access.",
-    404: "That was not found: it may have been deleted. Reload the page to see what is left.",
-    409: "That is still being worked on. Wait a few seconds and try again.",
-    413: "What you sent is too large. Shorten the bio or pitch and try again.",
-    415: "noask could not read that request. Reload the page and try again.",
-    422: "Something in the form is not right. Check it and try again.",
-    429: "Too many requests at once. Wait a minute and try again.",
-    500: "Something went wrong on our side. Try again in a moment.",
-    502: "Something went wrong on our side. Try again in a moment.",
-    503: "noask took too long to answer. Try again in a moment: what you typed is kept.",
-    504: "noask took too long to answer. Try again in a moment: what you typed is kept.",
-  };
-  const OTHER_FAILURE = "Something went wrong. Try again in a moment.";
-  const CODE_SENTENCES = {
-    request_in_progress: "Your draft is still being drafted. Wait a few seconds and try again.",
-    idempotency_key_reused: "Something changed while that draft was on its way. Press the button again.",
-    body_too_large: STATUS_SENTENCES[413],
-    malformed_json: STATUS_SENTENCES[400],
-    malformed_body: STATUS_SENTENCES[400],
-    missing_body: STATUS_SENTENCES[400],
-    unsupported_media_type: STATUS_SENTENCES[400],
-  };
+  // The API words its errors for people; failures.toml (in config.failures) covers what it cannot: answers from
+  // API Gateway itself (no error envelope), bodies that are not JSON, and codes whose sentence is written for programs.
+  const FAILURES = config.failures;
+  const fill = (template, values) => template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
   // Wording meant for programs: a validation library's phrases, identifiers, markup or a stack trace.
   const FOR_PROGRAMS = /\b[a-z]+_[a-z_]+\b|should (?:have|be|match)|field required|input should|value error|traceback|exception|\bnull\b|undefined|[<>{}[\]]/i;
 
@@ -284,15 +261,15 @@
     const code = typeof error.code === "string" ? error.code : `http_${status}`;
     const field = typeof error.field === "string" ? error.field : null;
     let message = typeof error.message === "string" ? error.message.trim() : "";
-    if (CODE_SENTENCES[code]) message = CODE_SENTENCES[code];
+    if (Object.hasOwn(FAILURES.codes, code)) message = FAILURES.codes[code];
     if (!message || FOR_PROGRAMS.test(message)) {
       const label = field && fieldLabel(field);
       message = label && status === 422
-        ? `noask could not accept what is in “${label}”. Check it and try again.`
-        : (STATUS_SENTENCES[status] || OTHER_FAILURE);
+        ? fill(FAILURES.fieldRefused, { label })
+        : (Object.hasOwn(FAILURES.statuses, status) ? FAILURES.statuses[status] : FAILURES.other);
     }
     if (typeof error.correlation_id === "string" && /^[\w-]{1,100}$/.test(error.correlation_id)) {
-      message += ` Reference: ${error.correlation_id}.`;
+      message += ` ${fill(FAILURES.reference, { id: error.correlation_id })}`;
     }
     return { code, message, field };
   }
@@ -405,7 +382,7 @@
 
   function showError(error) {
     const field = error.field && FIELDS.includes(error.field) ? error.field : null;
-    const text = error.message || "Something went wrong.";
+    const text = error.message || FAILURES.other;
     if (field && showFieldError(field, text)) {
       ($(field) || form.querySelector(`input[name="${field}"]`)).focus();
       return;
