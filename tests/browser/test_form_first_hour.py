@@ -347,17 +347,35 @@ def test_a_failure_with_no_message_shows_the_data_s_sentence(page: Page, reply: 
 # ---- keyboard hint -----------------------------------------------------------------------------
 
 
+PHONE_DEVICE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+# A tablet with a keyboard case but no trackpad: to the stylesheet it is a touch screen like a phone.
+TABLET_DEVICE: dict[str, Any] = {"viewport": {"width": 1024, "height": 1366}, "has_touch": True, "is_mobile": True}
+
+
 def test_the_shortcut_hint_shows_only_where_there_is_a_keyboard(browser: Browser, server_url: str) -> None:
     with watched_page(browser, allowed_origins=(server_url,)) as desktop:
         desktop.goto(f"{server_url}/")
+        assert desktop.evaluate("matchMedia('(any-pointer: fine)').matches")
         expect(desktop.locator(".shortcut")).to_be_visible()
         expect(desktop.locator(".shortcut")).to_have_text("or press Ctrl + Enter")
-    touch_only: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
-    with watched_page(browser, allowed_origins=(server_url,), **touch_only) as phone:
+    with watched_page(browser, allowed_origins=(server_url,), **PHONE_DEVICE) as phone:
         phone.goto(f"{server_url}/")
         assert phone.evaluate("matchMedia('(hover: none) and (pointer: coarse)').matches")
         expect(phone.locator("#draft-form")).to_be_visible()
         expect(phone.locator(".shortcut")).to_be_hidden()
+        # Typing on the on-screen keyboard sends characters only: still no hint.
+        phone.locator("#pitch").tap()
+        phone.keyboard.type("Hello, I build pipelines.")
+        phone.keyboard.press("Backspace")
+        expect(phone.locator(".shortcut")).to_be_hidden()
+    with watched_page(browser, allowed_origins=(server_url,), **TABLET_DEVICE) as tablet:
+        tablet.goto(f"{server_url}/")
+        assert not tablet.evaluate("matchMedia('(any-pointer: fine), (any-hover: hover)').matches")
+        expect(tablet.locator(".shortcut")).to_be_hidden()
+        tablet.locator("#target_bio").tap()
+        tablet.keyboard.press("Tab")
+        expect(tablet.locator(".shortcut")).to_be_visible()
+        expect(tablet.locator("#pitch")).to_be_focused()
     mac = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
     with watched_page(browser, allowed_origins=(server_url,), user_agent=mac) as on_a_mac:
         on_a_mac.goto(f"{server_url}/")

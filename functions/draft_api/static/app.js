@@ -468,6 +468,14 @@
   // The hint names the key this keyboard has (⌘ on a Mac); on touch-only devices the stylesheet hides it.
   const platform = (navigator.userAgentData && navigator.userAgentData.platform) || navigator.platform || "";
   if (/Mac|iPhone|iPad/.test(platform) || /Macintosh/.test(navigator.userAgent)) $("shortcut-key").textContent = "⌘";
+  // A tablet with a keyboard but no trackpad looks like a phone to the stylesheet: the first key that only a physical
+  // keyboard sends (a modifier, Tab, an arrow…; an on-screen keyboard types characters) shows the hint.
+  const PHYSICAL_KEY = /^(?:Tab|Escape|Arrow(?:Up|Down|Left|Right)|Home|End|PageUp|PageDown|F[0-9]{1,2})$/;
+  document.addEventListener("keydown", function sawKeyboard(event) {
+    if (!(event.ctrlKey || event.metaKey || event.altKey || PHYSICAL_KEY.test(event.key))) return;
+    document.documentElement.classList.add("has-keyboard");
+    document.removeEventListener("keydown", sawKeyboard);
+  });
 
   form.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
