@@ -221,7 +221,8 @@ def test_typing_past_the_limit_is_kept_and_explained(page: Page) -> None:
     expect(page.locator("#pitch-error")).to_have_text(
         "The pitch field has 1,503 characters; it takes at most 1,500. Shorten it by 3 characters to draft."
     )
-    # The same for the profile's defaults.
+    # The same for the profile's defaults (emptied first: another test may have saved an offer for this local user).
+    page.fill("#profile-offer", "")
     paste(page, "#profile-offer", "o" * 320)
     assert len(page.locator("#profile-offer").input_value()) == 320
     expect(page.locator("#profile-offer-error")).to_have_text(
@@ -384,3 +385,78 @@ def test_the_shortcut_hint_shows_only_where_there_is_a_keyboard(browser: Browser
         on_a_mac.fill("#pitch", PITCH)
         on_a_mac.keyboard.press("Meta+Enter")
         expect(on_a_mac.locator("#result")).to_be_visible(timeout=30_000)
+
+
+# ---- leaving and coming back, slow answers, impatient clicks -----------------------------------
+
+
+def test_coming_back_to_the_page_keeps_everything_typed_and_counts_it(page: Page, server_url: str) -> None:
+    page.fill("#target_bio", BIO)
+    page.fill("#pitch", PITCH)
+    page.fill("#target_name", "Maya")
+    page.fill("#offer", "my checklist for usability sessions")
+    email = page.locator('input[name="channel"]').last
+    email.check()
+    channel = email.get_attribute("value")
+    page.get_by_role("link", name="API").click()
+    page.wait_for_url(re.compile(r"/openapi\.json$"))
+    page.go_back()
+    page.wait_for_url(f"{server_url}/")
+    expect(page.locator("#target_name")).to_have_value("Maya")
+    expect(page.locator("#offer")).to_have_value("my checklist for usability sessions")
+    expect(page.locator("#pitch")).to_have_value(PITCH)
+    assert page.locator("#target_bio").input_value() == BIO
+    expect(page.locator(f'input[name="channel"][value="{channel}"]')).to_be_checked()
+    # The counters count what came back, not the empty fields the page first loaded with.
+    expect(page.locator("#target_bio-counter")).to_have_text(f"{len(BIO):,} / 8,000")
+    expect(page.locator("#pitch-counter")).to_have_text(f"{len(PITCH)} / 1,500")
+    expect(page.locator("#target_name-counter")).to_have_text("4 / 120")
+
+
+def test_a_slow_draft_says_so_then_gives_up_and_the_retry_drafts_once(browser: Browser, server_url: str) -> None:
+    with watched_page(browser, allowed_origins=(server_url,), expected_errors=(FAILED_REQUEST,)) as page:
+        page.clock.install()
+        keys: list[str | None] = []
+
+        def hold_the_first(route: Route, request: Request) -> None:
+            if request.method != "POST":
+                route.continue_()
+                return
+            keys.append(request.headers.get("idempotency-key"))
+            if len(keys) > 1:
+                route.continue_()  # the first never answers
+
+        page.route(HISTORY_LIST, hold_the_first)
+        page.goto(f"{server_url}/")
+        page.fill("#target_bio", BIO)
+        page.fill("#pitch", PITCH)
+        page.click("#submit")
+        progress = page.locator("#progress")
+        expect(progress).to_have_text("Drafting: reading the bio for an interest you share…")
+        page.clock.run_for(9_000)
+        expect(progress).to_have_text(re.compile("^Still drafting"))
+        expect(page.locator("#submit")).to_be_disabled()
+        page.clock.run_for(32_000)
+        error = page.locator("#form-error")
+        expect(error).to_have_text(str(FAILURES["sentences"][FAILURES["page"]["timed_out"]]))
+        expect(error).to_be_focused()
+        expect(progress).to_have_text("")
+        # Trying again sends the same request under the same key: if the first was drafted after all, it is not drafted twice.
+        page.click("#submit")
+        expect(page.locator("#result")).to_be_visible(timeout=30_000)
+        assert len(keys) == 2
+        assert keys[0] is not None
+        assert keys[0] == keys[1]
+
+
+def test_a_double_click_drafts_once(page: Page) -> None:
+    posts = drafts_posted(page)
+    page.wait_for_load_state("networkidle")  # the history has loaded
+    before = page.locator(".history-item").count()
+    page.fill("#target_bio", BIO)
+    page.fill("#pitch", PITCH)
+    page.dblclick("#submit")
+    expect(page.locator("#result")).to_be_visible(timeout=30_000)
+    expect(page.locator("#progress")).to_have_text("Your draft is ready.")
+    assert posts() == 1
+    expect(page.locator(".history-item")).to_have_count(before + 1)

@@ -56,7 +56,7 @@ def documented_error_statuses() -> set[int]:
 
 def test_every_status_and_code_names_a_sentence_and_every_sentence_is_used() -> None:
     sentences = DATA["sentences"]
-    named = {*DATA["statuses"].values(), *DATA["codes"].values()}
+    named = {*DATA["statuses"].values(), *DATA["codes"].values(), *DATA["page"].values()}
     assert named - sentences.keys() == set()
     # other, field_refused and reference are used by name, by the script.
     assert sentences.keys() - named == {"other", "field_refused", "reference"}

@@ -2,6 +2,9 @@
 (() => {
   const config = JSON.parse(document.getElementById("noask-config").textContent);
   const PAGE_SIZE = 10;
+  // A deployed draft gets at most 30 seconds (API Gateway's limit); the page waits a little longer, then gives up.
+  const SLOW_DRAFT_MS = 8_000;
+  const DRAFT_WAIT_MS = 40_000;
 
   const $ = (id) => document.getElementById(id);
   const form = $("draft-form");
@@ -42,7 +45,7 @@
   const signIn = config.signIn;
   const SESSION_KEY = "noask.session"; // { idToken, refreshToken, expiresAt }
   const PENDING_KEY = "noask.signIn"; // { state, verifier } while the user is at the sign-in page
-  const SAVED_FORM_KEY = "noask.form"; // what the user had typed, restored after signing in
+  const SAVED_FORM_KEY = "noask.form"; // what the user had typed, restored after signing in or coming back
   const FORM_FIELDS = ["target_bio", "pitch", "target_name", "sender_name", "sender_interests", "offer"];
   // A token this close to its expiry is refreshed first, so it cannot expire on its way to the API.
   const EXPIRY_MARGIN_MS = 60 * 1000;
@@ -148,8 +151,19 @@
 
   function saveForm() {
     const fields = Object.fromEntries(FORM_FIELDS.map((name) => [name, $(name).value]));
-    if (Object.values(fields).some((value) => value.trim())) store(SAVED_FORM_KEY, { ...fields, channel: currentChannel() });
+    const typed = Object.values(fields).some((value) => value.trim());
+    store(SAVED_FORM_KEY, typed ? { ...fields, channel: currentChannel() } : null);
   }
+  // Leaving the page (a link, a sign-in, a reload) keeps what was typed and not yet drafted for when the user comes
+  // back: the browser itself restores only some fields, and does so after the counters have counted the empty ones.
+  // Once drafted, the words are in the history: a new visit starts with an empty form.
+  let keepFormOnLeaving = true;
+  let draftedForm = null; // the form's words as last drafted
+  window.addEventListener("pagehide", () => {
+    const drafted = draftedForm !== null && JSON.stringify(FORM_FIELDS.map((name) => $(name).value.trim())) === draftedForm;
+    if (keepFormOnLeaving && !drafted) saveForm();
+    else store(SAVED_FORM_KEY, null);
+  });
 
   function restoreForm() {
     const saved = stored(SAVED_FORM_KEY);
@@ -185,6 +199,7 @@
       event.preventDefault();
       const session = stored(SESSION_KEY);
       store(SESSION_KEY, null);
+      keepFormOnLeaving = false;
       store(SAVED_FORM_KEY, null);
       forget(REMEMBERED_KEY);
       // Revoking the refresh token ends the session for good, not just in this tab. Best effort:
@@ -213,8 +228,11 @@
   // ---- API calls ---------------------------------------------------------------------------
   // Resolves to { ok, status, data } or { ok: false, status, error }; error is null when the
   // failure is already shown (the sign-in prompt).
-  async function api(method, path, body, headers = {}) {
+  // `waitMs`: give up after this long without an answer (the request may still complete: a retry reuses its key).
+  async function api(method, path, body, headers = {}, { waitMs = 0 } = {}) {
     const init = { method, headers: { Accept: "application/json", ...headers } };
+    const giveUp = new AbortController();
+    if (waitMs) init.signal = giveUp.signal;
     if (signIn) {
       const token = await idToken();
       if (!token) return requireSignIn();
@@ -225,10 +243,14 @@
       init.body = JSON.stringify(body);
     }
     let response;
+    const timer = waitMs ? setTimeout(() => giveUp.abort(), waitMs) : null;
     try {
       response = await fetch(path, init);
     } catch (_) {
+      if (giveUp.signal.aborted) return { ok: false, status: 0, error: { code: "timed_out", message: FAILURES.timedOut, field: null } };
       return { ok: false, status: 0, error: humanError(0, null) };
+    } finally {
+      clearTimeout(timer);
     }
     if (response.status === 204) return { ok: true, status: 204, data: null };
     if (response.status === 401) return requireSignIn();
@@ -286,6 +308,8 @@
     $(counter.dataset.counterFor).addEventListener("input", () => updateCounter(counter));
     updateCounter(counter);
   }
+  // Coming back to the page, the browser may put back what was typed after this script counted: count again.
+  window.addEventListener("pageshow", () => { for (const counter of document.querySelectorAll("[data-counter-for]")) updateCounter(counter); });
 
   // ---- Limits: text over a field's limit is kept and explained, never cut ----------------------
   // The fields have no maxlength: with one, the browser silently cuts a long paste and ignores typing.
@@ -451,13 +475,17 @@
     const body = JSON.stringify(request);
     if (!state.pending || state.pending.body !== body) state.pending = { body, key: newKey() };
     setBusy(true, "Drafting: reading the bio for an interest you share…");
-    const result = await api("POST", "/drafts", request, { "Idempotency-Key": state.pending.key });
+    // A model can take most of the half minute a request is allowed: say so rather than spin in silence.
+    const stillDrafting = setTimeout(() => { progress.textContent = "Still drafting: a language model can take up to half a minute."; }, SLOW_DRAFT_MS);
+    const result = await api("POST", "/drafts", request, { "Idempotency-Key": state.pending.key }, { waitMs: DRAFT_WAIT_MS });
+    clearTimeout(stillDrafting);
     if (!result.ok) {
       setBusy(false, "");
       if (result.error) showError(result.error);
       return;
     }
     state.pending = null;
+    draftedForm = JSON.stringify(FORM_FIELDS.map((name) => $(name).value.trim()));
     remember(request);
     setBusy(false, "Your draft is ready.");
     showDraft(result.data);
@@ -812,8 +840,8 @@
         return;
       }
       showSignedIn(session);
-      restoreForm();
     }
+    restoreForm();
     restoreRemembered();
     // The profile waits for the history: a caller the API does not know is asked to sign in once, not twice.
     if (await loadHistory()) loadProfile();
