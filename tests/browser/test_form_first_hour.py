@@ -221,7 +221,9 @@ def test_typing_past_the_limit_is_kept_and_explained(page: Page) -> None:
     expect(page.locator("#pitch-error")).to_have_text(
         "The pitch field has 1,503 characters; it takes at most 1,500. Shorten it by 3 characters to draft."
     )
-    # The same for the profile's defaults (emptied first: another test may have saved an offer for this local user).
+    # The same for the profile's defaults (emptied once the saved profile is in: another test may have saved an offer
+    # for this local user).
+    page.wait_for_load_state("networkidle")
     page.fill("#profile-offer", "")
     paste(page, "#profile-offer", "o" * 320)
     assert len(page.locator("#profile-offer").input_value()) == 320
@@ -460,3 +462,39 @@ def test_a_double_click_drafts_once(page: Page) -> None:
     expect(page.locator("#progress")).to_have_text("Your draft is ready.")
     assert posts() == 1
     expect(page.locator(".history-item")).to_have_count(before + 1)
+
+
+def test_a_double_click_on_add_address_mails_one_code(page: Page) -> None:
+    added: list[str] = []
+    page.on("request", lambda request: added.append(request.url) if request.method == "POST" else None)
+    address = f"double.{uuid.uuid4().hex[:8]}@example.org"
+    page.fill("#new-address", address)
+    page.dblclick("#add-address")
+    expect(page.locator(f'.address-item[data-address="{address}"]')).to_contain_text("Waiting for its code")
+    page.wait_for_load_state("networkidle")
+    assert len(added) == 1, added
+    page.locator(f'.address-item[data-address="{address}"]').get_by_role("button", name=f"Remove {address}").click()
+    expect(page.locator(f'.address-item[data-address="{address}"]')).to_have_count(0)
+
+
+def test_load_more_by_keyboard_moves_focus_to_the_first_draft_it_loaded(browser: Browser, server_url: str) -> None:
+    first_page = [stored_draft(number, body=f"Draft number {number}.", name=f"Reader {number}") for number in range(10)]
+    last_page = [stored_draft(number, body=f"Draft number {number}.", name=f"Reader {number}") for number in (10, 11)]
+
+    def history(route: Route, request: Request) -> None:
+        if request.method != "GET":
+            route.continue_()
+            return
+        later = "cursor=" in request.url
+        route.fulfill(json={"items": last_page if later else first_page, "cursor": None if later else "next-page"})
+
+    with watched_page(browser, allowed_origins=(server_url,)) as page:
+        page.route(HISTORY_LIST, history)
+        page.goto(f"{server_url}/")
+        expect(page.locator(".history-item")).to_have_count(10)
+        page.focus("#load-more")
+        page.keyboard.press("Enter")
+        expect(page.locator(".history-item")).to_have_count(12)
+        # The button hides with the last page in; focus is on the first draft it brought, not lost to the page.
+        expect(page.locator("#load-more")).to_be_hidden()
+        expect(page.get_by_role("button", name="Open draft to Reader 10")).to_be_focused()

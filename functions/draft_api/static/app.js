@@ -37,6 +37,15 @@
     return node;
   }
 
+  // One request per action at a time: a double click or a second Enter while the first is on its way does nothing
+  // (adding an address twice mailed two codes, and the first no longer worked). Nothing is disabled, so focus stays put.
+  const inFlight = new Set();
+  async function once(key, work) {
+    if (inFlight.has(key)) return;
+    inFlight.add(key);
+    try { await work(); } finally { inFlight.delete(key); }
+  }
+
   // ---- Sign-in -----------------------------------------------------------------------------
   // Deployed, the HTTP API's JWT authorizer wants a Cognito ID token (its audience is the app client).
   // The page gets one from Cognito's managed login by the OAuth 2.0 authorization code flow with PKCE,
@@ -622,7 +631,7 @@
     const confirm = el("button", { className: "button button-danger", text: "Delete", attrs: { type: "button" } });
     const keep = el("button", { className: "button button-quiet", text: "Keep", attrs: { type: "button" } });
     keep.addEventListener("click", () => { renderItemActions(item, draft); item.querySelector("button").focus(); });
-    confirm.addEventListener("click", () => deleteDraft(item, draft));
+    confirm.addEventListener("click", () => once(`delete ${draft.id}`, () => deleteDraft(item, draft)));
     actions.replaceChildren(el("p", { className: "confirm-text", text: "Delete this draft for good?" }), confirm, keep);
     keep.focus();
   }
@@ -668,9 +677,7 @@
     const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
     if (state.cursor) query.set("cursor", state.cursor);
     const button = $("load-more");
-    button.disabled = true;
     const result = await api("GET", `/drafts?${query}`);
-    button.disabled = false;
     if (!result.ok) {
       if (result.error) $("history-status").textContent = result.error.message;
       return false;
@@ -682,7 +689,13 @@
     return true;
   }
 
-  $("load-more").addEventListener("click", loadHistory);
+  // Focus moves to the first draft loaded: the button it was on may hide once the last page is in.
+  $("load-more").addEventListener("click", () => once("load more", async () => {
+    const shown = $("history-list").children.length;
+    if (!(await loadHistory())) return;
+    const first = $("history-list").children[shown];
+    if (first) first.querySelector("button").focus();
+  }));
   // Focus moves to these after a draft or an error, so screen readers announce them.
   $("result-title").setAttribute("tabindex", "-1");
   formError.setAttribute("tabindex", "-1");
@@ -710,7 +723,7 @@
     const badge = el("span", { className: verified ? "badge badge-ok" : "badge badge-offline", text: verified ? "Verified" : "Waiting for its code" });
     label.append(" ", badge);
     const remove = el("button", { className: "button button-quiet", text: "Remove", attrs: { type: "button", "aria-label": `Remove ${address.email}` } });
-    remove.addEventListener("click", () => removeAddress(address.email));
+    remove.addEventListener("click", () => once(`remove ${address.email}`, () => removeAddress(address.email)));
     item.append(label);
     if (!verified) {
       const id = `code-${Array.from(address.email).map((c) => c.codePointAt(0).toString(16)).join("")}`;
@@ -724,7 +737,7 @@
       verifyForm.append(field, el("button", { className: "button button-secondary", text: "Verify", attrs: { type: "submit" } }));
       verifyForm.addEventListener("submit", (event) => {
         event.preventDefault();
-        verifyAddress(address.email, id);
+        once(`verify ${address.email}`, () => verifyAddress(address.email, id));
       });
       item.append(verifyForm);
     }
@@ -753,8 +766,12 @@
     showAddresses(result.data.addresses || []);
   }
 
-  $("address-form").addEventListener("submit", async (event) => {
+  $("address-form").addEventListener("submit", (event) => {
     event.preventDefault();
+    once("add address", addAddress);
+  });
+
+  async function addAddress() {
     fieldMessage("new-address", "");
     const email = $("new-address").value.trim();
     if (overLimit($("address-form"))) {
@@ -779,7 +796,7 @@
     await loadProfile();
     const pending = $("address-list").querySelector(`[data-address="${CSS.escape(result.data.email)}"] input[name="code"]`);
     if (pending) pending.focus();
-  });
+  }
 
   async function verifyAddress(email, inputId) {
     // A pasted "Your code: 123 456" still counts: only its digits are the code.
@@ -798,6 +815,8 @@
     }
     $("profile-status").textContent = `${email} is verified: mail from it is drafted for you.`;
     await loadProfile();
+    // The code's field is gone with the form it sat in: focus goes where the next address would be typed.
+    $("new-address").focus();
   }
 
   async function removeAddress(email) {
@@ -811,8 +830,12 @@
     $("new-address").focus();
   }
 
-  $("profile-form").addEventListener("submit", async (event) => {
+  $("profile-form").addEventListener("submit", (event) => {
     event.preventDefault();
+    once("save profile", saveProfile);
+  });
+
+  async function saveProfile() {
     for (const name of PROFILE_FIELDS) fieldMessage(`profile-${name}`, "");
     const tooLong = overLimit($("profile-form"));
     if (tooLong) {
@@ -829,7 +852,7 @@
     }
     editedProfileFields.clear();
     $("profile-status").textContent = "Defaults saved.";
-  });
+  }
 
   async function start() {
     if (signIn) {
