@@ -158,10 +158,10 @@
     if (announce) $("sign-in-title").focus();
   }
 
+  // Keeps what was typed, if anything: an empty form (a signed-out page's, say) never wipes what was kept before.
   function saveForm() {
     const fields = Object.fromEntries(FORM_FIELDS.map((name) => [name, $(name).value]));
-    const typed = Object.values(fields).some((value) => value.trim());
-    store(SAVED_FORM_KEY, typed ? { ...fields, channel: currentChannel() } : null);
+    if (Object.values(fields).some((value) => value.trim())) store(SAVED_FORM_KEY, { ...fields, channel: currentChannel() });
   }
   // Leaving the page (a link, a sign-in, a reload) keeps what was typed and not yet drafted for when the user comes
   // back: the browser itself restores only some fields, and does so after the counters have counted the empty ones.
@@ -170,8 +170,9 @@
   let draftedForm = null; // the form's words as last drafted
   window.addEventListener("pagehide", () => {
     const drafted = draftedForm !== null && JSON.stringify(FORM_FIELDS.map((name) => $(name).value.trim())) === draftedForm;
+    // A form in use that was emptied or drafted leaves nothing behind; a hidden one (signed out) leaves what was kept.
+    if (!keepFormOnLeaving || drafted || !$("app").hidden) store(SAVED_FORM_KEY, null);
     if (keepFormOnLeaving && !drafted) saveForm();
-    else store(SAVED_FORM_KEY, null);
   });
 
   function restoreForm() {
