@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
+from functions.draft_api.web import SignIn, render
 from tests.browser.harness import watched_page
 from tests.browser.test_form_first_hour import BIO, DRAFTS, HISTORY_LIST, PITCH, stored_draft
 
@@ -69,9 +70,10 @@ SCHEMES = [(scheme, size) for scheme in ("light", "dark") for size in SIZES]
 @pytest.fixture(params=SCHEMES, ids=[f"{scheme}-{size}" for scheme, size in SCHEMES])
 def styled_page(request: pytest.FixtureRequest, browser: Browser, server_url: str) -> Iterator[Page]:
     scheme, size = request.param
-    # The refused draft below is answered 503, which the browser logs as a failed request.
+    # The refused draft below is answered 503 (and a caller the API does not know 401): the browser logs both.
+    failures = ("status of 503", "status of 401")
     with watched_page(
-        browser, allowed_origins=(server_url,), expected_errors=("status of 503",), color_scheme=scheme, viewport=SIZES[size]
+        browser, allowed_origins=(server_url,), expected_errors=failures, color_scheme=scheme, viewport=SIZES[size]
     ) as page:
         page.context.grant_permissions(["clipboard-read", "clipboard-write"])
         yield page
@@ -143,3 +145,22 @@ def test_every_text_meets_aa_contrast_in_every_state(styled_page: Page, server_u
     # Each problem once, with the first state it showed in.
     distinct = {problem: state for state, found in reversed(problems.items()) for problem in found}
     assert sorted(f"{problem} ({state})" for problem, state in distinct.items()) == []
+
+
+def test_the_sign_in_prompts_meet_aa_contrast(styled_page: Page, server_url: str) -> None:
+    page = styled_page
+    # A deployment with sign-in, signed out: the page as the handler renders it, served from the local origin.
+    signed_out = render(SignIn(domain_url="https://noask.auth.example.com", client_id="client123", redirect_url=f"{server_url}/"))
+    page.route(f"{server_url}/", lambda route: route.fulfill(body=signed_out.html, content_type="text/html"))
+    page.goto(f"{server_url}/")
+    expect(page.locator("#signed-out")).to_be_visible()
+    found = measure(page)
+    page.unroute(f"{server_url}/")
+
+    # A deployment without sign-in, where the API does not know the caller: the banner that says so.
+    page.route(HISTORY_LIST, lambda route: route.fulfill(status=401, json={"error": {"code": "unauthenticated", "message": "x"}}))
+    page.goto(f"{server_url}/")
+    expect(page.locator("#sign-in-unavailable")).to_be_visible()
+    found += measure(page)
+    print(lowest(found))
+    assert sorted(set(too_low(found))) == []
