@@ -498,3 +498,33 @@ def test_load_more_by_keyboard_moves_focus_to_the_first_draft_it_loaded(browser:
         # The button hides with the last page in; focus is on the first draft it brought, not lost to the page.
         expect(page.locator("#load-more")).to_be_hidden()
         expect(page.get_by_role("button", name="Open draft to Reader 10")).to_be_focused()
+
+
+BROKEN_WORDS = """() => {
+    const broken = [];
+    for (const head of document.querySelectorAll(".field-head")) {
+        if (!head.getClientRects().length) continue;
+        const walker = document.createTreeWalker(head, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const match of node.textContent.matchAll(/\\S+/g)) {
+                const range = document.createRange();
+                range.setStart(node, match.index);
+                range.setEnd(node, match.index + match[0].length);
+                if (range.getClientRects().length > 1) broken.push(match[0]);
+            }
+        }
+    }
+    return broken;
+}"""
+
+
+def test_at_390_px_no_label_or_counter_is_broken_mid_word(phone_page: Page, server_url: str) -> None:
+    page = phone_page
+    page.goto(f"{server_url}/")
+    page.fill("#target_bio", BIO)
+    page.fill("#pitch", PITCH)
+    page.click("#submit")
+    # The draft's counter is the longest: "46 words · 269 / 1,900 characters" beside "Message".
+    expect(page.locator("#result-counter")).to_contain_text("words", timeout=30_000)
+    assert page.evaluate(BROKEN_WORDS) == []
+    assert_no_sideways_scroll(page, "a draft shown")
