@@ -528,3 +528,23 @@ def test_at_390_px_no_label_or_counter_is_broken_mid_word(phone_page: Page, serv
     expect(page.locator("#result-counter")).to_contain_text("words", timeout=30_000)
     assert page.evaluate(BROKEN_WORDS) == []
     assert_no_sideways_scroll(page, "a draft shown")
+
+
+def test_coming_back_to_the_page_shows_the_draft_as_it_was_edited(page: Page, server_url: str) -> None:
+    page.fill("#target_bio", BIO)
+    page.fill("#pitch", PITCH)
+    page.click("#submit")
+    body = page.locator("#result-body")
+    expect(body).not_to_have_value("", timeout=30_000)
+    edited = body.input_value() + "\n\nP.S. Edited by hand."
+    body.fill(edited)
+    counter = page.locator("#result-counter").inner_text()
+    page.get_by_role("link", name="API").click()
+    page.wait_for_url(re.compile(r"/openapi\.json$"))
+    page.go_back()
+    page.wait_for_url(f"{server_url}/")
+    expect(page.locator("#result")).to_be_visible()
+    expect(body).to_have_value(edited)
+    expect(page.locator("#result-counter")).to_have_text(counter)
+    # The history is fresh, not the browser's cached answer from before the draft: the draft is listed, and open.
+    expect(page.locator(".history-item.is-open")).to_have_count(1)

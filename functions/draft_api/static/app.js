@@ -55,6 +55,7 @@
   const SESSION_KEY = "noask.session"; // { idToken, refreshToken, expiresAt }
   const PENDING_KEY = "noask.signIn"; // { state, verifier } while the user is at the sign-in page
   const SAVED_FORM_KEY = "noask.form"; // what the user had typed, restored after signing in or coming back
+  const SHOWN_KEY = "noask.shown"; // { draft, subject, body }: the draft in the result card as edited, likewise
   const FORM_FIELDS = ["target_bio", "pitch", "target_name", "sender_name", "sender_interests", "offer"];
   // A token this close to its expiry is refreshed first, so it cannot expire on its way to the API.
   const EXPIRY_MARGIN_MS = 60 * 1000;
@@ -173,6 +174,9 @@
     // A form in use that was emptied or drafted leaves nothing behind; a hidden one (signed out) leaves what was kept.
     if (!keepFormOnLeaving || drafted || !$("app").hidden) store(SAVED_FORM_KEY, null);
     if (keepFormOnLeaving && !drafted) saveForm();
+    // The draft on show comes back too, with the edits made to it.
+    const shown = keepFormOnLeaving && state.shown;
+    store(SHOWN_KEY, shown ? { draft: state.shown, subject: $("result-subject").value, body: $("result-body").value } : null);
   });
 
   function restoreForm() {
@@ -211,6 +215,7 @@
       store(SESSION_KEY, null);
       keepFormOnLeaving = false;
       store(SAVED_FORM_KEY, null);
+      store(SHOWN_KEY, null);
       forget(REMEMBERED_KEY);
       // Revoking the refresh token ends the session for good, not just in this tab. Best effort:
       // signing out of the managed login below happens whatever the answer.
@@ -240,7 +245,9 @@
   // failure is already shown (the sign-in prompt).
   // `waitMs`: give up after this long without an answer (the request may still complete: a retry reuses its key).
   async function api(method, path, body, headers = {}, { waitMs = 0 } = {}) {
-    const init = { method, headers: { Accept: "application/json", ...headers } };
+    // Never from the browser's cache: coming back to the page, Chrome answered the history from it, without the
+    // drafts made since.
+    const init = { method, cache: "no-store", headers: { Accept: "application/json", ...headers } };
     const giveUp = new AbortController();
     if (waitMs) init.signal = giveUp.signal;
     if (signIn) {
@@ -578,6 +585,17 @@
     for (const item of document.querySelectorAll(".history-item")) item.classList.toggle("is-open", item.dataset.id === draft.id);
   }
 
+  function restoreShown() {
+    const saved = stored(SHOWN_KEY);
+    store(SHOWN_KEY, null);
+    if (!saved || !saved.draft || !config.channels[saved.draft.channel] || typeof saved.body !== "string") return;
+    showDraft(saved.draft);
+    $("result-subject").value = typeof saved.subject === "string" ? saved.subject : "";
+    $("result-body").value = saved.body;
+    fitToContent($("result-body"));
+    updateDraftCounter();
+  }
+
   function clearDraft() {
     state.shown = null;
     $("result").hidden = true;
@@ -867,6 +885,7 @@
     }
     restoreForm();
     restoreRemembered();
+    restoreShown();
     // The profile waits for the history: a caller the API does not know is asked to sign in once, not twice.
     if (await loadHistory()) loadProfile();
   }
