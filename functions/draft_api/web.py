@@ -145,7 +145,7 @@ def render(sign_in: SignIn | None, drafting_address: str = "drafts@example.com")
 
 def page_failures() -> dict[str, Any]:
     """failures.toml as the page reads it: {"statuses": {"503": sentence}, "codes": {code: sentence}, "other",
-    "fieldRefused", "reference", "timedOut"}, each sentence spelt out where the file names it."""
+    "fieldRefused", "reference", "page": {case: sentence}}, each sentence spelt out where the file names it."""
     import tomllib  # here, like jinja2: only GET / reads it
 
     data = tomllib.loads(FAILURES_PATH.read_text(encoding="utf-8"))
@@ -156,7 +156,7 @@ def page_failures() -> dict[str, Any]:
         "other": sentences["other"],
         "fieldRefused": sentences["field_refused"],
         "reference": sentences["reference"],
-        "timedOut": sentences[data["page"]["timed_out"]],
+        "page": {case: sentences[name] for case, name in data["page"].items()},
     }
 
 

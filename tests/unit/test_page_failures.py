@@ -86,6 +86,8 @@ def test_the_script_reads_only_what_the_data_gives_and_copies_none_of_it() -> No
     used = set(re.findall(r"\bFAILURES\.(\w+)", SCRIPT))
     assert used, "app.js no longer reads config.failures"
     assert used - failures.keys() == set()
+    # The cases the page finds itself: each one it names has a sentence, and each sentence is used.
+    assert set(re.findall(r"\bFAILURES\.page\.(\w+)", SCRIPT)) == failures["page"].keys()
     for sentence in DATA["sentences"].values():
         # A copy would show as its opening words (the templates' placeholders aside).
         assert sentence.split("{")[0][:30] not in SCRIPT, sentence

@@ -1,6 +1,8 @@
 "use strict";
 (() => {
   const config = JSON.parse(document.getElementById("noask-config").textContent);
+  // Every sentence for a failure, from functions/draft_api/templates/failures.toml: this script holds none of its own.
+  const FAILURES = config.failures;
   const PAGE_SIZE = 10;
   // A deployed draft gets at most 30 seconds (API Gateway's limit); the page waits a little longer, then gives up.
   const SLOW_DRAFT_MS = 8_000;
@@ -133,11 +135,11 @@
     // The code leaves the address bar and the browser history at once: it must not be bookmarked or shared.
     window.history.replaceState(null, "", window.location.pathname);
     if (!pending || !query.get("state") || query.get("state") !== pending.state) {
-      return "That sign-in did not start on this page, so it was ignored. Sign in here to carry on.";
+      return FAILURES.page.sign_in_elsewhere;
     }
-    if (!query.has("code")) return "Sign-in did not complete. Try again.";
+    if (!query.has("code")) return FAILURES.page.sign_in_unfinished;
     const tokens = await requestTokens({ grant_type: "authorization_code", code: query.get("code"), redirect_uri: signIn.redirectUri, code_verifier: pending.verifier });
-    if (!tokens) return "Sign-in did not complete: the sign-in service refused the code. Try again.";
+    if (!tokens) return FAILURES.page.sign_in_refused;
     saveSession(tokens, null);
     return null;
   }
@@ -264,7 +266,7 @@
     try {
       response = await fetch(path, init);
     } catch (_) {
-      if (giveUp.signal.aborted) return { ok: false, status: 0, error: { code: "timed_out", message: FAILURES.timedOut, field: null } };
+      if (giveUp.signal.aborted) return { ok: false, status: 0, error: { code: "timed_out", message: FAILURES.page.timed_out, field: null } };
       return { ok: false, status: 0, error: humanError(0, null) };
     } finally {
       clearTimeout(timer);
@@ -278,9 +280,8 @@
   }
 
   // ---- Failures as sentences -----------------------------------------------------------------
-  // The API words its errors for people; failures.toml (in config.failures) covers what it cannot: answers from
+  // The API words its errors for people; failures.toml (config.failures) covers what it cannot: answers from
   // API Gateway itself (no error envelope), bodies that are not JSON, and codes whose sentence is written for programs.
-  const FAILURES = config.failures;
   const fill = (template, values) => template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
   // Wording meant for programs: a validation library's phrases, identifiers, markup or a stack trace.
   const FOR_PROGRAMS = /\b[a-z]+_[a-z_]+\b|should (?:have|be|match)|field required|input should|value error|traceback|exception|\bnull\b|undefined|[<>{}[\]]/i;
