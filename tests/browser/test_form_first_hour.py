@@ -548,3 +548,21 @@ def test_coming_back_to_the_page_shows_the_draft_as_it_was_edited(page: Page, se
     expect(page.locator("#result-counter")).to_have_text(counter)
     # The history is fresh, not the browser's cached answer from before the draft: the draft is listed, and open.
     expect(page.locator(".history-item.is-open")).to_have_count(1)
+
+
+def test_a_refused_default_is_focused_so_its_message_is_read_out(page: Page) -> None:
+    sentence = "Your pitch is too long: 1,600 characters, at most 1,500."
+    page.route(
+        re.compile(r"/profile$"),
+        lambda route, request: (
+            answer(422, body=envelope("validation_error", sentence, field="pitch"))(route)
+            if request.method == "PUT"
+            else route.continue_()
+        ),
+    )
+    page.wait_for_load_state("networkidle")
+    page.fill("#profile-pitch", PITCH)
+    page.click("#save-profile")
+    expect(page.locator("#profile-pitch-error")).to_have_text(sentence)
+    expect(page.locator("#profile-pitch")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#profile-pitch")).to_be_focused()

@@ -867,7 +867,9 @@
     const result = await api("PUT", "/profile", body);
     if (!result.ok) {
       const field = result.error && result.error.field;
-      if (result.error && !(field && fieldMessage(`profile-${field}`, result.error.message))) $("profile-status").textContent = result.error.message;
+      // A refused field gets focus, so a screen reader reads it with its message (the message alone is not announced).
+      if (result.error && field && fieldMessage(`profile-${field}`, result.error.message)) $(`profile-${field}`).focus();
+      else if (result.error) $("profile-status").textContent = result.error.message;
       return;
     }
     editedProfileFields.clear();
