@@ -566,3 +566,14 @@ def test_a_refused_default_is_focused_so_its_message_is_read_out(page: Page) -> 
     expect(page.locator("#profile-pitch-error")).to_have_text(sentence)
     expect(page.locator("#profile-pitch")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#profile-pitch")).to_be_focused()
+
+
+def test_a_kept_draft_the_page_cannot_read_is_dropped_and_the_page_still_loads(page: Page, server_url: str) -> None:
+    # As an older version of the page might have kept it: a draft without its checks or interest.
+    kept = {"draft": {"id": "0190a1b2c3d4aa11bb22cc33ddff", "channel": "email", "body": "Hi."}, "subject": "", "body": "Hi."}
+    # Planted before the page's script runs (leaving the page would overwrite it otherwise).
+    page.add_init_script(f"sessionStorage.setItem('noask.shown', {json.dumps(json.dumps(kept))})")
+    page.reload()
+    expect(page.locator("#result-empty")).to_be_visible()
+    expect(page.locator("#history-list .history-item, #history-empty").first).to_be_visible()
+    assert page.evaluate("sessionStorage.getItem('noask.shown')") is None

@@ -590,7 +590,12 @@
     const saved = stored(SHOWN_KEY);
     store(SHOWN_KEY, null);
     if (!saved || !saved.draft || !config.channels[saved.draft.channel] || typeof saved.body !== "string") return;
-    showDraft(saved.draft);
+    try {
+      showDraft(saved.draft);
+    } catch (_) {
+      clearDraft(); // kept by an older page, in a shape this one does not read: the history still has it
+      return;
+    }
     $("result-subject").value = typeof saved.subject === "string" ? saved.subject : "";
     $("result-body").value = saved.body;
     fitToContent($("result-body"));
