@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from shared.composition import Settings
 from shared.models import (
@@ -29,6 +30,8 @@ from shared.models import (
 _HERE = Path(__file__).resolve().parent
 TEMPLATES_DIR = _HERE / "templates"
 STATIC_DIR = _HERE / "static"
+# The page's own sentences for failed requests (the API words the rest).
+FAILURES_PATH = TEMPLATES_DIR / "failures.toml"
 # What the page asks Cognito for: an ID token (which the HTTP API's JWT authorizer accepts) carrying the email.
 SIGN_IN_SCOPES = "openid email"
 _ORIGIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?")
@@ -106,6 +109,7 @@ def render(sign_in: SignIn | None, drafting_address: str = "drafts@example.com")
                 channel.value: {"label": spec.label, "maxChars": spec.max_chars, "hasSubject": spec.has_subject}
                 for channel, spec in CHANNEL_SPECS.items()
             },
+            "failures": page_failures(),
             "signIn": None
             if sign_in is None
             else {
@@ -137,6 +141,23 @@ def render(sign_in: SignIn | None, drafting_address: str = "drafts@example.com")
         "Cache-Control": "no-cache",
     }
     return WebPage(html=html, headers=headers)
+
+
+def page_failures() -> dict[str, Any]:
+    """failures.toml as the page reads it: {"statuses": {"503": sentence}, "codes": {code: sentence}, "other",
+    "fieldRefused", "reference", "page": {case: sentence}}, each sentence spelt out where the file names it."""
+    import tomllib  # here, like jinja2: only GET / reads it
+
+    data = tomllib.loads(FAILURES_PATH.read_text(encoding="utf-8"))
+    sentences: dict[str, str] = data["sentences"]
+    return {
+        "statuses": {status: sentences[name] for status, name in data["statuses"].items()},
+        "codes": {code: sentences[name] for code, name in data["codes"].items()},
+        "other": sentences["other"],
+        "fieldRefused": sentences["field_refused"],
+        "reference": sentences["reference"],
+        "page": {case: sentences[name] for case, name in data["page"].items()},
+    }
 
 
 def _source_hash(source: str) -> str:

@@ -116,11 +116,20 @@ def process_tree(root: int) -> dict[int, tuple[str, str]]:
     return found
 
 
-def still_running(processes: Mapping[int, tuple[str, str]]) -> dict[int, str]:
-    """The processes of a `process_tree` snapshot that are still running, by pid and name.
+def still_running(processes: Mapping[int, tuple[str, str]], *, grace_seconds: float = 10) -> dict[int, str]:
+    """The processes of a `process_tree` snapshot still running after waiting up to `grace_seconds` for them to end,
+    by pid and name.
 
     A zombie has ended: multiprocessing's resource tracker, for one, is never waited for by its parent
-    and waits for init to reap it once the parent is gone."""
+    and waits for init to reap it once the parent is gone. A child may also end a moment after its parent (the
+    tracker ends when it reads the end of its pipe): on a busy machine, checking at once saw one as left behind."""
+    deadline = time.monotonic() + grace_seconds
+    while (left := _running(processes)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left
+
+
+def _running(processes: Mapping[int, tuple[str, str]]) -> dict[int, str]:
     left = {}
     for pid, (name, started) in processes.items():
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Request, Route, expect
 
+from functions.draft_api.web import FAILURES_PATH
 from tests.browser.harness import save_screenshot, watched_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -219,7 +221,10 @@ def test_typing_past_the_limit_is_kept_and_explained(page: Page) -> None:
     expect(page.locator("#pitch-error")).to_have_text(
         "The pitch field has 1,503 characters; it takes at most 1,500. Shorten it by 3 characters to draft."
     )
-    # The same for the profile's defaults.
+    # The same for the profile's defaults (emptied once the saved profile is in: another test may have saved an offer
+    # for this local user).
+    page.wait_for_load_state("networkidle")
+    page.fill("#profile-offer", "")
     paste(page, "#profile-offer", "o" * 320)
     assert len(page.locator("#profile-offer").input_value()) == 320
     expect(page.locator("#profile-offer-error")).to_have_text(
@@ -315,20 +320,65 @@ def test_every_failure_reads_as_a_sentence(page: Page, reply: Callable[[Route], 
     expect(page.locator("#submit")).to_be_enabled()
 
 
+FAILURES: dict[str, Any] = tomllib.loads(FAILURES_PATH.read_text(encoding="utf-8"))
+
+
+def failure_sentence(status: int) -> str:
+    return str(FAILURES["sentences"][FAILURES["statuses"][str(status)]])
+
+
+@pytest.mark.parametrize(
+    ("reply", "status"),
+    [
+        (lambda route: route.abort("internetdisconnected"), 0),
+        (answer(502, body="", content_type="text/plain"), 502),
+        (answer(500, body=""), 500),
+    ],
+)
+def test_a_failure_with_no_message_shows_the_data_s_sentence(page: Page, reply: Callable[[Route], None], status: int) -> None:
+    page.route(HISTORY_LIST, lambda route, request: reply(route) if request.method == "POST" else route.continue_())
+    page.fill("#target_bio", BIO)
+    page.fill("#pitch", PITCH)
+    page.click("#submit")
+    error = page.locator("#form-error")
+    expect(error).to_have_text(failure_sentence(status))
+    # Focus moves to it and it is an alert: a screen reader reads it out.
+    expect(error).to_be_focused()
+    expect(error).to_have_attribute("role", "alert")
+
+
 # ---- keyboard hint -----------------------------------------------------------------------------
+
+
+PHONE_DEVICE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+# A tablet with a keyboard case but no trackpad: to the stylesheet it is a touch screen like a phone.
+TABLET_DEVICE: dict[str, Any] = {"viewport": {"width": 1024, "height": 1366}, "has_touch": True, "is_mobile": True}
 
 
 def test_the_shortcut_hint_shows_only_where_there_is_a_keyboard(browser: Browser, server_url: str) -> None:
     with watched_page(browser, allowed_origins=(server_url,)) as desktop:
         desktop.goto(f"{server_url}/")
+        assert desktop.evaluate("matchMedia('(any-pointer: fine)').matches")
         expect(desktop.locator(".shortcut")).to_be_visible()
         expect(desktop.locator(".shortcut")).to_have_text("or press Ctrl + Enter")
-    touch_only: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
-    with watched_page(browser, allowed_origins=(server_url,), **touch_only) as phone:
+    with watched_page(browser, allowed_origins=(server_url,), **PHONE_DEVICE) as phone:
         phone.goto(f"{server_url}/")
         assert phone.evaluate("matchMedia('(hover: none) and (pointer: coarse)').matches")
         expect(phone.locator("#draft-form")).to_be_visible()
         expect(phone.locator(".shortcut")).to_be_hidden()
+        # Typing on the on-screen keyboard sends characters only: still no hint.
+        phone.locator("#pitch").tap()
+        phone.keyboard.type("Hello, I build pipelines.")
+        phone.keyboard.press("Backspace")
+        expect(phone.locator(".shortcut")).to_be_hidden()
+    with watched_page(browser, allowed_origins=(server_url,), **TABLET_DEVICE) as tablet:
+        tablet.goto(f"{server_url}/")
+        assert not tablet.evaluate("matchMedia('(any-pointer: fine), (any-hover: hover)').matches")
+        expect(tablet.locator(".shortcut")).to_be_hidden()
+        tablet.locator("#target_bio").tap()
+        tablet.keyboard.press("Tab")
+        expect(tablet.locator(".shortcut")).to_be_visible()
+        expect(tablet.locator("#pitch")).to_be_focused()
     mac = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
     with watched_page(browser, allowed_origins=(server_url,), user_agent=mac) as on_a_mac:
         on_a_mac.goto(f"{server_url}/")
@@ -337,3 +387,193 @@ def test_the_shortcut_hint_shows_only_where_there_is_a_keyboard(browser: Browser
         on_a_mac.fill("#pitch", PITCH)
         on_a_mac.keyboard.press("Meta+Enter")
         expect(on_a_mac.locator("#result")).to_be_visible(timeout=30_000)
+
+
+# ---- leaving and coming back, slow answers, impatient clicks -----------------------------------
+
+
+def test_coming_back_to_the_page_keeps_everything_typed_and_counts_it(page: Page, server_url: str) -> None:
+    page.fill("#target_bio", BIO)
+    page.fill("#pitch", PITCH)
+    page.fill("#target_name", "Maya")
+    page.fill("#offer", "my checklist for usability sessions")
+    email = page.locator('input[name="channel"]').last
+    email.check()
+    channel = email.get_attribute("value")
+    page.get_by_role("link", name="API").click()
+    page.wait_for_url(re.compile(r"/openapi\.json$"))
+    page.go_back()
+    page.wait_for_url(f"{server_url}/")
+    expect(page.locator("#target_name")).to_have_value("Maya")
+    expect(page.locator("#offer")).to_have_value("my checklist for usability sessions")
+    expect(page.locator("#pitch")).to_have_value(PITCH)
+    assert page.locator("#target_bio").input_value() == BIO
+    expect(page.locator(f'input[name="channel"][value="{channel}"]')).to_be_checked()
+    # The counters count what came back, not the empty fields the page first loaded with.
+    expect(page.locator("#target_bio-counter")).to_have_text(f"{len(BIO):,} / 8,000")
+    expect(page.locator("#pitch-counter")).to_have_text(f"{len(PITCH)} / 1,500")
+    expect(page.locator("#target_name-counter")).to_have_text("4 / 120")
+
+
+def test_a_slow_draft_says_so_then_gives_up_and_the_retry_drafts_once(browser: Browser, server_url: str) -> None:
+    with watched_page(browser, allowed_origins=(server_url,), expected_errors=(FAILED_REQUEST,)) as page:
+        page.clock.install()
+        keys: list[str | None] = []
+
+        def hold_the_first(route: Route, request: Request) -> None:
+            if request.method != "POST":
+                route.continue_()
+                return
+            keys.append(request.headers.get("idempotency-key"))
+            if len(keys) > 1:
+                route.continue_()  # the first never answers
+
+        page.route(HISTORY_LIST, hold_the_first)
+        page.goto(f"{server_url}/")
+        page.fill("#target_bio", BIO)
+        page.fill("#pitch", PITCH)
+        page.click("#submit")
+        progress = page.locator("#progress")
+        expect(progress).to_have_text("Drafting: reading the bio for an interest you share…")
+        page.clock.run_for(9_000)
+        expect(progress).to_have_text(re.compile("^Still drafting"))
+        expect(page.locator("#submit")).to_be_disabled()
+        page.clock.run_for(32_000)
+        error = page.locator("#form-error")
+        expect(error).to_have_text(str(FAILURES["sentences"][FAILURES["page"]["timed_out"]]))
+        expect(error).to_be_focused()
+        expect(progress).to_have_text("")
+        # Trying again sends the same request under the same key: if the first was drafted after all, it is not drafted twice.
+        page.click("#submit")
+        expect(page.locator("#result")).to_be_visible(timeout=30_000)
+        assert len(keys) == 2
+        assert keys[0] is not None
+        assert keys[0] == keys[1]
+
+
+def test_a_double_click_drafts_once(page: Page) -> None:
+    posts = drafts_posted(page)
+    page.wait_for_load_state("networkidle")  # the history has loaded
+    before = page.locator(".history-item").count()
+    page.fill("#target_bio", BIO)
+    page.fill("#pitch", PITCH)
+    page.dblclick("#submit")
+    expect(page.locator("#result")).to_be_visible(timeout=30_000)
+    expect(page.locator("#progress")).to_have_text("Your draft is ready.")
+    assert posts() == 1
+    expect(page.locator(".history-item")).to_have_count(before + 1)
+
+
+def test_a_double_click_on_add_address_mails_one_code(page: Page) -> None:
+    added: list[str] = []
+    page.on("request", lambda request: added.append(request.url) if request.method == "POST" else None)
+    address = f"double.{uuid.uuid4().hex[:8]}@example.org"
+    page.fill("#new-address", address)
+    page.dblclick("#add-address")
+    expect(page.locator(f'.address-item[data-address="{address}"]')).to_contain_text("Waiting for its code")
+    page.wait_for_load_state("networkidle")
+    assert len(added) == 1, added
+    page.locator(f'.address-item[data-address="{address}"]').get_by_role("button", name=f"Remove {address}").click()
+    expect(page.locator(f'.address-item[data-address="{address}"]')).to_have_count(0)
+
+
+def test_load_more_by_keyboard_moves_focus_to_the_first_draft_it_loaded(browser: Browser, server_url: str) -> None:
+    first_page = [stored_draft(number, body=f"Draft number {number}.", name=f"Reader {number}") for number in range(10)]
+    last_page = [stored_draft(number, body=f"Draft number {number}.", name=f"Reader {number}") for number in (10, 11)]
+
+    def history(route: Route, request: Request) -> None:
+        if request.method != "GET":
+            route.continue_()
+            return
+        later = "cursor=" in request.url
+        route.fulfill(json={"items": last_page if later else first_page, "cursor": None if later else "next-page"})
+
+    with watched_page(browser, allowed_origins=(server_url,)) as page:
+        page.route(HISTORY_LIST, history)
+        page.goto(f"{server_url}/")
+        expect(page.locator(".history-item")).to_have_count(10)
+        page.focus("#load-more")
+        page.keyboard.press("Enter")
+        expect(page.locator(".history-item")).to_have_count(12)
+        # The button hides with the last page in; focus is on the first draft it brought, not lost to the page.
+        expect(page.locator("#load-more")).to_be_hidden()
+        expect(page.get_by_role("button", name="Open draft to Reader 10")).to_be_focused()
+
+
+BROKEN_WORDS = """() => {
+    const broken = [];
+    for (const head of document.querySelectorAll(".field-head")) {
+        if (!head.getClientRects().length) continue;
+        const walker = document.createTreeWalker(head, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const match of node.textContent.matchAll(/\\S+/g)) {
+                const range = document.createRange();
+                range.setStart(node, match.index);
+                range.setEnd(node, match.index + match[0].length);
+                if (range.getClientRects().length > 1) broken.push(match[0]);
+            }
+        }
+    }
+    return broken;
+}"""
+
+
+def test_at_390_px_no_label_or_counter_is_broken_mid_word(phone_page: Page, server_url: str) -> None:
+    page = phone_page
+    page.goto(f"{server_url}/")
+    page.fill("#target_bio", BIO)
+    page.fill("#pitch", PITCH)
+    page.click("#submit")
+    # The draft's counter is the longest: "46 words · 269 / 1,900 characters" beside "Message".
+    expect(page.locator("#result-counter")).to_contain_text("words", timeout=30_000)
+    assert page.evaluate(BROKEN_WORDS) == []
+    assert_no_sideways_scroll(page, "a draft shown")
+
+
+def test_coming_back_to_the_page_shows_the_draft_as_it_was_edited(page: Page, server_url: str) -> None:
+    page.fill("#target_bio", BIO)
+    page.fill("#pitch", PITCH)
+    page.click("#submit")
+    body = page.locator("#result-body")
+    expect(body).not_to_have_value("", timeout=30_000)
+    edited = body.input_value() + "\n\nP.S. Edited by hand."
+    body.fill(edited)
+    counter = page.locator("#result-counter").inner_text()
+    page.get_by_role("link", name="API").click()
+    page.wait_for_url(re.compile(r"/openapi\.json$"))
+    page.go_back()
+    page.wait_for_url(f"{server_url}/")
+    expect(page.locator("#result")).to_be_visible()
+    expect(body).to_have_value(edited)
+    expect(page.locator("#result-counter")).to_have_text(counter)
+    # The history is fresh, not the browser's cached answer from before the draft: the draft is listed, and open.
+    expect(page.locator(".history-item.is-open")).to_have_count(1)
+
+
+def test_a_refused_default_is_focused_so_its_message_is_read_out(page: Page) -> None:
+    sentence = "Your pitch is too long: 1,600 characters, at most 1,500."
+    page.route(
+        re.compile(r"/profile$"),
+        lambda route, request: (
+            answer(422, body=envelope("validation_error", sentence, field="pitch"))(route)
+            if request.method == "PUT"
+            else route.continue_()
+        ),
+    )
+    page.wait_for_load_state("networkidle")
+    page.fill("#profile-pitch", PITCH)
+    page.click("#save-profile")
+    expect(page.locator("#profile-pitch-error")).to_have_text(sentence)
+    expect(page.locator("#profile-pitch")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#profile-pitch")).to_be_focused()
+
+
+def test_a_kept_draft_the_page_cannot_read_is_dropped_and_the_page_still_loads(page: Page, server_url: str) -> None:
+    # As an older version of the page might have kept it: a draft without its checks or interest.
+    kept = {"draft": {"id": "0190a1b2c3d4aa11bb22cc33ddff", "channel": "email", "body": "Hi."}, "subject": "", "body": "Hi."}
+    # Planted before the page's script runs (leaving the page would overwrite it otherwise).
+    page.add_init_script(f"sessionStorage.setItem('noask.shown', {json.dumps(json.dumps(kept))})")
+    page.reload()
+    expect(page.locator("#result-empty")).to_be_visible()
+    expect(page.locator("#history-list .history-item, #history-empty").first).to_be_visible()
+    assert page.evaluate("sessionStorage.getItem('noask.shown')") is None

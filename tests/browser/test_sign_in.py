@@ -248,14 +248,40 @@ def sign_in_again_keeps_the_typing(page: Page, gateway: AuthorizingGateway, cogn
     expect(page.locator("#result")).to_be_visible(timeout=30_000)
 
 
+def test_a_reload_while_signed_out_keeps_the_typing_for_the_sign_in(
+    browser: Browser, gateway: AuthorizingGateway, cognito: FakeCognito
+) -> None:
+    with watched_page(browser, allowed_origins=(gateway.url, cognito.url), expected_errors=("401 (Unauthorized)",)) as page:
+        sign_in(page, gateway, cognito)
+        page.fill("#target_bio", BIO)
+        page.fill("#pitch", PITCH)
+        page.evaluate(
+            "() => { const s = JSON.parse(sessionStorage.getItem('noask.session')); s.idToken = 'revoked.or.forged';"
+            " sessionStorage.setItem('noask.session', JSON.stringify(s)); }"
+        )
+        page.click("#submit")
+        expect(page.locator("#sign-in-message")).to_have_text(SESSION_ENDED)
+        # Reloaded while signed out, the page shows an empty, hidden form: leaving it again must not wipe the typing.
+        page.evaluate("sessionStorage.removeItem('noask.session')")
+        page.reload()
+        expect(page.locator("#sign-in-message")).to_have_text(SIGNED_OUT)
+        page.click("#sign-in")
+        expect(page.locator("#signed-in")).to_be_visible()
+        expect(page.locator("#target_bio")).to_have_value(BIO)
+        expect(page.locator("#pitch-counter")).to_have_text(f"{len(PITCH)} / 1,500")
+
+
 def test_sign_out_revokes_the_refresh_token_and_ends_the_session(
     page: Page, gateway: AuthorizingGateway, cognito: FakeCognito
 ) -> None:
     session = sign_in(page, gateway, cognito)
+    page.fill("#target_bio", BIO)
     page.click("#sign-out")
     expect(page.locator("#signed-out")).to_be_visible()
     expect(page.locator("#sign-in-message")).to_have_text(SIGNED_OUT)
     assert session_of(page) is None
+    # Nothing typed is left behind for the next person at this browser.
+    assert page.evaluate("sessionStorage.getItem('noask.form')") is None
     assert cognito.is_revoked(session["refreshToken"])
     assert urlsplit(page.url).path == "/"
 

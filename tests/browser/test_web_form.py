@@ -266,6 +266,8 @@ def verify_an_address_and_save_defaults(page: Page, server_url: str, serve_log: 
     item.get_by_role("button", name="Verify").click()
     expect(item).to_contain_text("Verified")
     expect(page.locator("#profile-status")).to_have_text(f"{address} is verified: mail from it is drafted for you.")
+    # The code's field went with its form: focus is not left on nothing.
+    expect(page.locator("#new-address")).to_be_focused()
 
     page.fill("#profile-pitch", PITCH)
     page.fill("#profile-sender_interests", "trail running, chess")

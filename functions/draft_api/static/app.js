@@ -1,7 +1,12 @@
 "use strict";
 (() => {
   const config = JSON.parse(document.getElementById("noask-config").textContent);
+  // Every sentence for a failure, from functions/draft_api/templates/failures.toml: this script holds none of its own.
+  const FAILURES = config.failures;
   const PAGE_SIZE = 10;
+  // A deployed draft gets at most 30 seconds (API Gateway's limit); the page waits a little longer, then gives up.
+  const SLOW_DRAFT_MS = 8_000;
+  const DRAFT_WAIT_MS = 40_000;
 
   const $ = (id) => document.getElementById(id);
   const form = $("draft-form");
@@ -34,6 +39,15 @@
     return node;
   }
 
+  // One request per action at a time: a double click or a second Enter while the first is on its way does nothing
+  // (adding an address twice mailed two codes, and the first no longer worked). Nothing is disabled, so focus stays put.
+  const inFlight = new Set();
+  async function once(key, work) {
+    if (inFlight.has(key)) return;
+    inFlight.add(key);
+    try { await work(); } finally { inFlight.delete(key); }
+  }
+
   // ---- Sign-in -----------------------------------------------------------------------------
   // Deployed, the HTTP API's JWT authorizer wants a Cognito ID token (its audience is the app client).
   // The page gets one from Cognito's managed login by the OAuth 2.0 authorization code flow with PKCE,
@@ -42,7 +56,8 @@
   const signIn = config.signIn;
   const SESSION_KEY = "noask.session"; // { idToken, refreshToken, expiresAt }
   const PENDING_KEY = "noask.signIn"; // { state, verifier } while the user is at the sign-in page
-  const SAVED_FORM_KEY = "noask.form"; // what the user had typed, restored after signing in
+  const SAVED_FORM_KEY = "noask.form"; // what the user had typed, restored after signing in or coming back
+  const SHOWN_KEY = "noask.shown"; // { draft, subject, body }: the draft in the result card as edited, likewise
   const FORM_FIELDS = ["target_bio", "pitch", "target_name", "sender_name", "sender_interests", "offer"];
   // A token this close to its expiry is refreshed first, so it cannot expire on its way to the API.
   const EXPIRY_MARGIN_MS = 60 * 1000;
@@ -120,11 +135,11 @@
     // The code leaves the address bar and the browser history at once: it must not be bookmarked or shared.
     window.history.replaceState(null, "", window.location.pathname);
     if (!pending || !query.get("state") || query.get("state") !== pending.state) {
-      return "That sign-in did not start on this page, so it was ignored. Sign in here to carry on.";
+      return FAILURES.page.sign_in_elsewhere;
     }
-    if (!query.has("code")) return "Sign-in did not complete. Try again.";
+    if (!query.has("code")) return FAILURES.page.sign_in_unfinished;
     const tokens = await requestTokens({ grant_type: "authorization_code", code: query.get("code"), redirect_uri: signIn.redirectUri, code_verifier: pending.verifier });
-    if (!tokens) return "Sign-in did not complete: the sign-in service refused the code. Try again.";
+    if (!tokens) return FAILURES.page.sign_in_refused;
     saveSession(tokens, null);
     return null;
   }
@@ -146,10 +161,25 @@
     if (announce) $("sign-in-title").focus();
   }
 
+  // Keeps what was typed, if anything: an empty form (a signed-out page's, say) never wipes what was kept before.
   function saveForm() {
     const fields = Object.fromEntries(FORM_FIELDS.map((name) => [name, $(name).value]));
     if (Object.values(fields).some((value) => value.trim())) store(SAVED_FORM_KEY, { ...fields, channel: currentChannel() });
   }
+  // Leaving the page (a link, a sign-in, a reload) keeps what was typed and not yet drafted for when the user comes
+  // back: the browser itself restores only some fields, and does so after the counters have counted the empty ones.
+  // Once drafted, the words are in the history: a new visit starts with an empty form.
+  let keepFormOnLeaving = true;
+  let draftedForm = null; // the form's words as last drafted
+  window.addEventListener("pagehide", () => {
+    const drafted = draftedForm !== null && JSON.stringify(FORM_FIELDS.map((name) => $(name).value.trim())) === draftedForm;
+    // A form in use that was emptied or drafted leaves nothing behind; a hidden one (signed out) leaves what was kept.
+    if (!keepFormOnLeaving || drafted || !$("app").hidden) store(SAVED_FORM_KEY, null);
+    if (keepFormOnLeaving && !drafted) saveForm();
+    // The draft on show comes back too, with the edits made to it.
+    const shown = keepFormOnLeaving && state.shown;
+    store(SHOWN_KEY, shown ? { draft: state.shown, subject: $("result-subject").value, body: $("result-body").value } : null);
+  });
 
   function restoreForm() {
     const saved = stored(SAVED_FORM_KEY);
@@ -185,7 +215,9 @@
       event.preventDefault();
       const session = stored(SESSION_KEY);
       store(SESSION_KEY, null);
+      keepFormOnLeaving = false;
       store(SAVED_FORM_KEY, null);
+      store(SHOWN_KEY, null);
       forget(REMEMBERED_KEY);
       // Revoking the refresh token ends the session for good, not just in this tab. Best effort:
       // signing out of the managed login below happens whatever the answer.
@@ -213,8 +245,13 @@
   // ---- API calls ---------------------------------------------------------------------------
   // Resolves to { ok, status, data } or { ok: false, status, error }; error is null when the
   // failure is already shown (the sign-in prompt).
-  async function api(method, path, body, headers = {}) {
-    const init = { method, headers: { Accept: "application/json", ...headers } };
+  // `waitMs`: give up after this long without an answer (the request may still complete: a retry reuses its key).
+  async function api(method, path, body, headers = {}, { waitMs = 0 } = {}) {
+    // Never from the browser's cache: coming back to the page, Chrome answered the history from it, without the
+    // drafts made since.
+    const init = { method, cache: "no-store", headers: { Accept: "application/json", ...headers } };
+    const giveUp = new AbortController();
+    if (waitMs) init.signal = giveUp.signal;
     if (signIn) {
       const token = await idToken();
       if (!token) return requireSignIn();
@@ -225,10 +262,14 @@
       init.body = JSON.stringify(body);
     }
     let response;
+    const timer = waitMs ? setTimeout(() => giveUp.abort(), waitMs) : null;
     try {
       response = await fetch(path, init);
     } catch (_) {
+      if (giveUp.signal.aborted) return { ok: false, status: 0, error: { code: "timed_out", message: FAILURES.page.timed_out, field: null } };
       return { ok: false, status: 0, error: humanError(0, null) };
+    } finally {
+      clearTimeout(timer);
     }
     if (response.status === 204) return { ok: true, status: 204, data: null };
     if (response.status === 401) return requireSignIn();
@@ -239,33 +280,9 @@
   }
 
   // ---- Failures as sentences -----------------------------------------------------------------
-  // The API words its errors for people; these cover what it cannot: answers from API Gateway itself
-  // (no error envelope), bodies that are not JSON, and codes whose sentence is written for programs.
-  const STATUS_SENTENCES = {
-    0: "Could not reach noask. Check your connection and try again.",
-    400: "noask could not read that request. Reload the page and try again.",
-    403: "You are not allowed to do that. Sign in again, or ask whoever runs noask for access.",
-    404: "That was not found: it may have been deleted. Reload the page to see what is left.",
-    409: "That is still being worked on. Wait a few seconds and try again.",
-    413: "What you sent is too large. Shorten the bio or pitch and try again.",
-    415: "noask could not read that request. Reload the page and try again.",
-    422: "Something in the form is not right. Check it and try again.",
-    429: "Too many requests at once. Wait a minute and try again.",
-    500: "Something went wrong on our side. Try again in a moment.",
-    502: "Something went wrong on our side. Try again in a moment.",
-    503: "noask took too long to answer. Try again in a moment: what you typed is kept.",
-    504: "noask took too long to answer. Try again in a moment: what you typed is kept.",
-  };
-  const OTHER_FAILURE = "Something went wrong. Try again in a moment.";
-  const CODE_SENTENCES = {
-    request_in_progress: "Your draft is still being drafted. Wait a few seconds and try again.",
-    idempotency_key_reused: "Something changed while that draft was on its way. Press the button again.",
-    body_too_large: STATUS_SENTENCES[413],
-    malformed_json: STATUS_SENTENCES[400],
-    malformed_body: STATUS_SENTENCES[400],
-    missing_body: STATUS_SENTENCES[400],
-    unsupported_media_type: STATUS_SENTENCES[400],
-  };
+  // The API words its errors for people; failures.toml (config.failures) covers what it cannot: answers from
+  // API Gateway itself (no error envelope), bodies that are not JSON, and codes whose sentence is written for programs.
+  const fill = (template, values) => template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
   // Wording meant for programs: a validation library's phrases, identifiers, markup or a stack trace.
   const FOR_PROGRAMS = /\b[a-z]+_[a-z_]+\b|should (?:have|be|match)|field required|input should|value error|traceback|exception|\bnull\b|undefined|[<>{}[\]]/i;
 
@@ -284,15 +301,15 @@
     const code = typeof error.code === "string" ? error.code : `http_${status}`;
     const field = typeof error.field === "string" ? error.field : null;
     let message = typeof error.message === "string" ? error.message.trim() : "";
-    if (CODE_SENTENCES[code]) message = CODE_SENTENCES[code];
+    if (Object.hasOwn(FAILURES.codes, code)) message = FAILURES.codes[code];
     if (!message || FOR_PROGRAMS.test(message)) {
       const label = field && fieldLabel(field);
       message = label && status === 422
-        ? `noask could not accept what is in “${label}”. Check it and try again.`
-        : (STATUS_SENTENCES[status] || OTHER_FAILURE);
+        ? fill(FAILURES.fieldRefused, { label })
+        : (Object.hasOwn(FAILURES.statuses, status) ? FAILURES.statuses[status] : FAILURES.other);
     }
     if (typeof error.correlation_id === "string" && /^[\w-]{1,100}$/.test(error.correlation_id)) {
-      message += ` Reference: ${error.correlation_id}.`;
+      message += ` ${fill(FAILURES.reference, { id: error.correlation_id })}`;
     }
     return { code, message, field };
   }
@@ -309,6 +326,8 @@
     $(counter.dataset.counterFor).addEventListener("input", () => updateCounter(counter));
     updateCounter(counter);
   }
+  // Coming back to the page, the browser may put back what was typed after this script counted: count again.
+  window.addEventListener("pageshow", () => { for (const counter of document.querySelectorAll("[data-counter-for]")) updateCounter(counter); });
 
   // ---- Limits: text over a field's limit is kept and explained, never cut ----------------------
   // The fields have no maxlength: with one, the browser silently cuts a long paste and ignores typing.
@@ -405,7 +424,7 @@
 
   function showError(error) {
     const field = error.field && FIELDS.includes(error.field) ? error.field : null;
-    const text = error.message || "Something went wrong.";
+    const text = error.message || FAILURES.other;
     if (field && showFieldError(field, text)) {
       ($(field) || form.querySelector(`input[name="${field}"]`)).focus();
       return;
@@ -474,13 +493,17 @@
     const body = JSON.stringify(request);
     if (!state.pending || state.pending.body !== body) state.pending = { body, key: newKey() };
     setBusy(true, "Drafting: reading the bio for an interest you share…");
-    const result = await api("POST", "/drafts", request, { "Idempotency-Key": state.pending.key });
+    // A model can take most of the half minute a request is allowed: say so rather than spin in silence.
+    const stillDrafting = setTimeout(() => { progress.textContent = "Still drafting: a language model can take up to half a minute."; }, SLOW_DRAFT_MS);
+    const result = await api("POST", "/drafts", request, { "Idempotency-Key": state.pending.key }, { waitMs: DRAFT_WAIT_MS });
+    clearTimeout(stillDrafting);
     if (!result.ok) {
       setBusy(false, "");
       if (result.error) showError(result.error);
       return;
     }
     state.pending = null;
+    draftedForm = JSON.stringify(FORM_FIELDS.map((name) => $(name).value.trim()));
     remember(request);
     setBusy(false, "Your draft is ready.");
     showDraft(result.data);
@@ -491,6 +514,14 @@
   // The hint names the key this keyboard has (⌘ on a Mac); on touch-only devices the stylesheet hides it.
   const platform = (navigator.userAgentData && navigator.userAgentData.platform) || navigator.platform || "";
   if (/Mac|iPhone|iPad/.test(platform) || /Macintosh/.test(navigator.userAgent)) $("shortcut-key").textContent = "⌘";
+  // A tablet with a keyboard but no trackpad looks like a phone to the stylesheet: the first key that only a physical
+  // keyboard sends (a modifier, Tab, an arrow…; an on-screen keyboard types characters) shows the hint.
+  const PHYSICAL_KEY = /^(?:Tab|Escape|Arrow(?:Up|Down|Left|Right)|Home|End|PageUp|PageDown|F[0-9]{1,2})$/;
+  document.addEventListener("keydown", function sawKeyboard(event) {
+    if (!(event.ctrlKey || event.metaKey || event.altKey || PHYSICAL_KEY.test(event.key))) return;
+    document.documentElement.classList.add("has-keyboard");
+    document.removeEventListener("keydown", sawKeyboard);
+  });
 
   form.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
@@ -555,6 +586,22 @@
     for (const item of document.querySelectorAll(".history-item")) item.classList.toggle("is-open", item.dataset.id === draft.id);
   }
 
+  function restoreShown() {
+    const saved = stored(SHOWN_KEY);
+    store(SHOWN_KEY, null);
+    if (!saved || !saved.draft || !config.channels[saved.draft.channel] || typeof saved.body !== "string") return;
+    try {
+      showDraft(saved.draft);
+    } catch (_) {
+      clearDraft(); // kept by an older page, in a shape this one does not read: the history still has it
+      return;
+    }
+    $("result-subject").value = typeof saved.subject === "string" ? saved.subject : "";
+    $("result-body").value = saved.body;
+    fitToContent($("result-body"));
+    updateDraftCounter();
+  }
+
   function clearDraft() {
     state.shown = null;
     $("result").hidden = true;
@@ -609,7 +656,7 @@
     const confirm = el("button", { className: "button button-danger", text: "Delete", attrs: { type: "button" } });
     const keep = el("button", { className: "button button-quiet", text: "Keep", attrs: { type: "button" } });
     keep.addEventListener("click", () => { renderItemActions(item, draft); item.querySelector("button").focus(); });
-    confirm.addEventListener("click", () => deleteDraft(item, draft));
+    confirm.addEventListener("click", () => once(`delete ${draft.id}`, () => deleteDraft(item, draft)));
     actions.replaceChildren(el("p", { className: "confirm-text", text: "Delete this draft for good?" }), confirm, keep);
     keep.focus();
   }
@@ -655,9 +702,7 @@
     const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
     if (state.cursor) query.set("cursor", state.cursor);
     const button = $("load-more");
-    button.disabled = true;
     const result = await api("GET", `/drafts?${query}`);
-    button.disabled = false;
     if (!result.ok) {
       if (result.error) $("history-status").textContent = result.error.message;
       return false;
@@ -669,7 +714,13 @@
     return true;
   }
 
-  $("load-more").addEventListener("click", loadHistory);
+  // Focus moves to the first draft loaded: the button it was on may hide once the last page is in.
+  $("load-more").addEventListener("click", () => once("load more", async () => {
+    const shown = $("history-list").children.length;
+    if (!(await loadHistory())) return;
+    const first = $("history-list").children[shown];
+    if (first) first.querySelector("button").focus();
+  }));
   // Focus moves to these after a draft or an error, so screen readers announce them.
   $("result-title").setAttribute("tabindex", "-1");
   formError.setAttribute("tabindex", "-1");
@@ -697,7 +748,7 @@
     const badge = el("span", { className: verified ? "badge badge-ok" : "badge badge-offline", text: verified ? "Verified" : "Waiting for its code" });
     label.append(" ", badge);
     const remove = el("button", { className: "button button-quiet", text: "Remove", attrs: { type: "button", "aria-label": `Remove ${address.email}` } });
-    remove.addEventListener("click", () => removeAddress(address.email));
+    remove.addEventListener("click", () => once(`remove ${address.email}`, () => removeAddress(address.email)));
     item.append(label);
     if (!verified) {
       const id = `code-${Array.from(address.email).map((c) => c.codePointAt(0).toString(16)).join("")}`;
@@ -711,7 +762,7 @@
       verifyForm.append(field, el("button", { className: "button button-secondary", text: "Verify", attrs: { type: "submit" } }));
       verifyForm.addEventListener("submit", (event) => {
         event.preventDefault();
-        verifyAddress(address.email, id);
+        once(`verify ${address.email}`, () => verifyAddress(address.email, id));
       });
       item.append(verifyForm);
     }
@@ -740,8 +791,12 @@
     showAddresses(result.data.addresses || []);
   }
 
-  $("address-form").addEventListener("submit", async (event) => {
+  $("address-form").addEventListener("submit", (event) => {
     event.preventDefault();
+    once("add address", addAddress);
+  });
+
+  async function addAddress() {
     fieldMessage("new-address", "");
     const email = $("new-address").value.trim();
     if (overLimit($("address-form"))) {
@@ -766,7 +821,7 @@
     await loadProfile();
     const pending = $("address-list").querySelector(`[data-address="${CSS.escape(result.data.email)}"] input[name="code"]`);
     if (pending) pending.focus();
-  });
+  }
 
   async function verifyAddress(email, inputId) {
     // A pasted "Your code: 123 456" still counts: only its digits are the code.
@@ -785,6 +840,8 @@
     }
     $("profile-status").textContent = `${email} is verified: mail from it is drafted for you.`;
     await loadProfile();
+    // The code's field is gone with the form it sat in: focus goes where the next address would be typed.
+    $("new-address").focus();
   }
 
   async function removeAddress(email) {
@@ -798,8 +855,12 @@
     $("new-address").focus();
   }
 
-  $("profile-form").addEventListener("submit", async (event) => {
+  $("profile-form").addEventListener("submit", (event) => {
     event.preventDefault();
+    once("save profile", saveProfile);
+  });
+
+  async function saveProfile() {
     for (const name of PROFILE_FIELDS) fieldMessage(`profile-${name}`, "");
     const tooLong = overLimit($("profile-form"));
     if (tooLong) {
@@ -811,12 +872,14 @@
     const result = await api("PUT", "/profile", body);
     if (!result.ok) {
       const field = result.error && result.error.field;
-      if (result.error && !(field && fieldMessage(`profile-${field}`, result.error.message))) $("profile-status").textContent = result.error.message;
+      // A refused field gets focus, so a screen reader reads it with its message (the message alone is not announced).
+      if (result.error && field && fieldMessage(`profile-${field}`, result.error.message)) $(`profile-${field}`).focus();
+      else if (result.error) $("profile-status").textContent = result.error.message;
       return;
     }
     editedProfileFields.clear();
     $("profile-status").textContent = "Defaults saved.";
-  });
+  }
 
   async function start() {
     if (signIn) {
@@ -827,9 +890,10 @@
         return;
       }
       showSignedIn(session);
-      restoreForm();
     }
+    restoreForm();
     restoreRemembered();
+    restoreShown();
     // The profile waits for the history: a caller the API does not know is asked to sign in once, not twice.
     if (await loadHistory()) loadProfile();
   }
