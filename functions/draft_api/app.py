@@ -64,4 +64,13 @@ def openapi_json() -> str:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: "LambdaContext") -> dict[str, Any]:
     apply_settings()
-    return reject_early(event, public_routes=PUBLIC_ROUTES) or app.resolve(event, context)
+    return _not_cached(reject_early(event, public_routes=PUBLIC_ROUTES) or app.resolve(event, context))
+
+
+def _not_cached(response: dict[str, Any]) -> dict[str, Any]:
+    """Answers are one user's drafts, profile and addresses: no browser or proxy keeps a copy (the page, which
+    sets its own rule, keeps it)."""
+    headers = response.setdefault("headers", {})
+    if not any(name.lower() == "cache-control" for name in headers):
+        headers["Cache-Control"] = "no-store"
+    return response

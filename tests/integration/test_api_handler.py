@@ -740,3 +740,25 @@ def test_the_openapi_spec_is_served_and_documents_the_routes(api_env: Stack) -> 
     )
     assert "/" not in spec["paths"]
     assert spec["paths"]["/drafts"]["post"]["requestBody"]
+
+
+def test_no_answer_of_the_api_is_kept_by_a_browser_or_proxy(api_env: Stack) -> None:
+    # One user's drafts: the back button or a shared proxy must not show them from a stored copy.
+    user = a_user()
+    created = user.create()
+    replies = [
+        created,
+        user.call("GET", "/drafts"),
+        user.call("GET", f"/drafts/{created.json['id']}"),
+        user.call("GET", "/profile"),
+        user.call("GET", "/nowhere"),
+        Client(None).call("GET", "/drafts"),
+        user.call("POST", "/drafts", body="{" + " " * MAX_BODY_BYTES + "}", headers={"content-type": "application/json"}),
+    ]
+    assert [reply.headers.get("cache-control") for reply in replies] == ["no-store"] * len(replies)
+
+
+def test_the_page_keeps_its_own_cache_rule(api_env: Stack) -> None:
+    reply = Client(None).call("GET", "/")
+    assert reply.status == 200
+    assert reply.headers["cache-control"] == "no-cache"
