@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from shared.composer.hook import Hook, Mood, is_agent, same_stem
 from shared.composer.retell import first_name, full_name
@@ -81,16 +82,35 @@ def closer(hook: Hook, variation: Variation, offer: str | None) -> str:
     return ""
 
 
-_ECHO_WORDS = re.compile(r"(?i)\b(?:hello|week|profile)\b")
+# Stems a line must not repeat from the body it joins ("Wishing you all the best with it." then "All the best.").
+_ECHO_STEMS: Final = ("hello", "week", "profile", "best", "wish", "just want")
+_PLEASANTRIES: Final = frozenset(
+    line for slot in ("hobby", "cause", "recent", "pleasantries") for line in variants("closers", slot)
+)
 
 
-def fillers(variation: Variation, closing: str) -> list[str]:
-    return [filler for filler in variation.order("filler", variants("closers", "fillers")) if filler != closing]
+def is_pleasantry(line: str) -> bool:
+    """True for a warm line that says nothing ("Hope all is going well with you."): a draft has one at most."""
+    return line in _PLEASANTRIES
+
+
+def fillers(variation: Variation, closing: str, *, offer: bool) -> list[str]:
+    """Lines that may lengthen a short draft, in this request's order: asides (none after an offer, which already
+    says no reply is needed) and pleasantries (none when the closing line is one)."""
+    asides = [] if offer else list(variants("closers", "fillers"))
+    pleasantries = [] if is_pleasantry(closing) else list(variants("closers", "pleasantries"))
+    return variation.order("filler", [*asides, *pleasantries])
 
 
 def echoes(filler: str, body: str) -> bool:
-    """True when `filler` would repeat a word the body already leans on ("hello", "week", "profile")."""
-    return any(word.group().lower() in body.lower() for word in _ECHO_WORDS.finditer(filler))
+    """True when `filler` would repeat a word the body already leans on ("hello", "week", "profile", "best")."""
+    return any(re.search(rf"(?i)\b{stem}", filler) and re.search(rf"(?i)\b{stem}", body) for stem in _ECHO_STEMS)
+
+
+def nameless_sign_off(variation: Variation, closing: str = "") -> str:
+    """ "All the best." or "Best wishes.", never one that repeats the closing line ("Wishing you all the best")."""
+    options = variation.order("nameless-sign-off", variants("sign_offs", "nameless"))
+    return next((option for option in options if not echoes(option, closing)), options[0])
 
 
 @dataclass(frozen=True)
@@ -109,10 +129,6 @@ def voice(request: DraftRequest, variation: Variation) -> Voice:
     else:
         greeting = variation.pick("greeting", variants("greetings", "nameless"))
     return Voice(greeting, variation.pick("sign-off", variants("sign_offs", "named")) if sender else None, sender)
-
-
-def nameless_sign_off(variation: Variation) -> str:
-    return variation.pick("nameless-sign-off", variants("sign_offs", "nameless"))
 
 
 def bridge(variation: Variation) -> str:
