@@ -10,7 +10,8 @@ Contract:
     Raises UnusablePitchError (a ValueError with a sentence for the user) when nothing of the pitch is usable.
 
 How it writes, one module per concern: hook.py finds what to open with (the overlap the sender shares, else
-the bio's best stated pursuit, else something true the bio says); retell.py retells the bio's clause in the
+the bio's best stated pursuit, else something specific the bio says they do or care about: specifics.py,
+never a job title); retell.py retells the bio's clause in the
 second person ("you go bouldering and bake sourdough"); pitch.py puts the sender's pitch in the first person
 and fits it; phrasing.py and data/wording.toml give the sentences around them; channel.py fits each channel.
 Phrasing varies with a stable hash of the request, so the same request always gets the same draft.

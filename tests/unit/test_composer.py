@@ -119,10 +119,12 @@ def test_phrasing_varies_across_requests() -> None:
     assert len(openings) > 1
 
 
-def test_no_overlap_says_something_true_from_the_bio_instead_of_inventing() -> None:
+def test_a_bio_with_only_a_job_title_gets_a_plain_hello_not_its_title_told_back() -> None:
     body, _, interest = draft(bio("one_liner_work"))
     assert interest == SharedInterest.none_found()
-    assert "CFO at Northwind Traders" in body
+    assert "CFO" not in body
+    assert "Northwind" not in body
+    assert "hello" in body.split("\n\n")[1].lower()
 
 
 @pytest.mark.parametrize("name", ["work_only_false_hits", "no_hobbies", "japanese", "injection_plain"])
