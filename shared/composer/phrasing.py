@@ -75,11 +75,20 @@ def closer(hook: Hook, variation: Variation, offer: str | None) -> str:
         return variation.pick("close-offer", variants("closers", "offer")).format(o=offer)
     if hook.mood is Mood.HOBBY:
         if hook.name is not None and not is_agent(hook.name):
-            return variation.pick("close-question", variants("closers", "question")).format(x=hook.name)
+            questions = variation.order("close-question", variants("closers", "question"))
+            # "What keeps you coming back to keeping bees?" leans on one word twice: such a question goes last.
+            questions.sort(key=lambda question: _shares_a_stem(question.replace("{x}", ""), hook.name or ""))
+            return questions[0].format(x=hook.name)
         return variation.pick("close-hobby", variants("closers", "hobby"))
     if hook.mood in (Mood.CAUSE, Mood.RECENT):
         return variation.pick(f"close-{hook.mood.value}", variants("closers", hook.mood.value))
     return ""
+
+
+def _shares_a_stem(first: str, second: str) -> bool:
+    """True when a word of `first` and a word of `second` start with the same four letters ("keeps", "keeping")."""
+    stems = {word[:4] for word in re.findall(r"[a-z]{4,}", first.lower())}
+    return any(word[:4] in stems for word in re.findall(r"[a-z]{4,}", second.lower()))
 
 
 # Stems a line must not repeat from the body it joins ("Wishing you all the best with it." then "All the best.").
