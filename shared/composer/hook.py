@@ -182,8 +182,14 @@ def _headline_clause(interest: Interest, mention: str) -> str | None:
     if not (is_agent(mention.lower()) or (after and is_agent(after[0].lower()) and len(after[0]) > 4)) or _VERB.search(lead):
         return None
     piece = re.sub(r"(?i)^(?:a|an)\s+", "", piece)
-    first = piece.split()[0]
-    piece = piece if first.isupper() and len(first) > 1 else piece[:1].lower() + piece[1:]
+    # Headline case ("Avid Runner") is no proper noun: every word in lower case, acronyms kept; otherwise only the first
+    # ("Salsa dancer on Thursday nights" keeps its Thursday).
+    words = piece.split()
+    title_case = all(word[:1].isupper() for word in words)
+    piece = " ".join(
+        word if (word.isupper() and len(word) > 1) or (index and not title_case) else word[:1].lower() + word[1:]
+        for index, word in enumerate(words)
+    )
     return f"you're {article(piece.split()[0])} {piece}"
 
 

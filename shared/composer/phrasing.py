@@ -92,7 +92,7 @@ def _shares_a_stem(first: str, second: str) -> bool:
 
 
 # Stems a line must not repeat from the body it joins ("Wishing you all the best with it." then "All the best.").
-_ECHO_STEMS: Final = ("hello", "week", "profile", "best", "wish", "just want")
+_ECHO_STEMS: Final = ("hello", "week", "profile", "best", "wish", "just want", "introduc")
 _PLEASANTRIES: Final = frozenset(
     line for slot in ("hobby", "cause", "recent", "pleasantries") for line in variants("closers", slot)
 )
