@@ -18,7 +18,7 @@ from typing import Any, Final
 from shared.composer.hook import MIN_OPENER_SCORE, BioReading
 from shared.composer.pitch import fit_pitch
 from shared.composer.retell import bio_names
-from shared.composer.wording import Variation
+from shared.composer.wording import Variation, looks_english
 from shared.interests import Interest, find_interests, find_overlap
 from shared.models import DraftRequest, SharedInterest
 from shared.text import word_count
@@ -28,6 +28,10 @@ from shared.text.language import detect_language
 _LONG_MIN_WORDS = 25
 _TARGET_MIN_WORDS = 35
 _MIN_QUOTE_WORDS = 2
+# Languages the identifier mistakes for each other on a sentence or two.
+_CONFUSABLE: Final = frozenset({"es", "pt"})
+# How much of the bio is read to tell that it is not English.
+_SAMPLE_CHARS = 600
 _STRONG_BREAK = re.compile(r"\s*(?:[;:()«»“”„\"]|\s[—–-]\s|—)\s*")
 _COMMA = re.compile(r"\s*,\s*")
 
@@ -43,10 +47,13 @@ _WORDING: Final = _load()
 def draft_language(request: DraftRequest) -> str | None:
     """The pitch's language when the composer has wording for it and it is not English; else None."""
     language = detect_language(request.pitch)
-    bio_language = detect_language(request.target_bio)
-    if language in _WORDING and bio_language in _WORDING and bio_language != language:
-        # A one-line pitch is a thin sample ("Desenvolvo ferramentas…" reads as Spanish): both texts together decide.
-        language = detect_language(f"{request.pitch}\n{request.target_bio}")
+    if language in _CONFUSABLE:
+        # A one-line pitch is a thin sample ("Desenvolvo ferramentas…" reads as Spanish): when the bio is in the
+        # language it is easily taken for, both texts together decide between the two.
+        bio_language = detect_language(request.target_bio)
+        if bio_language in _CONFUSABLE and bio_language != language and not looks_english(request.target_bio[:_SAMPLE_CHARS]):
+            together = detect_language(f"{request.pitch}\n{request.target_bio}")
+            language = together if together in _CONFUSABLE else language
     return language if language in _WORDING else None
 
 

@@ -74,3 +74,10 @@ def test_an_english_pitch_gets_an_english_draft_with_no_foreign_phrase(language:
     draft = compose_offline(DraftRequest(target_bio=bio, pitch=ENGLISH_PITCH, channel=channel, target_name="Alex Moreno"))
     assert draft.violations == [], draft.body
     assert {detect_language(sentence) for sentence in sentences(draft.body)} <= {"en", None}, draft.body
+
+
+def test_an_english_bio_never_changes_the_language_of_the_pitch() -> None:
+    bio = "Product designer in Leeds. I climb most weekends and bake sourdough for the neighbours."
+    draft = compose_offline(DraftRequest(target_bio=bio, pitch=CASES["es"][1], channel=Channel.LINKEDIN_MESSAGE))
+    assert draft.body.startswith("Hola,"), draft.body
+    assert draft.violations == []
