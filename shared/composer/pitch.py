@@ -157,10 +157,11 @@ MAX_OFFER_CHARS = 120
 _MEETING = re.compile(r"(?i)\b(?:" + "|".join(re.escape(word) for word in variants("hooks", "meeting_words")) + r")\b")
 
 
-def offer_phrase(offer: str | None, *, pitch: str, sources: Sequence[str]) -> str | None:
+def offer_phrase(offer: str | None, *, pitch: str, sources: Sequence[str], english: bool = True) -> str | None:
     """The sender's offer as a noun phrase ("my checklist for remote usability sessions"), or None when it cannot be
     used: it asks for something, carries a link the pitch does not give, was planted for a model, or names what the
-    final check cannot vouch for (it knows the bio, pitch and names in `sources`, not the offer)."""
+    final check cannot vouch for (it knows the bio, pitch and names in `sources`, not the offer). With `english`
+    false it may be in any language (a draft in the pitch's language checks that it matches)."""
     if not offer:
         return None
     text = " ".join(offer.split())
@@ -174,6 +175,6 @@ def offer_phrase(offer: str | None, *, pitch: str, sources: Sequence[str]) -> st
     ):
         return None
     text = _OFFER_TAIL.sub("", _OFFER_LEAD.sub("", text, count=1), count=1).strip()
-    if not text or len(text) > MAX_OFFER_CHARS or "?" in text or not looks_english(text):
+    if not text or len(text) > MAX_OFFER_CHARS or "?" in text or (english and not looks_english(text)):
         return None
     return lower_first(text, offer)

@@ -81,3 +81,24 @@ def test_an_english_bio_never_changes_the_language_of_the_pitch() -> None:
     draft = compose_offline(DraftRequest(target_bio=bio, pitch=CASES["es"][1], channel=Channel.LINKEDIN_MESSAGE))
     assert draft.body.startswith("Hola,"), draft.body
     assert draft.violations == []
+
+
+OFFERS = {
+    "es": "mi plantilla de turnos para clínicas pequeñas",
+    "fr": "ma liste de contrôle RGPD pour les petites équipes",
+    "de": "meine Checkliste für die Dienstplanung",
+    "pt": "o meu guia de escalas para clínicas pequenas",
+    "it": "la mia checklist per la pianificazione dei turni",
+}
+
+
+@pytest.mark.parametrize("language", sorted(CASES))
+@pytest.mark.parametrize("channel", list(Channel), ids=lambda channel: channel.value)
+def test_an_offer_in_the_pitchs_language_is_made_in_it(language: str, channel: Channel) -> None:
+    bio, pitch = CASES[language]
+    request = DraftRequest(target_bio=bio, pitch=pitch, channel=channel, offer=OFFERS[language], sender_name="Sam Lee")
+    draft = compose_offline(request)
+    assert draft.violations == [], draft.body
+    if channel is not Channel.LINKEDIN_NOTE:
+        assert OFFERS[language] in draft.body, draft.body
+    assert not ENGLISH_FRAME.search(draft.body), draft.body
