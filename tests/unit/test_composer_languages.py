@@ -102,3 +102,23 @@ def test_an_offer_in_the_pitchs_language_is_made_in_it(language: str, channel: C
     if channel is not Channel.LINKEDIN_NOTE:
         assert OFFERS[language] in draft.body, draft.body
     assert not ENGLISH_FRAME.search(draft.body), draft.body
+
+
+SHORT_PITCHES = {
+    "es": "Desarrollo aplicaciones para clínicas pequeñas.",
+    "fr": "Je conçois des outils pour les PME.",
+    "de": "Ich baue Software für kleine Arztpraxen.",
+    "pt": "Desenvolvo aplicativos para pequenas clínicas.",
+    "it": "Sviluppo app per piccole cliniche.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(CASES))
+@pytest.mark.parametrize("channel", list(Channel), ids=lambda channel: channel.value)
+def test_a_short_pitch_and_nothing_to_quote_still_give_a_draft_in_the_language(language: str, channel: Channel) -> None:
+    # The bio's first sentence only (a job): a plain hello, and the long channels' 25 words still reached in it.
+    bio = CASES[language][0].split(".")[0] + "."
+    draft = compose_offline(DraftRequest(target_bio=bio, pitch=SHORT_PITCHES[language], channel=channel))
+    assert draft.violations == [], draft.body
+    assert not ENGLISH_FRAME.search(draft.body), draft.body
+    assert draft.body.startswith(("Hola", "Bonjour", "Hallo", "Olá", "Ciao")), draft.body
