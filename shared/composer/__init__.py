@@ -70,7 +70,8 @@ def compose_offline(request: DraftRequest) -> OfflineDraft:
         # A pitch in Spanish, French, German, Portuguese or Italian: the whole draft in that language, if one passes.
         sources = (request.target_bio, request.pitch, *names)
         own_offer = offer_phrase(request.offer, pitch=request.pitch, sources=sources, english=False)
-        for foreign in foreign_drafts(request, language, pitch, own_offer, voice.sender, limit):
+        as_written = read_pitch(request.pitch, voice.sender, english=False).sentences
+        for foreign in foreign_drafts(request, language, as_written, own_offer, voice.sender, limit):
             if not verdict(request, foreign.body, foreign.subject, foreign.shared_interest):
                 return OfflineDraft(foreign.body, foreign.subject, foreign.shared_interest, left_out_of_pitch=left_out)
     clause_chars = NOTE_CLAUSE_CHARS.get(limit, MAX_CLAUSE_CHARS) if limit else MAX_CLAUSE_CHARS

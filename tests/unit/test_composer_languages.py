@@ -29,7 +29,7 @@ CASES = {
 ENGLISH_PITCH = "I build scheduling tools for small clinics."
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 # The English wording's words, which a draft in another language must never carry.
-ENGLISH_FRAME = re.compile(r"(?i)\b(?:profile|hello|reading|loved|hope|week|reply|context|about me|into)\b")
+ENGLISH_FRAME = re.compile(r"(?i)\b(?:profile|hello|reading|loved|hope|week|reply|context|about me|into|I'm|I am)\b")
 
 
 def sentences(text: str) -> list[str]:
