@@ -122,3 +122,9 @@ def test_a_short_pitch_and_nothing_to_quote_still_give_a_draft_in_the_language(l
     assert draft.violations == [], draft.body
     assert not ENGLISH_FRAME.search(draft.body), draft.body
     assert draft.body.startswith(("Hola", "Bonjour", "Hallo", "Olá", "Ciao")), draft.body
+
+
+@pytest.mark.parametrize(("pitch", "kept"), [("Diseño apps.", "Diseño apps."), ("Café owner.", "I'm a café owner.")])
+def test_a_pitch_too_short_to_identify_is_put_in_english_first_person_only_when_it_reads_english(pitch: str, kept: str) -> None:
+    body = compose_offline(DraftRequest(target_bio="I climb most weekends.", pitch=pitch, channel=Channel.LINKEDIN_NOTE)).body
+    assert kept in body, body
