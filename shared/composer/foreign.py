@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any, Final
 
+from shared.composer.channel import MAX_CLAUSE_CHARS, NOTE_CLAUSE_CHARS
 from shared.composer.hook import MIN_OPENER_SCORE, BioReading
 from shared.composer.pitch import fit_pitch
 from shared.composer.retell import bio_names
@@ -70,18 +71,16 @@ class _Opening:
     interest: SharedInterest
 
 
-def _quote(interest: Interest, language: str, names: Sequence[str], max_chars: int) -> str | None:
-    """The narrowest clause of the evidence naming the interest that reads alone, as written, or None."""
+def _quotes(interest: Interest, language: str, names: Sequence[str], max_chars: int) -> list[str]:
+    """Clauses of the evidence naming the interest that read alone, as written, widest first: the piece past a dash,
+    semicolon or comma, then the part of it around "y"/"et"/"und" (a note may have room for that one only)."""
     evidence = interest.evidence
     if detect_language(evidence) not in (language, None):
-        return None
+        return []
     conjunctions = re.compile(r"\s+(?:" + "|".join(map(re.escape, _WORDING[language]["conjunctions"])) + r")\s+")
     part, position = evidence, max(evidence.lower().find(interest.mention.lower()), 0)
-    # Narrow to the piece naming the interest: always past a dash, semicolon or comma; past "y"/"et"/"und" only
-    # while the piece is too long to quote.
+    pieces = []
     for pattern in (_STRONG_BREAK, _COMMA, conjunctions):
-        if pattern is conjunctions and len(part) <= max_chars:
-            break
         offset = 0
         for piece in pattern.split(part):
             start = part.find(piece, offset)
@@ -89,17 +88,18 @@ def _quote(interest: Interest, language: str, names: Sequence[str], max_chars: i
             if start <= position < offset:
                 part, position = piece, position - start
                 break
-    part = part.strip(" .;,")
+        if pattern is not _STRONG_BREAK:
+            pieces.append(part.strip(" .;,"))
     third = re.compile(r"(?i)\b(?:" + "|".join(map(re.escape, _WORDING[language]["third_person"])) + r")\b")
-    if (
-        len(part) > max_chars
-        or word_count(part) < _MIN_QUOTE_WORDS
-        or interest.mention.lower() not in part.lower()
-        or third.search(part)
-        or any(re.search(rf"\b{re.escape(name)}\b", part) for name in names)
-    ):
-        return None
-    return part
+    return [
+        piece
+        for piece in dict.fromkeys(pieces)
+        if len(piece) <= max_chars
+        and word_count(piece) >= _MIN_QUOTE_WORDS
+        and interest.mention.lower() in piece.lower()
+        and not third.search(piece)
+        and not any(re.search(rf"\b{re.escape(name)}\b", piece) for name in names)
+    ]
 
 
 def _openings(request: DraftRequest, language: str, reading: BioReading, max_chars: int) -> Iterator[_Opening]:
@@ -118,12 +118,11 @@ def _openings(request: DraftRequest, language: str, reading: BioReading, max_cha
     for interest, shared in candidates:
         if not reading.quotable_text(interest.evidence):
             continue
-        quote = _quote(interest, language, names, max_chars)
-        if quote is None:
-            continue
+        quotes = _quotes(interest, language, names, max_chars)
         found = SharedInterest(topic=interest.topic, bio_evidence=interest.evidence, found=True, shared_with_sender=shared)
         templates = [*(words["shared"] if shared else []), *variation.order(f"{language}-open", words["openers"])]
-        yield _Opening(tuple(template.format(q=quote) for template in templates), found)
+        for quote in quotes:
+            yield _Opening(tuple(template.format(q=quote) for template in templates), found)
     yield _Opening(tuple(words["hello"]), SharedInterest.none_found())
 
 
@@ -140,7 +139,7 @@ def foreign_drafts(
     closing = words["offer"][0].format(o=offer) if offer else ""
     who = sender.split()[0] if sender else None
     subject = (words["subject"][0].format(who=who) if who else words["subject_nameless"][0]) if request.spec.has_subject else None
-    max_quote = 60 if limit else 110
+    max_quote = NOTE_CLAUSE_CHARS.get(limit, MAX_CLAUSE_CHARS) if limit else MAX_CLAUSE_CHARS
     for opening in _openings(request, language, reading, max_quote):
         for opener in opening.lines:
             if limit:
