@@ -10,9 +10,11 @@ Contract:
     Raises UnusablePitchError (a ValueError with a sentence for the user) when nothing of the pitch is usable.
 
 How it writes, one module per concern: hook.py finds what to open with (the overlap the sender shares, else
-the bio's best stated pursuit, else something true the bio says); retell.py retells the bio's clause in the
+the bio's best stated pursuit, else something specific the bio says they do or care about: specifics.py,
+never a job title); retell.py retells the bio's clause in the
 second person ("you go bouldering and bake sourdough"); pitch.py puts the sender's pitch in the first person
-and fits it; phrasing.py and data/wording.toml give the sentences around them; channel.py fits each channel.
+and fits it; phrasing.py and data/wording.toml give the sentences around them; channel.py fits each channel;
+foreign.py writes the whole draft in the pitch's language when that is Spanish, French, German, Portuguese or Italian.
 Phrasing varies with a stable hash of the request, so the same request always gets the same draft.
 """
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from shared.composer.channel import MAX_CLAUSE_CHARS, NOTE_CLAUSE_CHARS, long_bodies, note_bodies, who_says_hello
+from shared.composer.foreign import draft_language, foreign_drafts
 from shared.composer.hook import BioReading, hooks
 from shared.composer.phrasing import subject as email_subject
 from shared.composer.phrasing import voice as voice_of
@@ -62,6 +65,15 @@ def compose_offline(request: DraftRequest) -> OfflineDraft:
     names = tuple(name for name in (request.target_name, request.sender_name) if name)
     offer = offer_phrase(request.offer, pitch=request.pitch, sources=(request.target_bio, request.pitch, *names))
     limit = request.spec.max_chars if request.spec.max_words is None else None
+    language = draft_language(request)
+    if language is not None:
+        # A pitch in Spanish, French, German, Portuguese or Italian: the whole draft in that language, if one passes.
+        sources = (request.target_bio, request.pitch, *names)
+        own_offer = offer_phrase(request.offer, pitch=request.pitch, sources=sources, english=False)
+        as_written = read_pitch(request.pitch, voice.sender, english=False).sentences
+        for foreign in foreign_drafts(request, language, as_written, own_offer, voice.sender, limit):
+            if not verdict(request, foreign.body, foreign.subject, foreign.shared_interest):
+                return OfflineDraft(foreign.body, foreign.subject, foreign.shared_interest, left_out_of_pitch=left_out)
     clause_chars = NOTE_CLAUSE_CHARS.get(limit, MAX_CLAUSE_CHARS) if limit else MAX_CLAUSE_CHARS
     reading = BioReading(request.target_bio)
     reteller = Reteller(request.target_bio, request.target_name)

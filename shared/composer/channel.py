@@ -9,7 +9,17 @@ import re
 from collections.abc import Iterator, Sequence
 
 from shared.composer.hook import Hook
-from shared.composer.phrasing import Voice, bridge, closer, echoes, fillers, nameless_sign_off, openers, shared_openers
+from shared.composer.phrasing import (
+    Voice,
+    bridge,
+    closer,
+    echoes,
+    fillers,
+    is_pleasantry,
+    nameless_sign_off,
+    openers,
+    shared_openers,
+)
 from shared.composer.pitch import fit_pitch
 from shared.composer.wording import Variation
 from shared.models import CHANNEL_SPECS
@@ -23,7 +33,7 @@ MAX_CLAUSE_CHARS = 120
 NOTE_CLAUSE_CHARS = {200: 70, 300: 100}
 # A note with this much room left (a Premium note of under ~230 characters) gets one more warm line.
 NOTE_ROOM_WORTH_FILLING = 70
-# Three pleasantries in a row read like a form letter: at most two warm lines are added.
+# Two pleasantries in a row read like a form letter: at most two lines are added, one of them a pleasantry.
 MAX_FILLERS = 2
 LONG_MIN_WORDS = max(spec.min_words or 0 for spec in CHANNEL_SPECS.values())
 
@@ -36,8 +46,8 @@ def long_bodies(hook: Hook, pitch: Sequence[str], variation: Variation, voice: V
     """Message or email bodies in short paragraphs: greeting, the hook and the pitch, a closing line, the sign-off."""
     closing_line = closer(hook, variation, offer)
     lead = bridge(variation)
-    sign_off = f"{voice.sign_off}\n{voice.sender}" if voice.sign_off else nameless_sign_off(variation)
-    extra = fillers(variation, closing_line)
+    sign_off = f"{voice.sign_off}\n{voice.sender}" if voice.sign_off else nameless_sign_off(variation, closing_line)
+    extra = fillers(variation, closing_line, offer=offer is not None)
     for opener in openers(hook, variation, note=False):
         fixed_words = word_count(_paragraphs(voice.greeting, opener, lead, closing_line, sign_off))
         pitch_text = fit_pitch(pitch, word_count, TARGET_MAX_WORDS - fixed_words)
@@ -45,16 +55,16 @@ def long_bodies(hook: Hook, pitch: Sequence[str], variation: Variation, voice: V
             continue
         opening = f"{opener} {lead if pitch_text.startswith('I') else ''}{pitch_text}"
         closing = closing_line
-        added = 0
+        added: list[str] = []
         for filler in extra:
             so_far = _paragraphs(voice.greeting, opening, closing, sign_off)
             words = word_count(so_far)
-            # Past two pleasantries only while the message is still under every long channel's minimum.
-            if words >= TARGET_MIN_WORDS or (added >= MAX_FILLERS and words >= LONG_MIN_WORDS):
+            # Past two lines only while the message is still under every long channel's minimum.
+            if words >= TARGET_MIN_WORDS or (len(added) >= MAX_FILLERS and words >= LONG_MIN_WORDS):
                 break
-            if not echoes(filler, so_far):
+            if _fits_after(filler, added, so_far):
                 closing = f"{closing} {filler}".strip()
-                added += 1
+                added.append(filler)
         yield _paragraphs(voice.greeting, opening, closing, sign_off)
 
 
@@ -67,8 +77,10 @@ def note_bodies(
     worth shortening the pitch for, a question is not.
     """
     closing_line = closer(hook, variation, offer)
-    extra = fillers(variation, closing_line)
+    extra = fillers(variation, closing_line, offer=offer is not None)
     sign_offs = [f"{voice.sign_off} {voice.sender}", f"– {voice.sender}", ""] if voice.sender else [""]
+    # "Wishing you all the best with it. All the best, Sam" says it twice: such a sign-off goes last.
+    sign_offs.sort(key=lambda sign_off: echoes(sign_off, closing_line))
     # Saying the pursuit is shared is worth more than the offer; the offer is worth a plainer opener among the rest.
     every = openers(hook, variation, note=True)
     shared = shared_openers(hook, variation, note=True)
@@ -89,13 +101,21 @@ def note_bodies(
 
 def _filled(body: str, extra: Sequence[str], sign_off: str, limit: int) -> str:
     """A Premium note with room left gets a warm line more, so it uses the space it has."""
+    added: list[str] = []
     for filler in extra[:MAX_FILLERS]:
         if limit - len(body) < NOTE_ROOM_WORTH_FILLING:
             break
         longer = _insert_before_sign_off(body, filler, sign_off)
-        if len(longer) <= limit and not echoes(filler, body):
+        if len(longer) <= limit and _fits_after(filler, added, body):
             body = longer
+            added.append(filler)
     return body
+
+
+def _fits_after(filler: str, added: Sequence[str], body: str) -> bool:
+    """A line may join the draft unless it repeats the body's words or would be a second pleasantry: the closing
+    line, when it is one, kept pleasantries out of `extra` already."""
+    return not echoes(filler, body) and not (is_pleasantry(filler) and any(map(is_pleasantry, added)))
 
 
 def _note(greeting: str, opener: str, pitch: Sequence[str], closing: str, sign_off: str, limit: int) -> Iterator[str]:

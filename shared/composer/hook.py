@@ -16,13 +16,14 @@ from enum import StrEnum
 from typing import Final
 
 from shared.composer.retell import Reteller, is_verb
-from shared.composer.wording import article, keeps_capital, looks_english, lower_first, variants
+from shared.composer.specifics import ROLE_WORDS
+from shared.composer.specifics import what_they_do as specific_clause
+from shared.composer.wording import article, looks_english, variants
 from shared.guardrails import find_asks, injection_spans
 from shared.guardrails.form import find_foreign_links, find_placeholders
 from shared.guardrails.injection import touches_injection
-from shared.interests import Interest, InterestKind, Overlap, find_interests, find_overlap, sentences, topics_in
+from shared.interests import Interest, InterestKind, Overlap, find_interests, find_overlap, sentences
 from shared.models import DraftRequest, SharedInterest
-from shared.text import word_count
 
 # Interests scoring below this are bare mentions in work sentences: too weak to open with.
 MIN_OPENER_SCORE = 2.0
@@ -174,15 +175,21 @@ def _headline_clause(interest: Interest, mention: str) -> str | None:
     breaks = _HEADLINE_PIECE.search(evidence, position + len(mention))
     piece = evidence[start : breaks.start() if breaks else len(evidence)].strip()
     lead = piece[: piece.lower().find(mention.lower())]
-    if not piece or not _HEADLINE_LEAD.match(lead) or _PRONOUNS.search(piece) or _ROLE_WORDS.search(piece):
+    if not piece or not _HEADLINE_LEAD.match(lead) or _PRONOUNS.search(piece) or ROLE_WORDS.search(piece):
         return None
     # The piece must name a person ("salsa dancer", "amateur potter"): the mention itself or the word right after it.
     after = piece[piece.lower().find(mention.lower()) + len(mention) :].split()[:1]
     if not (is_agent(mention.lower()) or (after and is_agent(after[0].lower()) and len(after[0]) > 4)) or _VERB.search(lead):
         return None
     piece = re.sub(r"(?i)^(?:a|an)\s+", "", piece)
-    first = piece.split()[0]
-    piece = piece if first.isupper() and len(first) > 1 else piece[:1].lower() + piece[1:]
+    # Headline case ("Avid Runner") is no proper noun: every word in lower case, acronyms kept; otherwise only the first
+    # ("Salsa dancer on Thursday nights" keeps its Thursday).
+    words = piece.split()
+    title_case = all(word[:1].isupper() for word in words)
+    piece = " ".join(
+        word if (word.isupper() and len(word) > 1) or (index and not title_case) else word[:1].lower() + word[1:]
+        for index, word in enumerate(words)
+    )
     return f"you're {article(piece.split()[0])} {piece}"
 
 
@@ -240,7 +247,7 @@ def _retold(interest: Interest, reteller: Reteller, max_chars: int) -> str | Non
                 candidates.append(part)
                 break
     # A clause that also tells their job ("you're a backend engineer at X and you play saxophone") is the last resort.
-    candidates.sort(key=lambda candidate: bool(_ROLE_WORDS.search(candidate.replace(interest.mention, ""))))
+    candidates.sort(key=lambda candidate: bool(ROLE_WORDS.search(candidate.replace(interest.mention, ""))))
     for candidate in dict.fromkeys(candidates):
         retold = reteller.second_person(candidate, max_chars=max_chars)
         if retold is not None:
@@ -302,57 +309,5 @@ def hooks(request: DraftRequest, reading: BioReading, reteller: Reteller, clause
             and (hook := _hook(interest, mood, None, reteller, clause_chars)) is not None
         ]
         yield from sorted(found, key=lambda hook: not hook.clauses)
-    what_they_do = _what_they_do(request, reading, reteller, clause_chars)
+    what_they_do = specific_clause(bio, reading.sentences, reading.quotable, reteller, clause_chars)
     yield Hook(None, Mood.HONEST, (what_they_do,) if what_they_do else ())
-
-
-_ROLE_WORDS = re.compile(
-    r"(?i)\b(?:engineer|manager|designer|developer|founder|co-founder|director|head|lead|pm|scientist|analyst|consultant|researcher|writer|editor"
-    r"|teacher|professor|lecturer|nurse|doctor|physician|lawyer|attorney|marketer|architect|officer|ceo|cto|cfo|coo|vp|president|partner|owner|strategist"
-    r"|specialist|advisor|adviser|coach|producer|journalist|economist|accountant|recruiter|student)\b"
-)
-_TITLE_CASE_ROLE_WORD = re.compile(
-    r"\b(?:Senior|Principal|Staff|Junior|Chief|Associate|Assistant|Lead|Head|Engineer|Manager|Designer|Developer|Director"
-    r"|Scientist|Analyst|Consultant|Researcher|Architect|Officer|Specialist|Advisor|Adviser|Strategist|Partner)\b"
-)
-_TITLE_WITHOUT_ARTICLE = re.compile(r"(?i)^(?:head|director|vp|chief|ceo|cto|cfo|coo|founder|co-founder|president|partner)\b")
-_THIRD_OR_FIRST = re.compile(r"(?i)\b(?:I|my|she|he)\b")
-_NOW = re.compile(r"(?i)^(?:now|currently|today)\s+")
-# Sentences that lean on the one before ("Before that I ...") make no sense on their own.
-_ANAPHORA = re.compile(r"(?i)^(?:before|after|since|prior to|besides|beyond|apart from) (?:that|this|then|which)\b")
-_MAX_FALLBACK_SENTENCE = 400
-# Career history ("founded my first company in 2009") is no opener.
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-
-
-def _what_they_do(request: DraftRequest, reading: BioReading, reteller: Reteller, clause_chars: int) -> str | None:
-    """Something true and specific the bio says its person does, retold in the second person."""
-    bio = request.target_bio
-    for start, end in reading.sentences[:12]:
-        text = bio[start:end]
-        if (
-            end - start > _MAX_FALLBACK_SENTENCE
-            or _ANAPHORA.match(text)
-            or _YEAR.search(text)
-            or topics_in(text) & _NOT_INTERESTS
-            or not reading.quotable(start, end)
-        ):
-            continue
-        clause = _STRONG_BREAK.split(text)[0]
-        retold = reteller.second_person(clause, max_chars=clause_chars)
-        if retold is not None and word_count(retold) >= 4:
-            return retold
-        headline = _NOW.sub("", text.split(",")[0])
-        if (
-            _ROLE_WORDS.search(headline)
-            and len(headline) <= 60
-            and word_count(headline) >= 2
-            and not _THIRD_OR_FIRST.search(headline)
-        ):
-            role = headline if keeps_capital(headline.split()[0], bio) else lower_first(headline, bio)
-            # Headline case ("Principal Engineer") is no proper noun: a job word reads in lower case mid-sentence.
-            role = _TITLE_CASE_ROLE_WORD.sub(lambda found: found.group().lower(), role)
-            if _TITLE_WITHOUT_ARTICLE.match(role) or re.match(r"(?i)(?:a|an|the)\s", role):
-                return f"you're {role}"
-            return f"you're {article(role.split()[0])} {role}"
-    return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from shared.composer.hook import Hook, Mood, is_agent, same_stem
 from shared.composer.retell import first_name, full_name
@@ -74,23 +75,51 @@ def closer(hook: Hook, variation: Variation, offer: str | None) -> str:
         return variation.pick("close-offer", variants("closers", "offer")).format(o=offer)
     if hook.mood is Mood.HOBBY:
         if hook.name is not None and not is_agent(hook.name):
-            return variation.pick("close-question", variants("closers", "question")).format(x=hook.name)
+            questions = variation.order("close-question", variants("closers", "question"))
+            # "What keeps you coming back to keeping bees?" leans on one word twice: such a question goes last.
+            questions.sort(key=lambda question: _shares_a_stem(question.replace("{x}", ""), hook.name or ""))
+            return questions[0].format(x=hook.name)
         return variation.pick("close-hobby", variants("closers", "hobby"))
     if hook.mood in (Mood.CAUSE, Mood.RECENT):
         return variation.pick(f"close-{hook.mood.value}", variants("closers", hook.mood.value))
     return ""
 
 
-_ECHO_WORDS = re.compile(r"(?i)\b(?:hello|week|profile)\b")
+def _shares_a_stem(first: str, second: str) -> bool:
+    """True when a word of `first` and a word of `second` start with the same four letters ("keeps", "keeping")."""
+    stems = {word[:4] for word in re.findall(r"[a-z]{4,}", first.lower())}
+    return any(word[:4] in stems for word in re.findall(r"[a-z]{4,}", second.lower()))
 
 
-def fillers(variation: Variation, closing: str) -> list[str]:
-    return [filler for filler in variation.order("filler", variants("closers", "fillers")) if filler != closing]
+# Stems a line must not repeat from the body it joins ("Wishing you all the best with it." then "All the best.").
+_ECHO_STEMS: Final = ("hello", "week", "profile", "best", "wish", "just want", "introduc")
+_PLEASANTRIES: Final = frozenset(
+    line for slot in ("hobby", "cause", "recent", "pleasantries") for line in variants("closers", slot)
+)
+
+
+def is_pleasantry(line: str) -> bool:
+    """True for a warm line that says nothing ("Hope all is going well with you."): a draft has one at most."""
+    return line in _PLEASANTRIES
+
+
+def fillers(variation: Variation, closing: str, *, offer: bool) -> list[str]:
+    """Lines that may lengthen a short draft, in this request's order: asides (none after an offer, which already
+    says no reply is needed) and pleasantries (none when the closing line is one)."""
+    asides = [] if offer else list(variants("closers", "fillers"))
+    pleasantries = [] if is_pleasantry(closing) else list(variants("closers", "pleasantries"))
+    return variation.order("filler", [*asides, *pleasantries])
 
 
 def echoes(filler: str, body: str) -> bool:
-    """True when `filler` would repeat a word the body already leans on ("hello", "week", "profile")."""
-    return any(word.group().lower() in body.lower() for word in _ECHO_WORDS.finditer(filler))
+    """True when `filler` would repeat a word the body already leans on ("hello", "week", "profile", "best")."""
+    return any(re.search(rf"(?i)\b{stem}", filler) and re.search(rf"(?i)\b{stem}", body) for stem in _ECHO_STEMS)
+
+
+def nameless_sign_off(variation: Variation, closing: str = "") -> str:
+    """ "All the best." or "Best wishes.", never one that repeats the closing line ("Wishing you all the best")."""
+    options = variation.order("nameless-sign-off", variants("sign_offs", "nameless"))
+    return next((option for option in options if not echoes(option, closing)), options[0])
 
 
 @dataclass(frozen=True)
@@ -109,10 +138,6 @@ def voice(request: DraftRequest, variation: Variation) -> Voice:
     else:
         greeting = variation.pick("greeting", variants("greetings", "nameless"))
     return Voice(greeting, variation.pick("sign-off", variants("sign_offs", "named")) if sender else None, sender)
-
-
-def nameless_sign_off(variation: Variation) -> str:
-    return variation.pick("nameless-sign-off", variants("sign_offs", "nameless"))
 
 
 def bridge(variation: Variation) -> str:

@@ -72,9 +72,10 @@ class PitchReading:
     left_out: list[str]
 
 
-def read_pitch(pitch: str, sender: str | None) -> PitchReading:
-    """Raises UnusablePitchError when nothing of the pitch is left."""
-    kept, left_out = _read_pitch(pitch, sender)
+def read_pitch(pitch: str, sender: str | None, *, english: bool = True) -> PitchReading:
+    """Raises UnusablePitchError when nothing of the pitch is left. With `english` false the sentences are kept as
+    written: putting them in the first person ("I'm a …") is English grammar."""
+    kept, left_out = _read_pitch(pitch, sender, english=english)
     if not kept and left_out:
         raise UnusablePitchError(
             "Your pitch only asks for something (a call, a meeting, advice or a referral), so there is nothing about you "
@@ -85,7 +86,7 @@ def read_pitch(pitch: str, sender: str | None) -> PitchReading:
     return PitchReading(kept, left_out)
 
 
-def _read_pitch(pitch: str, sender: str | None) -> tuple[list[str], list[str]]:
+def _read_pitch(pitch: str, sender: str | None, *, english: bool = True) -> tuple[list[str], list[str]]:
     """(usable sentences in the sender's voice, sentences left out because they ask or address a model)."""
     asks = [(ask.start or 0, ask.end or 0) for ask in find_asks(pitch)]
     planted = injection_spans(pitch)
@@ -99,7 +100,8 @@ def _read_pitch(pitch: str, sender: str | None) -> tuple[list[str], list[str]]:
             continue
         if _PLACEHOLDER.search(text) or _SIGN_OFF.match(text) or (sender and text.strip() == sender):
             continue
-        text = _first_person(text, first=not kept, sender=sender, pitch=pitch)
+        if english:
+            text = _first_person(text, first=not kept, sender=sender, pitch=pitch)
         if word_count(text):
             kept.append(sentence(capitalise(text)))
     return kept, left_out
@@ -157,10 +159,11 @@ MAX_OFFER_CHARS = 120
 _MEETING = re.compile(r"(?i)\b(?:" + "|".join(re.escape(word) for word in variants("hooks", "meeting_words")) + r")\b")
 
 
-def offer_phrase(offer: str | None, *, pitch: str, sources: Sequence[str]) -> str | None:
+def offer_phrase(offer: str | None, *, pitch: str, sources: Sequence[str], english: bool = True) -> str | None:
     """The sender's offer as a noun phrase ("my checklist for remote usability sessions"), or None when it cannot be
     used: it asks for something, carries a link the pitch does not give, was planted for a model, or names what the
-    final check cannot vouch for (it knows the bio, pitch and names in `sources`, not the offer)."""
+    final check cannot vouch for (it knows the bio, pitch and names in `sources`, not the offer). With `english`
+    false it may be in any language (a draft in the pitch's language checks that it matches)."""
     if not offer:
         return None
     text = " ".join(offer.split())
@@ -174,6 +177,6 @@ def offer_phrase(offer: str | None, *, pitch: str, sources: Sequence[str]) -> st
     ):
         return None
     text = _OFFER_TAIL.sub("", _OFFER_LEAD.sub("", text, count=1), count=1).strip()
-    if not text or len(text) > MAX_OFFER_CHARS or "?" in text or not looks_english(text):
+    if not text or len(text) > MAX_OFFER_CHARS or "?" in text or (english and not looks_english(text)):
         return None
     return lower_first(text, offer)

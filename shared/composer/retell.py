@@ -12,6 +12,7 @@ import re
 from typing import Final
 
 from shared.composer.wording import lower_first, table, variants
+from shared.guardrails.accounts import platform_names
 
 _HONORIFICS: Final = frozenset(
     ["dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "mx", "mx.", "prof", "prof.", "professor", "sir", "dame"]
@@ -49,6 +50,17 @@ _AGREEING_VERBS: Final = frozenset(variants("agreement", "verbs")) | frozenset(_
 _LATER_VERB = re.compile(rf"(?P<lead>(?:\band|\bor|,)\s+(?:{_ADVERB}\s+)?)(?P<verb>[a-z]+)\b")
 _LEFTOVER_PRONOUN = re.compile(
     r"(?i)\b(?:I|me|my|mine|myself|we|us|our|ours|she|he|her|hers|his|him|herself|himself|they|them|their|theirs)\b|\bI['’]"
+)
+
+
+def _any_of(words: list[str] | tuple[str, ...] | frozenset[str]) -> str:
+    return "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in sorted(words, key=len, reverse=True))
+
+
+# "find me on insta", "follow us", "my strava": a way to reach them, never retold (data/wording.toml).
+_CONTACT_CLAUSE = re.compile(
+    rf"(?i)\b(?:{_any_of(variants('contact_clauses', 'verbs'))})\s+(?:me|us)\b"
+    rf"|\b(?:{_any_of(variants('contact_clauses', 'before_platform'))})\s+(?:{_any_of(platform_names() - {'x'})})(?![\w])"
 )
 _SECOND_PERSON = re.compile(r"(?i)\byou(?:r|rs|rself|['’](?:re|ve|d|ll))?\b")
 # "you" opens the clause, or follows one short time/place phrase ("in your spare time you ...", "when you're not
@@ -106,7 +118,7 @@ class Reteller:
     def second_person(self, clause: str, *, max_chars: int) -> str | None:
         """`clause` about the bio's person retold as "you ...", or None when that cannot be done cleanly."""
         clause = clause.strip()
-        if _SECOND_PERSON.search(clause) or "?" in clause or len(clause) > 2 * max_chars:
+        if _SECOND_PERSON.search(clause) or "?" in clause or len(clause) > 2 * max_chars or _CONTACT_CLAUSE.search(clause):
             return None
         if _FIRST_PERSON_CUE.search(clause):
             for pattern, replacement in _FIRST_PERSON:

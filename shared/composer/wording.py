@@ -115,17 +115,22 @@ _NON_ENGLISH_WORDS = re.compile(
 )
 _ENGLISH_WORDS = re.compile(r"the|and|a|an|with|in|of|for|to|i|my|at|on|who|is|are", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
+_FOREIGN_LETTERS: Final = frozenset("ñãõßœ¿¡")
 
 
 # The composer asks this of the same bio quote for every hook and clause it builds: answered once per quote.
 @lru_cache(maxsize=256)
 def looks_english(text: str) -> bool:
-    """True unless `text` is mostly in a non-Latin script, or has more common words of another covered language
-    than of English."""
+    """True unless `text` is mostly in a non-Latin script, has more common words of another covered language than
+    of English, or has none of English's and letters English never borrows."""
     letters = [char for char in text if char.isalpha()]
     latin = sum(1 for char in letters if char.isascii() or unicodedata.name(char, "").startswith("LATIN"))
     if latin * 2 < len(letters):
         return False
     tokens = _WORD.findall(text)
     english = sum(1 for token in tokens if _ENGLISH_WORDS.fullmatch(token))
+    if not english and _FOREIGN_LETTERS.intersection(text.lower()):
+        # No common word either way, but letters English never borrows ("Diseño apps."): not English. Accents alone
+        # are no sign ("Café owner").
+        return False
     return english >= sum(1 for token in tokens if _NON_ENGLISH_WORDS.fullmatch(token))

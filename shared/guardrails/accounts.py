@@ -4,7 +4,8 @@ Found on a reading (lower case, look-alikes folded), as (kind, key, start, end) 
 shared/guardrails/links.py turns them into contacts. Words are data in links.toml. Every pattern is linear: bounded
 repetitions over disjoint character classes, no nested unbounded quantifiers.
 
-- handles: "@sam.climbs", "insta: sam.climbs", "my discord is samc#4821", "snap me at samclimbs99",
+- handles: "@sam.climbs", "insta: sam.climbs", "my discord is samc#4821", bare after a platform ("insta: samclimbs",
+  "on strava as samrides"; data/handles.toml), "snap me at samclimbs99",
   "my handle is samclimbs on telegram", "github slash samclimbs", "$samclimbs on cash app";
 - accounts: an IBAN with a valid check number, a UK sort code and account number, a crypto wallet address;
 - phone numbers spelled in words ("oh seven seven double oh nine…", 8 digits or more), and seven-digit local
@@ -54,8 +55,19 @@ def _data() -> dict[str, Any]:
     return tomllib.loads((Path(__file__).parent / "links.toml").read_text(encoding="utf-8"))
 
 
+@cache
+def handle_data() -> dict[str, Any]:
+    """data/handles.toml: the platforms, prose words and examples for bare handles ("insta: samclimbs")."""
+    return tomllib.loads((Path(__file__).parent / "data" / "handles.toml").read_text(encoding="utf-8"))
+
+
 def _words(words: list[str]) -> str:
     return "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in sorted(words, key=len, reverse=True))
+
+
+def platform_names() -> frozenset[str]:
+    """Every platform a handle is given for ("insta", "strava", "discord"), lower case."""
+    return frozenset(_data()["handle_platforms"]) | frozenset(handle_data()["platforms"])
 
 
 @cache
@@ -77,7 +89,20 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     tlds = _words(data["spaced_dot_tlds"])
     spaced_dot = rf"(?<![\w.])[a-z0-9][a-z0-9-]{{1,62}}(?:\s+\.\s*|\.\s+)(?P<tld>{tlds})(?![\w])"
     www = rf"(?<![\w.])www(?:\s+|\.)(?P<name>[a-z0-9][a-z0-9-]{{1,62}})(?:(?:\s+|\.)(?P<tld>{tlds}))?(?![\w])"
+    bare = handle_data()
+    bare_platforms = _words(sorted(platform_names()))
+    # One word of letters that ends its clause, or is followed by a word that may follow a handle; the word is checked
+    # against prose words afterwards ("insta: mostly dogs" names no one).
+    after = rf"(?=\s*(?:$|[,;.!?)\]\n—–])|\s+(?:{_words(bare['followers'])})(?![\w]))"
+    # "x" is a letter too ("step x: deploy"): before a colon it names the platform only where a line or list item starts.
+    colon_platforms = _words(sorted(platform_names() - {"x"}))
+    named = (
+        rf"(?:(?<![\w])(?:{colon_platforms})\s*:\s*|(?:^|(?<=[\n|,;·•/]))\s*x\s*:\s*"
+        rf"|(?<![\w])on\s+(?:{bare_platforms})\s+as\s+)"
+    )
+    bare_handle = rf"{named}(?P<handle>[a-z][a-z0-9]{{2,29}}){after}"
     return {
+        "bare_handle": re.compile(bare_handle),
         "www": re.compile(www),
         "at_handle": re.compile(r"(?<![\w.+@-])@[a-z0-9_][\w.-]{1,40}"),
         "platform_first": re.compile(
@@ -117,6 +142,11 @@ def _handles(reading: Reading) -> Iterator[Found]:
                 end = found.start("handle") + len(handle)
                 key = "handle:" + _as_written(reading, start, end)
                 yield "handle", key, found.start(), end if name != "handle_first" else found.end()
+    prose = frozenset(handle_data()["prose"]) | frozenset(_data()["prose_words"])
+    for found in patterns["bare_handle"].finditer(text):
+        if found.group("handle") not in prose:
+            start, end = found.start("handle"), found.end("handle")
+            yield "handle", "handle:" + _as_written(reading, start, end), found.start(), end
     if "$" in text and patterns["cash_app"].search(text):
         for found in _CASHTAG.finditer(text):
             yield "handle", "handle:" + found.group()[1:], found.start(), found.end()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.guardrails.accounts import find_accounts
+from shared.guardrails.accounts import find_accounts, handle_data
 from shared.guardrails.links import contacts, find_foreign_links
 from shared.text.reading import read
 
@@ -56,7 +56,19 @@ def test_what_the_sender_gave_may_appear_whoever_spells_it() -> None:
     assert find_foreign_links(draft, allowed_sources="") != []
 
 
-@pytest.mark.parametrize("unit", ["gb29 ", "gb29 1234 ", "@a1", "insta: a1 ", "ig is 5.30 "])
+@pytest.mark.parametrize(("text", "handle"), handle_data()["examples"])
+def test_a_bare_handle_after_a_platform_is_found(text: str, handle: str) -> None:
+    assert {(contact.kind, contact.key) for contact in contacts(text)} == {("handle", f"handle:{handle}")}
+
+
+@pytest.mark.parametrize("text", handle_data()["near_misses"])
+def test_prose_after_a_platform_names_no_one(text: str) -> None:
+    assert contacts(text) == ()
+
+
+@pytest.mark.parametrize(
+    "unit", ["gb29 ", "gb29 1234 ", "@a1", "insta: a1 ", "ig is 5.30 ", "insta: abc ", "on x as abc ", "x:x:", "on ig as "]
+)
 def test_hostile_shapes_that_name_no_one_hold_nothing(unit: str) -> None:
     # Each shape repeats a near-candidate 8,000 characters long: every retry must end without a find.
     assert list(find_accounts(read((unit * 8000)[:8000]))) == []
