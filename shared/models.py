@@ -8,8 +8,6 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from shared.text import normalise
-
 MAX_BIO_CHARS = 8_000
 MAX_PITCH_CHARS = 1_500
 MAX_NAME_CHARS = 120
@@ -70,6 +68,9 @@ class DraftRequest(BaseModel):
     @field_validator("target_bio", "pitch", "target_name", "sender_name", "sender_interests", "offer", mode="before")
     @classmethod
     def _normalise(cls, value: object) -> object:
+        # Imported here: the page and the API's import read these models' limits and never normalise.
+        from shared.text import normalise
+
         # Invisible characters are stripped before limits apply, so they cannot hide text.
         return normalise(value) if isinstance(value, str) else value
 

@@ -2,11 +2,15 @@
 
 Thin by design: routes parse and answer; the use cases, history store and idempotency store reach
 them through dependency providers (functions/dependencies.py), built on first use, never at import,
-and replaced in tests with `app.dependency_overrides`.
+and replaced in tests with `app.dependency_overrides`. The API's routes (their modules and request and
+response models) are included on the first request for one of them: the page, a browser's first
+request, needs none of them.
 """
 
 from __future__ import annotations
 
+import importlib
+import threading
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -14,24 +18,55 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Depends,
 from aws_lambda_powertools.logging import correlation_paths
 
 from functions import dependencies
-from functions.draft_api import checks, drafts, profile, web
+from functions.draft_api import web
 from functions.draft_api.errors import register_error_handlers
 from functions.draft_api.gate import reject_early
 from functions.observability import apply_settings, logger, metrics, tracer
 from shared.composition import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 API_TITLE = "noask"
 API_VERSION = "1.0.0"
 # The only routes without API Gateway's JWT authorizer (template.yaml: Auth: Authorizer: NONE).
 PUBLIC_ROUTES = frozenset({("GET", "/"), ("GET", "/openapi.json")})
+PAGE_ROUTE = ("GET", "/")
+# The modules whose `router` holds the API's routes.
+API_ROUTERS = ("functions.draft_api.drafts", "functions.draft_api.checks", "functions.draft_api.profile")
 
-app = APIGatewayHttpResolver(enable_validation=True)
-app.include_router(drafts.router)
-app.include_router(checks.router)
-app.include_router(profile.router)
+
+class DraftApiResolver(APIGatewayHttpResolver):
+    """The HTTP API's resolver, which includes the API's routers when a request or the OpenAPI document first needs
+    them, once (a lock keeps two threads of a test or a local server from including them twice)."""
+
+    def __init__(self) -> None:
+        super().__init__(enable_validation=True)
+        self._api_routes_lock = threading.Lock()
+        self._api_routes_included = False
+
+    def include_api_routes(self) -> None:
+        with self._api_routes_lock:
+            if not self._api_routes_included:
+                for module in API_ROUTERS:
+                    self.include_router(importlib.import_module(module).router)
+                self._api_routes_included = True
+
+    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
+        method = str(((event.get("requestContext") or {}).get("http") or {}).get("method", "")).upper()
+        if (method, event.get("rawPath")) != PAGE_ROUTE:
+            self.include_api_routes()
+        return super().resolve(event, context)
+
+    def get_openapi_schema(self, **options: Any) -> OpenAPI:
+        self.include_api_routes()
+        return super().get_openapi_schema(**options)
+
+
+app = DraftApiResolver()
 register_error_handlers(app)
 
 
