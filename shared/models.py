@@ -1,10 +1,12 @@
-"""Request, result and violation models shared by every entry point."""
+"""Request, result and violation models shared by every entry point.
 
-from __future__ import annotations
+Annotations here are evaluated, not postponed (no `from __future__ import annotations`): pydantic reads every field's
+type when a model class is defined, and a postponed one is a string it must compile and evaluate first, on every cold
+start that imports these models.
+"""
 
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -22,9 +24,9 @@ class Channel(StrEnum):
     EMAIL = "email"
 
 
-@dataclass(frozen=True)
-class ChannelSpec:
-    """Limits of one channel: hard character cap and the word range we aim for."""
+class ChannelSpec(NamedTuple):
+    """Limits of one channel: hard character cap and the word range we aim for (a named tuple: cheaper to define than a
+    frozen dataclass, and as immutable)."""
 
     label: str
     max_chars: int | None
@@ -155,7 +157,7 @@ class SharedInterest(BaseModel):
     )
 
     @classmethod
-    def none_found(cls) -> SharedInterest:
+    def none_found(cls) -> "SharedInterest":
         return cls(topic=None, bio_evidence=None, found=False)
 
 
