@@ -2,9 +2,9 @@
 
 Thin by design: routes parse and answer; the use cases, history store and idempotency store reach
 them through dependency providers (functions/dependencies.py), built on first use, never at import,
-and replaced in tests with `app.dependency_overrides`. The API's routes (their modules and request and
-response models) are included on the first request for one of them: the page, a browser's first
-request, needs none of them.
+and replaced in tests with `app.dependency_overrides`. The API's routes (their modules, request and
+response models, and Powertools' request validation) load on the first request for one of them or for
+the OpenAPI document: the page, a browser's first request, needs none of them.
 """
 
 from __future__ import annotations
@@ -44,7 +44,11 @@ class DraftApiResolver(APIGatewayHttpResolver):
     them, once (a lock keeps two threads of a test or a local server from including them twice)."""
 
     def __init__(self) -> None:
-        super().__init__(enable_validation=True)
+        # Every route validates but the page and the spec, which take no input. Made without validation, then switched
+        # on: Powertools' constructor would import its validation (its OpenAPI machinery) at once, whereas a validating
+        # route builds it on its first call. tests/contract/test_cold_imports.py checks that the API routes validate.
+        super().__init__(enable_validation=False)
+        self._enable_validation = True
         self._api_routes_lock = threading.Lock()
         self._api_routes_included = False
 
@@ -70,13 +74,13 @@ app = DraftApiResolver()
 register_error_handlers(app)
 
 
-@app.get("/", include_in_schema=False)
+@app.get("/", include_in_schema=False, enable_validation=False)
 def web_form(config: Annotated[Settings, Depends(dependencies.settings)]) -> Response[str]:
     page = web.page(config)
     return Response(status_code=200, content_type="text/html; charset=utf-8", body=page.html, headers=page.headers)
 
 
-@app.get("/openapi.json", include_in_schema=False)
+@app.get("/openapi.json", include_in_schema=False, enable_validation=False)
 def openapi_spec() -> Response[str]:
     return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=openapi_json())
 

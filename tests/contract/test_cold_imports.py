@@ -12,6 +12,7 @@ import subprocess
 import sys
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,9 +50,22 @@ DEFERRED = (
     "functions.draft_api.validation_messages",
     "aws_lambda_powertools.event_handler.router",
     "aws_lambda_powertools.event_handler.openapi.models",
+    # Request validation: built when a validating route is first called.
+    "aws_lambda_powertools.event_handler.middlewares.openapi_validation",
+    "aws_lambda_powertools.event_handler.openapi.compat",
+    "aws_lambda_powertools.event_handler.openapi.params",
 )
 HANDLERS = ("functions.draft_api.app", "functions.inbound_email.app")
 API_ROUTE_MODULES = ("functions.draft_api.drafts", "functions.draft_api.checks", "functions.draft_api.profile")
+# Besides the API's routes, what the page does not need: request validation (Powertools' OpenAPI machinery) and the API's
+# models; the first call of a validating route loads them.
+PAGE_DEFERRED = (
+    "shared.api_models",
+    "shared.text",
+    "aws_lambda_powertools.event_handler.middlewares.openapi_validation",
+    "aws_lambda_powertools.event_handler.openapi.compat",
+    "aws_lambda_powertools.event_handler.openapi.params",
+)
 
 _LOADED = """
 import importlib, json, sys
@@ -72,23 +86,33 @@ print(json.dumps({"modules": sorted(sys.modules), "built_models": built}))
 """
 
 
-# The page, then the OpenAPI document, through the handler as API Gateway calls it.
-_PAGE_THEN_SPEC = """
+# Requests, in order, through the handler as API Gateway calls it (argv: a JSON list of [method, path, body or null]);
+# prints, for each, its status, its error code if any, the modules loaded after it, and the paths of a served spec.
+_REQUESTS = """
 import json, sys
 from functions.draft_api.app import handler
 from shared.local.invoke import LambdaContext
 from shared.local.server import http_api_event
 
-def get(path):
-    reply = handler(http_api_event("GET", path, claims=None), LambdaContext("DraftApiFunction", 1024, 29))
-    assert reply["statusCode"] == 200, reply
-    return reply["body"]
-
-get("/")
-after_page = sorted(sys.modules)
-spec = json.loads(get("/openapi.json"))
-print(json.dumps({"after_page": after_page, "after_spec": sorted(sys.modules), "paths": sorted(spec["paths"])}))
+replies = []
+for method, path, body in json.loads(sys.argv[1]):
+    event = http_api_event(
+        method, path, headers={"content-type": "application/json"}, body=body, claims=None if body is None else {"sub": "u1"}
+    )
+    reply = handler(event, LambdaContext("DraftApiFunction", 1024, 29))
+    document = json.loads(reply["body"]) if path != "/" else {}
+    replies.append({
+        "status": reply["statusCode"],
+        "code": document.get("error", {}).get("code"),
+        "paths": sorted(document.get("paths", {})),
+        "modules": sorted(sys.modules),
+    })
+print(json.dumps(replies))
 """
+PAGE = ("GET", "/", None)
+SPEC = ("GET", "/openapi.json", None)
+# A check of an empty message: refused by the request's validation, before any dependency is built.
+EMPTY_CHECK = ("POST", "/checks", json.dumps({"text": ""}))
 
 
 def _run(code: str, *arguments: str) -> str:
@@ -112,10 +136,10 @@ def after_import(module: str) -> dict[str, list[str]]:
 
 
 @cache
-def page_then_spec() -> dict[str, list[str]]:
-    """The modules a fresh API handler holds after serving the page, then after serving the OpenAPI document."""
-    loaded: dict[str, list[str]] = json.loads(_run(_PAGE_THEN_SPEC))
-    return loaded
+def replies(*requests: tuple[str, str, str | None]) -> list[dict[str, Any]]:
+    """What a fresh API handler answered to each request, and the modules it held after each."""
+    answered: list[dict[str, Any]] = json.loads(_run(_REQUESTS, json.dumps(requests)))
+    return answered
 
 
 @pytest.mark.parametrize(("handler", "deferred"), [(handler, name) for handler in HANDLERS for name in DEFERRED])
@@ -130,12 +154,21 @@ def test_importing_the_handler_builds_no_model_schema(handler: str) -> None:
     assert after_import(handler)["built_models"] == []
 
 
-@pytest.mark.parametrize("deferred", [*API_ROUTE_MODULES, "shared.api_models", "shared.text"])
-def test_serving_the_page_loads_none_of_the_api_routes(deferred: str) -> None:
-    assert deferred not in page_then_spec()["after_page"]
+@pytest.mark.parametrize("deferred", [*API_ROUTE_MODULES, *PAGE_DEFERRED])
+def test_serving_the_page_loads_none_of_the_api_routes_nor_validation(deferred: str) -> None:
+    page = replies(PAGE)[0]
+    assert page["status"] == 200
+    assert not {name for name in page["modules"] if name == deferred or name.startswith(deferred + ".")}
 
 
 def test_the_openapi_document_includes_the_api_routes_on_first_use() -> None:
-    loaded = page_then_spec()
-    assert set(API_ROUTE_MODULES) <= set(loaded["after_spec"])
-    assert {"/drafts", "/drafts/{id}", "/checks", "/profile", "/profile/addresses"} <= set(loaded["paths"])
+    spec = replies(PAGE, SPEC)[-1]
+    assert spec["status"] == 200
+    assert set(API_ROUTE_MODULES) <= set(spec["modules"])
+    assert {"/drafts", "/drafts/{id}", "/checks", "/profile", "/profile/addresses"} <= set(spec["paths"])
+
+
+@pytest.mark.parametrize("requests", [(EMPTY_CHECK,), (PAGE, EMPTY_CHECK), (PAGE, SPEC, EMPTY_CHECK)])
+def test_the_api_routes_validate_whatever_came_first(requests: tuple[tuple[str, str, str | None], ...]) -> None:
+    check = replies(*requests)[-1]
+    assert (check["status"], check["code"]) == (422, "validation_error")
