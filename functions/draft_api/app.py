@@ -41,7 +41,7 @@ API_ROUTERS = ("functions.draft_api.drafts", "functions.draft_api.checks", "func
 
 class DraftApiResolver(APIGatewayHttpResolver):
     """The HTTP API's resolver, which includes the API's routers when a request or the OpenAPI document first needs
-    them, once (a lock keeps two threads of a test or a local server from including them twice)."""
+    them, each once (a lock keeps two threads of a test or a local server from including one twice)."""
 
     def __init__(self) -> None:
         # Every route validates but the page and the spec, which take no input. Made without validation, then switched
@@ -50,14 +50,15 @@ class DraftApiResolver(APIGatewayHttpResolver):
         super().__init__(enable_validation=False)
         self._enable_validation = True
         self._api_routes_lock = threading.Lock()
-        self._api_routes_included = False
+        self._included_routers: set[str] = set()
 
     def include_api_routes(self) -> None:
+        # Each router once, even after a failed import of another: a route registered twice would be matched twice.
         with self._api_routes_lock:
-            if not self._api_routes_included:
-                for module in API_ROUTERS:
+            for module in API_ROUTERS:
+                if module not in self._included_routers:
                     self.include_router(importlib.import_module(module).router)
-                self._api_routes_included = True
+                    self._included_routers.add(module)
 
     def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
         method = str(((event.get("requestContext") or {}).get("http") or {}).get("method", "")).upper()

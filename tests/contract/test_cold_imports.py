@@ -172,3 +172,18 @@ def test_the_openapi_document_includes_the_api_routes_on_first_use() -> None:
 def test_the_api_routes_validate_whatever_came_first(requests: tuple[tuple[str, str, str | None], ...]) -> None:
     check = replies(*requests)[-1]
     assert (check["status"], check["code"]) == (422, "validation_error")
+
+
+def test_each_api_route_is_registered_once_however_often_the_routes_are_asked_for() -> None:
+    from functions.draft_api.app import app
+
+    def registered() -> list[tuple[str, str]]:
+        return sorted((route.method, route.rule.pattern) for route in app._static_routes + app._dynamic_routes)
+
+    app.include_api_routes()
+    routes = registered()
+    app.include_api_routes()
+    app.get_openapi_schema()
+
+    assert registered() == routes
+    assert len(set(routes)) == len(routes) > 2
