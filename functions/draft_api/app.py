@@ -18,7 +18,6 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Depends,
 from aws_lambda_powertools.logging import correlation_paths
 
 from functions import dependencies
-from functions.draft_api import web
 from functions.draft_api.errors import register_error_handlers
 from functions.draft_api.gate import reject_early
 from functions.observability import apply_settings, logger, metrics, tracer
@@ -77,6 +76,9 @@ register_error_handlers(app)
 
 @app.get("/", include_in_schema=False, enable_validation=False)
 def web_form(config: Annotated[Settings, Depends(dependencies.settings)]) -> Response[str]:
+    # Imported here: the page's rendering is this route's alone; an API request never loads it.
+    from functions.draft_api import web
+
     page = web.page(config)
     return Response(status_code=200, content_type="text/html; charset=utf-8", body=page.html, headers=page.headers)
 

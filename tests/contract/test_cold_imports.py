@@ -50,6 +50,8 @@ DEFERRED = (
     "functions.draft_api.validation_messages",
     "aws_lambda_powertools.event_handler.router",
     "aws_lambda_powertools.event_handler.openapi.models",
+    # The page's rendering: its route loads it.
+    "functions.draft_api.web",
     # Request validation: built when a validating route is first called.
     "aws_lambda_powertools.event_handler.middlewares.openapi_validation",
     "aws_lambda_powertools.event_handler.openapi.compat",
@@ -187,3 +189,8 @@ def test_each_api_route_is_registered_once_however_often_the_routes_are_asked_fo
 
     assert registered() == routes
     assert len(set(routes)) == len(routes) > 2
+
+
+def test_an_api_request_loads_nothing_of_the_page() -> None:
+    check = replies(EMPTY_CHECK)[-1]
+    assert not {name for name in check["modules"] if name == "functions.draft_api.web" or name.startswith("jinja2")}
