@@ -70,7 +70,7 @@ class DraftRequest(BaseModel):
     @field_validator("target_bio", "pitch", "target_name", "sender_name", "sender_interests", "offer", mode="before")
     @classmethod
     def _normalise(cls, value: object) -> object:
-        # Imported here: the page and the API's import read these models' limits and never normalise.
+        # Imported here: validating a request normalises its text; importing the models (every cold start) does not.
         from shared.text import normalise
 
         # Invisible characters are stripped before limits apply, so they cannot hide text.
