@@ -1,6 +1,8 @@
-"""Shapes of the HTTP API that are not core models: errors, stored drafts as served, checks, profiles."""
+"""Shapes of the HTTP API that are not core models: errors, stored drafts as served, checks, profiles.
 
-from __future__ import annotations
+Annotations are evaluated, not postponed, for the reason shared/models.py gives: pydantic reads them all when a model
+class is defined (here on the API's first request).
+"""
 
 import re
 from typing import Annotated, Literal
@@ -64,7 +66,7 @@ class DraftView(DraftResult):
     request: DraftRequest
 
     @classmethod
-    def of(cls, record: DraftRecord) -> DraftView:
+    def of(cls, record: DraftRecord) -> "DraftView":
         return cls(
             id=record.id,
             created_at=record.created_at,

@@ -1,14 +1,14 @@
-"""Request, result and violation models shared by every entry point."""
+"""Request, result and violation models shared by every entry point.
 
-from __future__ import annotations
+Annotations here are evaluated, not postponed (no `from __future__ import annotations`): pydantic reads every field's
+type when a model class is defined, and a postponed one is a string it must compile and evaluate first, on every cold
+start that imports these models.
+"""
 
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
-
-from shared.text import normalise
 
 MAX_BIO_CHARS = 8_000
 MAX_PITCH_CHARS = 1_500
@@ -24,9 +24,9 @@ class Channel(StrEnum):
     EMAIL = "email"
 
 
-@dataclass(frozen=True)
-class ChannelSpec:
-    """Limits of one channel: hard character cap and the word range we aim for."""
+class ChannelSpec(NamedTuple):
+    """Limits of one channel: hard character cap and the word range we aim for (a named tuple: cheaper to define than a
+    frozen dataclass, and as immutable)."""
 
     label: str
     max_chars: int | None
@@ -70,6 +70,9 @@ class DraftRequest(BaseModel):
     @field_validator("target_bio", "pitch", "target_name", "sender_name", "sender_interests", "offer", mode="before")
     @classmethod
     def _normalise(cls, value: object) -> object:
+        # Imported here: validating a request normalises its text; importing the models (every cold start) does not.
+        from shared.text import normalise
+
         # Invisible characters are stripped before limits apply, so they cannot hide text.
         return normalise(value) if isinstance(value, str) else value
 
@@ -154,7 +157,7 @@ class SharedInterest(BaseModel):
     )
 
     @classmethod
-    def none_found(cls) -> SharedInterest:
+    def none_found(cls) -> "SharedInterest":
         return cls(topic=None, bio_evidence=None, found=False)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.depends import DependencyResolutionError
@@ -12,7 +12,9 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from pydantic import ValidationError
 
 from functions.observability import logger
-from shared.api_models import ErrorBody, ErrorEnvelope
+
+if TYPE_CHECKING:
+    from shared.api_models import ErrorEnvelope
 
 
 class ApiError(Exception):
@@ -31,18 +33,26 @@ class ApiError(Exception):
 
 def documented_errors(descriptions: Mapping[int, str]) -> dict[int, Any]:
     """OpenAPI `responses` entries for error statuses, each answered with the error envelope."""
+    from shared.api_models import ErrorEnvelope
+
     return {
         status: {"description": description, "content": {content_types.APPLICATION_JSON: {"model": ErrorEnvelope}}}
         for status, description in descriptions.items()
     }
 
 
+def envelope(code: str, message: str, *, field: str | None = None, correlation_id: str | None = None) -> ErrorEnvelope:
+    # Imported here: the API's models load with its routes or with a first refusal, never for the page.
+    from shared.api_models import ErrorBody, ErrorEnvelope
+
+    return ErrorEnvelope(error=ErrorBody(code=code, message=message, field=field, correlation_id=correlation_id))
+
+
 def error_response(error: ApiError) -> Response[str]:
-    body = ErrorEnvelope(error=ErrorBody(code=error.code, message=error.message, field=error.field))
     return Response(
         status_code=error.status,
         content_type=content_types.APPLICATION_JSON,
-        body=body.model_dump_json(exclude_none=True),
+        body=envelope(error.code, error.message, field=error.field).model_dump_json(exclude_none=True),
         headers=error.headers,
     )
 
@@ -54,12 +64,10 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
         # The traceback goes to the log only; the caller gets an id to quote, never internals.
         logger.exception("Unhandled error")
         correlation_id = logger.get_correlation_id() or app.lambda_context.aws_request_id
-        body = ErrorEnvelope(
-            error=ErrorBody(
-                code="internal_error",
-                message="Something went wrong on our side. Try again in a moment; if it keeps happening, quote this id.",
-                correlation_id=correlation_id,
-            )
+        body = envelope(
+            "internal_error",
+            "Something went wrong on our side. Try again in a moment; if it keeps happening, quote this id.",
+            correlation_id=correlation_id,
         )
         return Response(
             status_code=HTTPStatus.INTERNAL_SERVER_ERROR,
@@ -119,10 +127,9 @@ def _where(document: str, position: int) -> str:
 
 def proxy_error(error: ApiError) -> dict[str, Any]:
     """The Lambda proxy response for a request rejected before the resolver runs."""
-    body = ErrorEnvelope(error=ErrorBody(code=error.code, message=error.message, field=error.field))
     return {
         "statusCode": int(error.status),
         "headers": {"Content-Type": content_types.APPLICATION_JSON, **error.headers},
-        "body": body.model_dump_json(exclude_none=True),
+        "body": envelope(error.code, error.message, field=error.field).model_dump_json(exclude_none=True),
         "isBase64Encoded": False,
     }

@@ -7,7 +7,8 @@ whole by the build; this lists the third-party files, relative to the folder the
 
 A cold start loads little (the routes import what they need when first called), so besides importing every
 deployed module this runs what first requests run: the imports written inside functions, every request and
-response model's validator (built on first use), the OpenAPI document and the language model.
+response model's validator (built on first use), the OpenAPI document, an API request's validation and the
+language model.
 
 Run by the build as `python -m shared.local.cold_modules`, in the development venv, whose pinned
 packages match requirements.txt.
@@ -77,13 +78,46 @@ def _built_models() -> None:
             model.model_rebuild(force=True)
 
 
+class _BuildContext:
+    """The Lambda context fields the handler reads."""
+
+    function_name = log_group_name = log_stream_name = aws_request_id = "build"
+    memory_limit_in_mb = 1024
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:build"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 29_000
+
+
 def _run_first_requests() -> None:
-    """What a route does on its first call that no import does: models, the OpenAPI document, the language model."""
-    from functions.draft_api.app import openapi_json
+    """What a route does on its first call that no import does: models, the OpenAPI document, request validation, the
+    language model."""
+    from functions.draft_api.app import handler, openapi_json
     from shared.text.language import detect_language
 
     _built_models()
     openapi_json()
+    # A validating route builds Powertools' request validation on its first call (the page and the document have none):
+    # a check of an empty message is refused by it, before any dependency is built. The event is written out here, as
+    # the local server's event and context builders would bring their own libraries into the list.
+    empty_check = {
+        "version": "2.0",
+        "routeKey": "POST /checks",
+        "rawPath": "/checks",
+        "rawQueryString": "",
+        "headers": {"content-type": "application/json"},
+        "requestContext": {
+            "http": {"method": "POST", "path": "/checks", "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": ""},
+            "authorizer": {"jwt": {"claims": {"sub": "build"}, "scopes": None}},
+            "requestId": "build",
+            "routeKey": "POST /checks",
+            "stage": "$default",
+        },
+        "body": '{"text": ""}',
+        "isBase64Encoded": False,
+    }
+    if handler(empty_check, _BuildContext())["statusCode"] != 422:
+        raise RuntimeError("the first API request did not reach request validation")
     detect_language("Weekends are for trail running in the mountains and baking sourdough bread with friends.")
 
 
