@@ -23,7 +23,8 @@ def _with_dependencies(func: Callable[..., Any]) -> Iterator[Callable[..., Any]]
                 yield from _with_dependencies(extra.dependency)
 
 
-ROUTES = [route for route in (*app._static_routes, *app._dynamic_routes)]
+app.include_api_routes()  # the API's routes load on its first request; here, all of them now
+ROUTES = [*app._static_routes, *app._dynamic_routes]
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[f"{route.method} {route.path}" for route in ROUTES])
