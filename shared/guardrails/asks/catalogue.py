@@ -11,6 +11,9 @@ Data format (one file per language, plus kinds.toml for the kinds and their orde
   (tested on the text just before the match, ending there), `unless_after` (on the text just
   after, starting there), `unless_inside` (words that, anywhere in the match, make it no ask).
 - `[negation]`: the language's negators and the clause words negation analysis needs.
+- `[spellings]`: how people also write a word in a hurry (`could = "cld|cud"`, `your = "ur|yr"`, `hiring = "hirng"`):
+  each whole word of a pattern that has an entry matches its spellings too, so every phrasing reads textspeak and
+  common typos without a copy of its own. Keys are words of two letters or more; spellings are literal.
 
 Patterns are written in lower case: they run on the reading of a message, which is casefolded.
 """
@@ -35,6 +38,8 @@ _FRAGMENT = re.compile(r"\{([a-z_]+)\}")
 _SENTENCE_GROUP = "sentence"
 _WORD_START = r"(?:^|[^\p{L}\p{N}_'])"
 _WORD_END = r"(?:$|[^\p{L}\p{N}_])"
+# A literal word in a pattern's source: not an escape's letter ("\s"), nor part of a group's name ("sentence0").
+_SOURCE_WORD = re.compile(r"(?<![\\\w])[^\W\d_]{2,}(?![\w])")
 
 
 @dataclass(frozen=True)
@@ -133,12 +138,28 @@ def _inside(source: str | None) -> Pattern | None:
     return compile_pattern(_words(source)) if source else None
 
 
+def _spelled(source: str, spellings: dict[str, str]) -> str:
+    """The pattern with each word that has other spellings widened to them: "could you" -> "(?:could|cld) you"."""
+    if not spellings:
+        return source
+
+    def widen(found: re.Match[str]) -> str:
+        word = found.group()
+        others = spellings.get(word)
+        if others is None:
+            return word
+        return "(?:" + "|".join([word, *(re.escape(other) for other in others.split("|"))]) + ")"
+
+    return _SOURCE_WORD.sub(widen, source)
+
+
 def _phrasings(language: str) -> list[Phrasing]:
     data = _data(f"{language}.toml")
     fragments: dict[str, str] = data.get("fragments", {})
+    spellings: dict[str, str] = data.get("spellings", {})
     found = []
     for entry in data.get("phrasing", []):
-        source = _spaced(_expand(entry["pattern"], fragments, iter(range(1_000_000))))
+        source = _spaced(_spelled(_expand(entry["pattern"], fragments, iter(range(1_000_000))), spellings))
         found.append(
             Phrasing(
                 kind=entry["kind"],
