@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from shared.guardrails import Rule, check_message, find_asks
+from shared.guardrails import check_message, find_asks
+from shared.models import Rule
 
 CORPUS = Path(__file__).with_name("fresh_batch_2.toml")
 FAMILIES: list[dict[str, Any]] = tomllib.loads(CORPUS.read_text(encoding="utf-8"))["family"]
