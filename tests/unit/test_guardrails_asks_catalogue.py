@@ -6,7 +6,7 @@ import pytest
 
 from shared.guardrails import find_asks
 from shared.guardrails.asks import LANGUAGES, Phrasing, ask_kinds
-from shared.guardrails.asks.catalogue import _data, _spelled
+from shared.guardrails.asks.catalogue import _data, _spelled, spelling_cue
 from shared.text.patterns import PatternError, compile_pattern
 from shared.text.reading import read
 
@@ -64,3 +64,9 @@ def test_spellings_widen_whole_words_of_a_pattern_only() -> None:
     spellings = {"you": "u|ya", "could": "cld"}
     assert _spelled(r"could you(?P<sentence0>)\syour", spellings) == r"(?:could|cld) (?:you|u|ya)(?P<sentence0>)\syour"
     assert _spelled("you", {}) == "you"
+
+
+def test_only_lettered_spellings_send_a_text_to_the_widened_phrasings() -> None:
+    assert spelling_cue().search("cld u refer me") is not None
+    assert spelling_cue().search("i did the alta via 2 last summer") is None
+    assert spelling_cue().search("a cuddly puppy") is None  # spellings are whole words

@@ -13,7 +13,8 @@ Data format (one file per language, plus kinds.toml for the kinds and their orde
 - `[negation]`: the language's negators and the clause words negation analysis needs.
 - `[spellings]`: how people also write a word in a hurry (`could = "cld|cud"`, `your = "ur|yr"`, `hiring = "hirng"`):
   each whole word of a pattern that has an entry matches its spellings too, so every phrasing reads textspeak and
-  common typos without a copy of its own. Keys are words of two letters or more; spellings are literal.
+  common typos without a copy of its own. Keys are words of two letters or more; spellings are literal. The widened
+  patterns run only on a text that holds one of the spellings (`spelling_cue`): the plain ones stay small and fast.
 
 Patterns are written in lower case: they run on the reading of a message, which is casefolded.
 """
@@ -49,6 +50,8 @@ class Phrasing:
     kind: str
     language: str
     source: str
+    # The source with each word widened to its spellings ([spellings]); the same as `source` when none applies.
+    spelled_source: str
     catch: tuple[str, ...]
     near_miss: tuple[str, ...]
     unless_before: Pattern | None
@@ -59,6 +62,11 @@ class Phrasing:
     def regex(self) -> Pattern:
         """The phrasing as group 1, followed by the end of a word (RE2 cannot look ahead, so that is consumed)."""
         return compile_pattern(f"({self.source}){_WORD_END}")
+
+    @cached_property
+    def spelled_regex(self) -> Pattern:
+        """`regex` reading the spellings too; spellings add no capturing group, so group numbers are the same."""
+        return self.regex if self.spelled_source == self.source else compile_pattern(f"({self.spelled_source}){_WORD_END}")
 
     @cached_property
     def sentence_groups(self) -> tuple[int, ...]:
@@ -159,12 +167,14 @@ def _phrasings(language: str) -> list[Phrasing]:
     spellings: dict[str, str] = data.get("spellings", {})
     found = []
     for entry in data.get("phrasing", []):
-        source = _spaced(_spelled(_expand(entry["pattern"], fragments, iter(range(1_000_000))), spellings))
+        expanded = _expand(entry["pattern"], fragments, iter(range(1_000_000)))
+        source = _spaced(expanded)
         found.append(
             Phrasing(
                 kind=entry["kind"],
                 language=language,
                 source=source,
+                spelled_source=_spaced(_spelled(expanded, spellings)),
                 catch=tuple(entry.get("catch", ())),
                 near_miss=tuple(entry.get("near_miss", ())),
                 unless_before=_context(entry.get("unless_before"), anchor_end=True),
@@ -221,7 +231,27 @@ def ask_kinds() -> tuple[AskKind, ...]:
 
 
 @cache
-def prefilter() -> tuple[PatternSet, tuple[tuple[AskKind, Phrasing], ...]]:
-    """One pass that says which phrasings can match a text at all, and the phrasing behind each index."""
+def prefilter(*, spelled: bool = False) -> tuple[PatternSet, tuple[tuple[AskKind, Phrasing], ...]]:
+    """One pass that says which phrasings can match a text at all, and the phrasing behind each index.
+
+    `spelled`: the phrasings widened to their spellings, for a text that holds one (see `spelling_cue`).
+    """
     indexed = tuple((kind, phrasing) for kind in ask_kinds() for phrasing in kind.phrasings)
-    return PatternSet([phrasing.source for _, phrasing in indexed]), indexed
+    return PatternSet([phrasing.spelled_source if spelled else phrasing.source for _, phrasing in indexed]), indexed
+
+
+@cache
+def spelling_cue() -> Pattern:
+    """Any of the spellings of any language, as a whole word: a text without one needs only the plain phrasings.
+
+    Digits ("2" for "to", "1" for "una") widen the patterns but do not count here: numbers are common ("the Alta Via
+    2"), and a text in textspeak holds lettered spellings too ("wud luv 2 pick ur brain").
+    """
+    spellings = {
+        other
+        for language in LANGUAGES
+        for others in _data(f"{language}.toml").get("spellings", {}).values()
+        for other in others.split("|")
+        if not other.isdigit()
+    }
+    return compile_pattern(f"{_WORD_START}(?:{'|'.join(re.escape(other) for other in sorted(spellings))}){_WORD_END}")
