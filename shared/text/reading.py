@@ -6,7 +6,8 @@
   operators, variation selectors and tag characters (`is_hidden`);
 - compatibility forms (NFKC: fullwidth, mathematical bold, ligatures) and look-alike letters from other
   scripts (Unicode's confusables data, UTS #39, as shipped by `confusable_homoglyphs`): Cyrillic "с" reads "c";
-- leetspeak ("c0ff33" reads "coffee", "ca11" reads "call") and spaced-out letters ("c a l l", "c.a.l.l");
+- leetspeak ("c0ff33" reads "coffee", "ca11" reads "call") and spaced-out letters ("c a l l", "c.a.l.l", "c.a-l_l");
+- hashtags written in camel case, read as the words they join ("#CouldYouReferMe" reads "#could you refer me");
 - emoji, read by their names from the `emoji` package ("☕" reads "coffee hot beverage"); in a run of emoji each
   meaning is read at its first and last place only ("☕☕☕" reads "coffee hot beverage" twice, not three times);
 - case (casefolded, so "ß" reads "ss").
@@ -65,12 +66,15 @@ _LEET_MARKS = "0123456789$"
 # "3rd", "10x", "5k", "4pm", "100ms": a number with a unit is not leetspeak.
 _NUMBER_WITH_UNIT = re.compile(r"\$?\d+[a-z]{1,3}")
 # Three or more single letters joined by the same separator: "c a l l", "c.a.l.l", "c-a-l-l", "c . a . l . l", one a
-# line. (The same one: "i.e. I" is no spelled-out word.)
+# line (the same one: "i.e. I" is no spelled-out word); or four or more joined by marks, mixed: "c.a-l_l".
 _SEPARATOR_MARKS = ".-_*·•/|~+=:‧"
 _SPACED_LETTERS = re.compile(
-    rf"(?<![^\W\d_])[^\W\d_](?P<sep>[ \t\n{re.escape(_SEPARATOR_MARKS)}] ?| {{2}}| [{re.escape(_SEPARATOR_MARKS)}] )"
-    r"[^\W\d_](?:(?P=sep)[^\W\d_])+(?![^\W\d_])"
+    rf"(?<![^\W\d_])[^\W\d_](?:(?P<sep>[ \t\n{re.escape(_SEPARATOR_MARKS)}] ?| {{2}}| [{re.escape(_SEPARATOR_MARKS)}] )"
+    rf"[^\W\d_](?:(?P=sep)[^\W\d_])+|(?:[{re.escape(_SEPARATOR_MARKS)}][^\W\d_]){{3,}})(?![^\W\d_])"
 )
+# A hashtag with a lower-case letter followed by a capital: "#CouldYouReferMe".
+_CAMEL_HASHTAG = re.compile(r"#[^\W\d_]*[a-z][A-Z]")
+_HASHTAG = re.compile(r"#[^\W_]+")
 # One-letter words ("a c a l l", "y c a f é") that may stand before spaced-out letters without being part of them.
 _ONE_LETTER_WORDS = frozenset("aiyoeà")
 # ASCII text needs the full reading only when it may hold leetspeak or control characters.
@@ -123,12 +127,14 @@ def read(text: str) -> Reading:
     """How a reader reads `text`; see the module's docstring for what is folded."""
     if text.isascii():
         lowered = text.lower()
-        if not _LEET_OR_CONTROL.search(lowered) and not _SPACED_LETTERS.search(lowered):
+        if not _LEET_OR_CONTROL.search(lowered) and not _SPACED_LETTERS.search(lowered) and "#" not in text:
             return Reading(source=text, text=lowered)
     units = _units(text)
     repeats = _repeats_in_runs(units) if not text.isascii() and _emoji_spans(text) else set()
     pieces = _Builder()
     pieces.add_units(units, repeats)
+    if "#" in text and _CAMEL_HASHTAG.search(text):
+        pieces.split_hashtags(text)
     pieces.fold_spaced_letters()
     pieces.fold_leetspeak()
     return pieces.reading(text)
@@ -206,6 +212,21 @@ class _Builder:
         ends += self.ends[cursor:]
         self.chars, self.starts, self.ends = chars, starts, ends
 
+    def split_hashtags(self, source: str) -> None:
+        """A space before each capital that follows a lower-case letter in a hashtag ("#CouldYouReferMe")."""
+        starts = self.starts
+
+        def split(found: re.Match[str]) -> list[tuple[int, str]] | None:
+            keep: list[tuple[int, str]] = []
+            for index, char in enumerate(found.group()):
+                position = found.start() + index
+                if index > 1 and source[starts[position]].isupper() and source[starts[position - 1]].islower():
+                    keep.append((index, " "))
+                keep.append((index, char))
+            return keep if len(keep) > len(found.group()) else None
+
+        self._replace(_HASHTAG, split, needs="#")
+
     def fold_spaced_letters(self) -> None:
         self._replace(_SPACED_LETTERS, _spaced_letters)
 
@@ -217,7 +238,7 @@ class _Builder:
 
 
 def _spaced_letters(found: re.Match[str]) -> list[tuple[int, str]] | None:
-    text, separator = found.group(), found.group("sep")
+    text, separator = found.group(), found.group("sep") or ""
     kept = [(index, char) for index, char in enumerate(text) if not (char.isspace() or char in _SEPARATOR_MARKS)]
     if separator.isspace() and text[0] in _ONE_LETTER_WORDS and len(kept) > 3:
         # "for a c a l l": the article stays a word of its own.

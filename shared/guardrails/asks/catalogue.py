@@ -234,15 +234,25 @@ def ask_kinds() -> tuple[AskKind, ...]:
 def prefilter(*, spelled: bool = False) -> tuple[PatternSet, tuple[tuple[AskKind, Phrasing], ...]]:
     """One pass that says which phrasings can match a text at all, and the phrasing behind each index.
 
-    `spelled`: the phrasings widened to their spellings, for a text that holds one (see `spelling_cue`).
+    `spelled`: the phrasings widened to their spellings, for a text that holds one. The plain set has one pattern
+    more, after the phrasings (index `len(indexed)`): `spelling_cue`, so the same pass tells whether a text needs the
+    widened phrasings.
     """
     indexed = tuple((kind, phrasing) for kind in ask_kinds() for phrasing in kind.phrasings)
-    return PatternSet([phrasing.spelled_source if spelled else phrasing.source for _, phrasing in indexed]), indexed
+    if spelled:
+        return PatternSet([phrasing.spelled_source for _, phrasing in indexed]), indexed
+    return PatternSet([*(phrasing.source for _, phrasing in indexed), _spelling_cue_source()]), indexed
 
 
 @cache
 def spelling_cue() -> Pattern:
-    """Any of the spellings of any language, as a whole word: a text without one needs only the plain phrasings.
+    """Any of the spellings of any language, as a whole word: a text without one needs only the plain phrasings."""
+    return compile_pattern(_spelling_cue_source())
+
+
+@cache
+def _spelling_cue_source() -> str:
+    """The spellings as whole words.
 
     Digits ("2" for "to", "1" for "una") widen the patterns but do not count here: numbers are common ("the Alta Via
     2"), and a text in textspeak holds lettered spellings too ("wud luv 2 pick ur brain").
@@ -254,4 +264,4 @@ def spelling_cue() -> Pattern:
         for other in others.split("|")
         if not other.isdigit()
     }
-    return compile_pattern(f"{_WORD_START}(?:{'|'.join(re.escape(other) for other in sorted(spellings))}){_WORD_END}")
+    return f"{_WORD_START}(?:{'|'.join(re.escape(other) for other in sorted(spellings))}){_WORD_END}"

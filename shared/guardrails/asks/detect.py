@@ -32,7 +32,6 @@ from shared.guardrails.asks.catalogue import (
     ask_kinds,
     negation,
     prefilter,
-    spelling_cue,
 )
 from shared.models import Rule, Violation
 from shared.text.patterns import Subject, compile_pattern
@@ -215,11 +214,15 @@ def _quotations(subject: Subject) -> list[tuple[int, int]]:
 
 
 def _candidates(subject: Subject) -> list[_Match]:
+    matching, indexed = prefilter()
+    indexes = matching.matching(subject)
     # Textspeak and typos ("cld u", "hirng") widen the phrasings; most texts hold none and run the plain ones.
-    spelled = spelling_cue().search(subject) is not None
-    matching, indexed = prefilter(spelled=spelled)
+    spelled = bool(indexes) and indexes[-1] == len(indexed)
+    if spelled:
+        matching, _ = prefilter(spelled=True)
+        indexes = matching.matching(subject)
     found = []
-    for index in matching.matching(subject):
+    for index in indexes:
         kind, phrasing = indexed[index]
         found += [
             _Match(kind, phrasing.language, start, end) for start, end in _phrasing_matches(phrasing, subject, spelled=spelled)
