@@ -70,3 +70,4 @@ def test_only_lettered_spellings_send_a_text_to_the_widened_phrasings() -> None:
     assert spelling_cue().search("cld u refer me") is not None
     assert spelling_cue().search("i did the alta via 2 last summer") is None
     assert spelling_cue().search("a cuddly puppy") is None  # spellings are whole words
+    assert spelling_cue().search("hi sam x, 3 x 10 hill repeats") is None

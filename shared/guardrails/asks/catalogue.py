@@ -39,6 +39,8 @@ _FRAGMENT = re.compile(r"\{([a-z_]+)\}")
 _SENTENCE_GROUP = "sentence"
 _WORD_START = r"(?:^|[^\p{L}\p{N}_'])"
 _WORD_END = r"(?:$|[^\p{L}\p{N}_])"
+# Spellings that widen the patterns without making a text textspeak (see `_spelling_cue_source`).
+_NOT_CUES = frozenset({"x"})
 # A literal word in a pattern's source: not an escape's letter ("\s"), nor part of a group's name ("sentence0").
 _SOURCE_WORD = re.compile(r"(?<![\\\w])[^\W\d_]{2,}(?![\w])")
 
@@ -254,14 +256,15 @@ def spelling_cue() -> Pattern:
 def _spelling_cue_source() -> str:
     """The spellings as whole words.
 
-    Digits ("2" for "to", "1" for "una") widen the patterns but do not count here: numbers are common ("the Alta Via
-    2"), and a text in textspeak holds lettered spellings too ("wud luv 2 pick ur brain").
+    Digits ("2" for "to", "1" for "una") and "x" (for "por", "per") widen the patterns but do not count here: numbers
+    and "x" are common ("the Alta Via 2", "5 x 1 km", "Hi Sam x"), and a text in textspeak holds other spellings too
+    ("wud luv 2 pick ur brain", "hai 5 min x 1 call").
     """
     spellings = {
         other
         for language in LANGUAGES
         for others in _data(f"{language}.toml").get("spellings", {}).values()
         for other in others.split("|")
-        if not other.isdigit()
+        if not other.isdigit() and other not in _NOT_CUES
     }
     return f"{_WORD_START}(?:{'|'.join(re.escape(other) for other in sorted(spellings))}){_WORD_END}"
