@@ -9,7 +9,8 @@ Data format (one file per language, plus kinds.toml for the kinds and their orde
   it must flag), optional `near_miss` (messages the whole catalogue must let pass), and
   optional bounded context checks RE2 cannot express inside a pattern: `unless_before`
   (tested on the text just before the match, ending there), `unless_after` (on the text just
-  after, starting there), `unless_inside` (words that, anywhere in the match, make it no ask).
+  after, starting there), `unless_inside` (words that, anywhere in the match, make it no ask). The first two
+  may insert fragments.
 - `[negation]`: the language's negators and the clause words negation analysis needs.
 - `[spellings]`: how people also write a word in a hurry (`could = "cld|cud"`, `your = "ur|yr"`, `hiring = "hirng"`):
   each whole word of a pattern that has an entry matches its spellings too, so every phrasing reads textspeak and
@@ -144,6 +145,11 @@ def _context(source: str | None, *, anchor_end: bool) -> Pattern | None:
     return compile_pattern(rf"(?:{body})\z" if anchor_end else rf"\A(?:{body})")
 
 
+def _with_fragments(source: str | None, fragments: dict[str, str]) -> str | None:
+    """A context check's source with its fragments inserted (one copy of a context many phrasings share)."""
+    return _expand(source, fragments, iter(range(1_000_000))) if source else None
+
+
 def _inside(source: str | None) -> Pattern | None:
     return compile_pattern(_words(source)) if source else None
 
@@ -179,8 +185,8 @@ def _phrasings(language: str) -> list[Phrasing]:
                 spelled_source=_spaced(_spelled(expanded, spellings)),
                 catch=tuple(entry.get("catch", ())),
                 near_miss=tuple(entry.get("near_miss", ())),
-                unless_before=_context(entry.get("unless_before"), anchor_end=True),
-                unless_after=_context(entry.get("unless_after"), anchor_end=False),
+                unless_before=_context(_with_fragments(entry.get("unless_before"), fragments), anchor_end=True),
+                unless_after=_context(_with_fragments(entry.get("unless_after"), fragments), anchor_end=False),
                 unless_inside=_inside(entry.get("unless_inside")),
             )
         )
