@@ -8,6 +8,8 @@
   scripts (Unicode's confusables data, UTS #39, as shipped by `confusable_homoglyphs`): Cyrillic "с" reads "c";
 - leetspeak ("c0ff33" reads "coffee", "ca11" reads "call") and spaced-out letters ("c a l l", "c.a.l.l", "c.a-l_l");
 - hashtags written in camel case, read as the words they join ("#CouldYouReferMe" reads "#could you refer me");
+- stray accents: a word holding a letter with a mark no covered language writes ("ć", "ĺ") reads bare, every mark of
+  it dropped ("ćáĺĺ" reads "call"); "café", "über", "ação" read as written;
 - emoji, read by their names from the `emoji` package ("☕" reads "coffee hot beverage"); in a run of emoji each
   meaning is read at its first and last place only ("☕☕☕" reads "coffee hot beverage" twice, not three times);
 - case (casefolded, so "ß" reads "ss").
@@ -72,6 +74,26 @@ _SPACED_LETTERS = re.compile(
     rf"(?<![^\W\d_])[^\W\d_](?:(?P<sep>[ \t\n{re.escape(_SEPARATOR_MARKS)}] ?| {{2}}| [{re.escape(_SEPARATOR_MARKS)}] )"
     rf"[^\W\d_](?:(?P=sep)[^\W\d_])+|(?:[{re.escape(_SEPARATOR_MARKS)}][^\W\d_]){{3,}})(?![^\W\d_])"
 )
+# Accented letters the covered languages write (es, fr, de, pt, it): a word of these keeps its accents.
+_COVERED_ACCENTS = frozenset("áéíóúàèìòùâêîôûäöüçãõñëïÿ")
+# A word holding a Latin letter with a mark none of them writes ("ć", "ĺ", "ḿ"): its marks are noise.
+_STRAY_ACCENT = re.compile(
+    "["
+    + "".join(
+        sorted(
+            {
+                char.lower()
+                for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]
+                if (char := chr(code)).isalpha()
+                and len(char.lower()) == 1
+                and char.lower() not in _COVERED_ACCENTS
+                and len(unicodedata.normalize("NFD", char.lower())) > 1
+                and unicodedata.normalize("NFD", char.lower())[0].isascii()
+            }
+        )
+    )
+    + "]"
+)
 # A hashtag with a lower-case letter followed by a capital: "#CouldYouReferMe".
 _CAMEL_HASHTAG = re.compile(r"#[^\W\d_]*[a-z][A-Z]")
 _HASHTAG = re.compile(r"#[^\W_]+")
@@ -135,6 +157,7 @@ def read(text: str) -> Reading:
     pieces.add_units(units, repeats)
     if "#" in text and _CAMEL_HASHTAG.search(text):
         pieces.split_hashtags(text)
+    pieces.fold_stray_accents()
     pieces.fold_spaced_letters()
     pieces.fold_leetspeak()
     return pieces.reading(text)
@@ -226,6 +249,23 @@ class _Builder:
             return keep if len(keep) > len(found.group()) else None
 
         self._replace(_HASHTAG, split, needs="#")
+
+    def fold_stray_accents(self) -> None:
+        """Every letter of a word holding a stray accent reads bare, letter for letter (so spans stay as they are)."""
+        text = "".join(self.chars)
+        if text.isascii():
+            return
+        chars, folded_to = self.chars, 0
+        for found in _STRAY_ACCENT.finditer(text):
+            if found.start() < folded_to:
+                continue  # a later stray letter of a word already read bare
+            start, end = found.start(), found.end()
+            while start > 0 and chars[start - 1].isalpha():
+                start -= 1
+            while end < len(chars) and chars[end].isalpha():
+                end += 1
+            chars[start:end] = [unicodedata.normalize("NFD", char)[0] for char in chars[start:end]]
+            folded_to = end
 
     def fold_spaced_letters(self) -> None:
         self._replace(_SPACED_LETTERS, _spaced_letters)
