@@ -71,7 +71,9 @@ _NUMBER_WITH_UNIT = re.compile(r"\$?\d+[a-z]{1,3}")
 # line (the same one: "i.e. I" is no spelled-out word); or four or more joined by marks, mixed: "c.a-l_l".
 _SEPARATOR_MARKS = ".-_*·•/|~+=:‧"
 _SPACED_LETTERS = re.compile(
-    rf"(?<![^\W\d_])[^\W\d_](?:(?P<sep>[ \t\n{re.escape(_SEPARATOR_MARKS)}] ?| {{2}}| [{re.escape(_SEPARATOR_MARKS)}] )"
+    # (The look-ahead only fails fast: after most letters comes no separator.)
+    rf"(?<![^\W\d_])[^\W\d_](?=[ \t\n{re.escape(_SEPARATOR_MARKS)}])"
+    rf"(?:(?P<sep>[ \t\n{re.escape(_SEPARATOR_MARKS)}] ?| {{2}}| [{re.escape(_SEPARATOR_MARKS)}] )"
     rf"[^\W\d_](?:(?P=sep)[^\W\d_])+|(?:[{re.escape(_SEPARATOR_MARKS)}][^\W\d_]){{3,}})(?![^\W\d_])"
 )
 # Accented letters the covered languages write (es, fr, de, pt, it): a word of these keeps its accents.
@@ -82,18 +84,21 @@ _STRAY_ACCENT = re.compile(
     + "".join(
         sorted(
             {
-                char.lower()
+                letter
                 for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]
                 if (char := chr(code)).isalpha()
                 and len(char.lower()) == 1
                 and char.lower() not in _COVERED_ACCENTS
                 and len(unicodedata.normalize("NFD", char.lower())) > 1
                 and unicodedata.normalize("NFD", char.lower())[0].isascii()
+                for letter in (char, char.lower())
             }
         )
     )
     + "]"
 )
+# In the source: a stray accent, or a combining mark that may make one once composed ("c" + U+0301 is "ć").
+_STRAY_ACCENT_OR_MARK = re.compile(_STRAY_ACCENT.pattern[:-1] + "\u0300-\u036f]")
 # A hashtag with a lower-case letter followed by a capital: "#CouldYouReferMe".
 _CAMEL_HASHTAG = re.compile(r"#[^\W\d_]*[a-z][A-Z]")
 _HASHTAG = re.compile(r"#[^\W_]+")
@@ -157,7 +162,8 @@ def read(text: str) -> Reading:
     pieces.add_units(units, repeats)
     if "#" in text and _CAMEL_HASHTAG.search(text):
         pieces.split_hashtags(text)
-    pieces.fold_stray_accents()
+    if not text.isascii() and _STRAY_ACCENT_OR_MARK.search(text):
+        pieces.fold_stray_accents()
     pieces.fold_spaced_letters()
     pieces.fold_leetspeak()
     return pieces.reading(text)
@@ -253,8 +259,6 @@ class _Builder:
     def fold_stray_accents(self) -> None:
         """Every letter of a word holding a stray accent reads bare, letter for letter (so spans stay as they are)."""
         text = "".join(self.chars)
-        if text.isascii():
-            return
         chars, folded_to = self.chars, 0
         for found in _STRAY_ACCENT.finditer(text):
             if found.start() < folded_to:
