@@ -6,7 +6,10 @@
   operators, variation selectors and tag characters (`is_hidden`);
 - compatibility forms (NFKC: fullwidth, mathematical bold, ligatures) and look-alike letters from other
   scripts (Unicode's confusables data, UTS #39, as shipped by `confusable_homoglyphs`): Cyrillic "с" reads "c";
-- leetspeak ("c0ff33" reads "coffee", "ca11" reads "call") and spaced-out letters ("c a l l", "c.a.l.l");
+- leetspeak ("c0ff33" reads "coffee", "ca11" reads "call") and spaced-out letters ("c a l l", "c.a.l.l", "c.a-l_l");
+- hashtags written in camel case, read as the words they join ("#CouldYouReferMe" reads "#could you refer me");
+- stray accents: a word holding a letter with a mark no covered language writes ("ć", "ĺ") reads bare, every mark of
+  it dropped ("ćáĺĺ" reads "call"); "café", "über", "ação" read as written;
 - emoji, read by their names from the `emoji` package ("☕" reads "coffee hot beverage"); in a run of emoji each
   meaning is read at its first and last place only ("☕☕☕" reads "coffee hot beverage" twice, not three times);
 - case (casefolded, so "ß" reads "ss").
@@ -65,12 +68,40 @@ _LEET_MARKS = "0123456789$"
 # "3rd", "10x", "5k", "4pm", "100ms": a number with a unit is not leetspeak.
 _NUMBER_WITH_UNIT = re.compile(r"\$?\d+[a-z]{1,3}")
 # Three or more single letters joined by the same separator: "c a l l", "c.a.l.l", "c-a-l-l", "c . a . l . l", one a
-# line. (The same one: "i.e. I" is no spelled-out word.)
+# line (the same one: "i.e. I" is no spelled-out word); or four or more joined by marks, mixed: "c.a-l_l".
 _SEPARATOR_MARKS = ".-_*·•/|~+=:‧"
 _SPACED_LETTERS = re.compile(
-    rf"(?<![^\W\d_])[^\W\d_](?P<sep>[ \t\n{re.escape(_SEPARATOR_MARKS)}] ?| {{2}}| [{re.escape(_SEPARATOR_MARKS)}] )"
-    r"[^\W\d_](?:(?P=sep)[^\W\d_])+(?![^\W\d_])"
+    # (The look-ahead only fails fast: after most letters comes no separator.)
+    rf"(?<![^\W\d_])[^\W\d_](?=[ \t\n{re.escape(_SEPARATOR_MARKS)}])"
+    rf"(?:(?P<sep>[ \t\n{re.escape(_SEPARATOR_MARKS)}] ?| {{2}}| [{re.escape(_SEPARATOR_MARKS)}] )"
+    rf"[^\W\d_](?:(?P=sep)[^\W\d_])+|(?:[{re.escape(_SEPARATOR_MARKS)}][^\W\d_]){{3,}})(?![^\W\d_])"
 )
+# Accented letters the covered languages write (es, fr, de, pt, it): a word of these keeps its accents.
+_COVERED_ACCENTS = frozenset("áéíóúàèìòùâêîôûäöüçãõñëïÿ")
+# A word holding a Latin letter with a mark none of them writes ("ć", "ĺ", "ḿ"): its marks are noise.
+_STRAY_ACCENT = re.compile(
+    "["
+    + "".join(
+        sorted(
+            {
+                letter
+                for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]
+                if (char := chr(code)).isalpha()
+                and len(char.lower()) == 1
+                and char.lower() not in _COVERED_ACCENTS
+                and len(unicodedata.normalize("NFD", char.lower())) > 1
+                and unicodedata.normalize("NFD", char.lower())[0].isascii()
+                for letter in (char, char.lower())
+            }
+        )
+    )
+    + "]"
+)
+# In the source: a stray accent, or a combining mark that may make one once composed ("c" + U+0301 is "ć").
+_STRAY_ACCENT_OR_MARK = re.compile(_STRAY_ACCENT.pattern[:-1] + "\u0300-\u036f]")
+# A hashtag with a lower-case letter followed by a capital: "#CouldYouReferMe".
+_CAMEL_HASHTAG = re.compile(r"#[^\W\d_]*[a-z][A-Z]")
+_HASHTAG = re.compile(r"#[^\W_]+")
 # One-letter words ("a c a l l", "y c a f é") that may stand before spaced-out letters without being part of them.
 _ONE_LETTER_WORDS = frozenset("aiyoeà")
 # ASCII text needs the full reading only when it may hold leetspeak or control characters.
@@ -123,12 +154,16 @@ def read(text: str) -> Reading:
     """How a reader reads `text`; see the module's docstring for what is folded."""
     if text.isascii():
         lowered = text.lower()
-        if not _LEET_OR_CONTROL.search(lowered) and not _SPACED_LETTERS.search(lowered):
+        if not _LEET_OR_CONTROL.search(lowered) and not _SPACED_LETTERS.search(lowered) and "#" not in text:
             return Reading(source=text, text=lowered)
     units = _units(text)
     repeats = _repeats_in_runs(units) if not text.isascii() and _emoji_spans(text) else set()
     pieces = _Builder()
     pieces.add_units(units, repeats)
+    if "#" in text and _CAMEL_HASHTAG.search(text):
+        pieces.split_hashtags(text)
+    if not text.isascii() and _STRAY_ACCENT_OR_MARK.search(text):
+        pieces.fold_stray_accents()
     pieces.fold_spaced_letters()
     pieces.fold_leetspeak()
     return pieces.reading(text)
@@ -206,6 +241,36 @@ class _Builder:
         ends += self.ends[cursor:]
         self.chars, self.starts, self.ends = chars, starts, ends
 
+    def split_hashtags(self, source: str) -> None:
+        """A space before each capital that follows a lower-case letter in a hashtag ("#CouldYouReferMe")."""
+        starts = self.starts
+
+        def split(found: re.Match[str]) -> list[tuple[int, str]] | None:
+            keep: list[tuple[int, str]] = []
+            for index, char in enumerate(found.group()):
+                position = found.start() + index
+                if index > 1 and source[starts[position]].isupper() and source[starts[position - 1]].islower():
+                    keep.append((index, " "))
+                keep.append((index, char))
+            return keep if len(keep) > len(found.group()) else None
+
+        self._replace(_HASHTAG, split, needs="#")
+
+    def fold_stray_accents(self) -> None:
+        """Every letter of a word holding a stray accent reads bare, letter for letter (so spans stay as they are)."""
+        text = "".join(self.chars)
+        chars, folded_to = self.chars, 0
+        for found in _STRAY_ACCENT.finditer(text):
+            if found.start() < folded_to:
+                continue  # a later stray letter of a word already read bare
+            start, end = found.start(), found.end()
+            while start > 0 and chars[start - 1].isalpha():
+                start -= 1
+            while end < len(chars) and chars[end].isalpha():
+                end += 1
+            chars[start:end] = [unicodedata.normalize("NFD", char)[0] for char in chars[start:end]]
+            folded_to = end
+
     def fold_spaced_letters(self) -> None:
         self._replace(_SPACED_LETTERS, _spaced_letters)
 
@@ -217,7 +282,7 @@ class _Builder:
 
 
 def _spaced_letters(found: re.Match[str]) -> list[tuple[int, str]] | None:
-    text, separator = found.group(), found.group("sep")
+    text, separator = found.group(), found.group("sep") or ""
     kept = [(index, char) for index, char in enumerate(text) if not (char.isspace() or char in _SEPARATOR_MARKS)]
     if separator.isspace() and text[0] in _ONE_LETTER_WORDS and len(kept) > 3:
         # "for a c a l l": the article stays a word of its own.

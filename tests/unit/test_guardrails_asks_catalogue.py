@@ -6,6 +6,7 @@ import pytest
 
 from shared.guardrails import find_asks
 from shared.guardrails.asks import LANGUAGES, Phrasing, ask_kinds
+from shared.guardrails.asks.catalogue import _data, _spelled, spelling_cue
 from shared.text.patterns import PatternError, compile_pattern
 from shared.text.reading import read
 
@@ -39,3 +40,34 @@ def test_every_language_has_phrasings_of_the_main_kinds() -> None:
 def test_patterns_reject_look_around() -> None:
     with pytest.raises(PatternError):
         compile_pattern(r"(?<!my\s)hiring")
+
+
+def _spelling_examples(kind: str) -> list[tuple[str, str]]:
+    return [
+        (language, example)
+        for language in LANGUAGES
+        for example in _data(f"{language}.toml").get("spelling_examples", {}).get(kind, ())
+    ]
+
+
+@pytest.mark.parametrize(("language", "example"), _spelling_examples("catch"))
+def test_textspeak_and_typos_read_as_the_words_they_spell(language: str, example: str) -> None:
+    assert find_asks(example), f"{language}: {example}"
+
+
+@pytest.mark.parametrize(("language", "example"), _spelling_examples("near_miss"))
+def test_textspeak_that_asks_nothing_passes(language: str, example: str) -> None:
+    assert find_asks(example) == [], f"{language}: {example} -> {[v.span for v in find_asks(example)]}"
+
+
+def test_spellings_widen_whole_words_of_a_pattern_only() -> None:
+    spellings = {"you": "u|ya", "could": "cld"}
+    assert _spelled(r"could you(?P<sentence0>)\syour", spellings) == r"(?:could|cld) (?:you|u|ya)(?P<sentence0>)\syour"
+    assert _spelled("you", {}) == "you"
+
+
+def test_only_lettered_spellings_send_a_text_to_the_widened_phrasings() -> None:
+    assert spelling_cue().search("cld u refer me") is not None
+    assert spelling_cue().search("i did the alta via 2 last summer") is None
+    assert spelling_cue().search("a cuddly puppy") is None  # spellings are whole words
+    assert spelling_cue().search("hi sam x, 3 x 10 hill repeats") is None

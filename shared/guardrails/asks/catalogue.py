@@ -9,8 +9,13 @@ Data format (one file per language, plus kinds.toml for the kinds and their orde
   it must flag), optional `near_miss` (messages the whole catalogue must let pass), and
   optional bounded context checks RE2 cannot express inside a pattern: `unless_before`
   (tested on the text just before the match, ending there), `unless_after` (on the text just
-  after, starting there), `unless_inside` (words that, anywhere in the match, make it no ask).
+  after, starting there), `unless_inside` (words that, anywhere in the match, make it no ask). The first two
+  may insert fragments.
 - `[negation]`: the language's negators and the clause words negation analysis needs.
+- `[spellings]`: how people also write a word in a hurry (`could = "cld|cud"`, `your = "ur|yr"`, `hiring = "hirng"`):
+  each whole word of a pattern that has an entry matches its spellings too, so every phrasing reads textspeak and
+  common typos without a copy of its own. Keys are words of two letters or more; spellings are literal. The widened
+  patterns run only on a text that holds one of the spellings (`spelling_cue`): the plain ones stay small and fast.
 
 Patterns are written in lower case: they run on the reading of a message, which is casefolded.
 """
@@ -35,6 +40,10 @@ _FRAGMENT = re.compile(r"\{([a-z_]+)\}")
 _SENTENCE_GROUP = "sentence"
 _WORD_START = r"(?:^|[^\p{L}\p{N}_'])"
 _WORD_END = r"(?:$|[^\p{L}\p{N}_])"
+# Spellings that widen the patterns without making a text textspeak (see `_spelling_cue_source`).
+_NOT_CUES = frozenset({"x"})
+# A literal word in a pattern's source: not an escape's letter ("\s"), nor part of a group's name ("sentence0").
+_SOURCE_WORD = re.compile(r"(?<![\\\w])[^\W\d_]{2,}(?![\w])")
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,8 @@ class Phrasing:
     kind: str
     language: str
     source: str
+    # The source with each word widened to its spellings ([spellings]); the same as `source` when none applies.
+    spelled_source: str
     catch: tuple[str, ...]
     near_miss: tuple[str, ...]
     unless_before: Pattern | None
@@ -54,6 +65,11 @@ class Phrasing:
     def regex(self) -> Pattern:
         """The phrasing as group 1, followed by the end of a word (RE2 cannot look ahead, so that is consumed)."""
         return compile_pattern(f"({self.source}){_WORD_END}")
+
+    @cached_property
+    def spelled_regex(self) -> Pattern:
+        """`regex` reading the spellings too; spellings add no capturing group, so group numbers are the same."""
+        return self.regex if self.spelled_source == self.source else compile_pattern(f"({self.spelled_source}){_WORD_END}")
 
     @cached_property
     def sentence_groups(self) -> tuple[int, ...]:
@@ -129,25 +145,48 @@ def _context(source: str | None, *, anchor_end: bool) -> Pattern | None:
     return compile_pattern(rf"(?:{body})\z" if anchor_end else rf"\A(?:{body})")
 
 
+def _with_fragments(source: str | None, fragments: dict[str, str]) -> str | None:
+    """A context check's source with its fragments inserted (one copy of a context many phrasings share)."""
+    return _expand(source, fragments, iter(range(1_000_000))) if source else None
+
+
 def _inside(source: str | None) -> Pattern | None:
     return compile_pattern(_words(source)) if source else None
+
+
+def _spelled(source: str, spellings: dict[str, str]) -> str:
+    """The pattern with each word that has other spellings widened to them: "could you" -> "(?:could|cld) you"."""
+    if not spellings:
+        return source
+
+    def widen(found: re.Match[str]) -> str:
+        word = found.group()
+        others = spellings.get(word)
+        if others is None:
+            return word
+        return "(?:" + "|".join([word, *(re.escape(other) for other in others.split("|"))]) + ")"
+
+    return _SOURCE_WORD.sub(widen, source)
 
 
 def _phrasings(language: str) -> list[Phrasing]:
     data = _data(f"{language}.toml")
     fragments: dict[str, str] = data.get("fragments", {})
+    spellings: dict[str, str] = data.get("spellings", {})
     found = []
     for entry in data.get("phrasing", []):
-        source = _spaced(_expand(entry["pattern"], fragments, iter(range(1_000_000))))
+        expanded = _expand(entry["pattern"], fragments, iter(range(1_000_000)))
+        source = _spaced(expanded)
         found.append(
             Phrasing(
                 kind=entry["kind"],
                 language=language,
                 source=source,
+                spelled_source=_spaced(_spelled(expanded, spellings)),
                 catch=tuple(entry.get("catch", ())),
                 near_miss=tuple(entry.get("near_miss", ())),
-                unless_before=_context(entry.get("unless_before"), anchor_end=True),
-                unless_after=_context(entry.get("unless_after"), anchor_end=False),
+                unless_before=_context(_with_fragments(entry.get("unless_before"), fragments), anchor_end=True),
+                unless_after=_context(_with_fragments(entry.get("unless_after"), fragments), anchor_end=False),
                 unless_inside=_inside(entry.get("unless_inside")),
             )
         )
@@ -200,7 +239,38 @@ def ask_kinds() -> tuple[AskKind, ...]:
 
 
 @cache
-def prefilter() -> tuple[PatternSet, tuple[tuple[AskKind, Phrasing], ...]]:
-    """One pass that says which phrasings can match a text at all, and the phrasing behind each index."""
+def prefilter(*, spelled: bool = False) -> tuple[PatternSet, tuple[tuple[AskKind, Phrasing], ...]]:
+    """One pass that says which phrasings can match a text at all, and the phrasing behind each index.
+
+    `spelled`: the phrasings widened to their spellings, for a text that holds one. The plain set has one pattern
+    more, after the phrasings (index `len(indexed)`): `spelling_cue`, so the same pass tells whether a text needs the
+    widened phrasings.
+    """
     indexed = tuple((kind, phrasing) for kind in ask_kinds() for phrasing in kind.phrasings)
-    return PatternSet([phrasing.source for _, phrasing in indexed]), indexed
+    if spelled:
+        return PatternSet([phrasing.spelled_source for _, phrasing in indexed]), indexed
+    return PatternSet([*(phrasing.source for _, phrasing in indexed), _spelling_cue_source()]), indexed
+
+
+@cache
+def spelling_cue() -> Pattern:
+    """Any of the spellings of any language, as a whole word: a text without one needs only the plain phrasings."""
+    return compile_pattern(_spelling_cue_source())
+
+
+@cache
+def _spelling_cue_source() -> str:
+    """The spellings as whole words.
+
+    Digits ("2" for "to", "1" for "una") and "x" (for "por", "per") widen the patterns but do not count here: numbers
+    and "x" are common ("the Alta Via 2", "5 x 1 km", "Hi Sam x"), and a text in textspeak holds other spellings too
+    ("wud luv 2 pick ur brain", "hai 5 min x 1 call").
+    """
+    spellings = {
+        other
+        for language in LANGUAGES
+        for others in _data(f"{language}.toml").get("spellings", {}).values()
+        for other in others.split("|")
+        if not other.isdigit() and other not in _NOT_CUES
+    }
+    return f"{_WORD_START}(?:{'|'.join(re.escape(other) for other in sorted(spellings))}){_WORD_END}"

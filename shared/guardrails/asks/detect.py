@@ -24,7 +24,15 @@ from bisect import bisect_right
 from functools import cache
 from typing import NamedTuple
 
-from shared.guardrails.asks.catalogue import CONTEXT_CHARS, AskKind, Negation, Phrasing, ask_kinds, negation, prefilter
+from shared.guardrails.asks.catalogue import (
+    CONTEXT_CHARS,
+    AskKind,
+    Negation,
+    Phrasing,
+    ask_kinds,
+    negation,
+    prefilter,
+)
 from shared.models import Rule, Violation
 from shared.text.patterns import Subject, compile_pattern
 from shared.text.reading import read
@@ -169,12 +177,12 @@ def _accepted(phrasing: Phrasing, text: str, start: int, end: int, groups: list[
     return not (phrasing.unless_inside and phrasing.unless_inside.search(text[start:end]))
 
 
-def _phrasing_matches(phrasing: Phrasing, subject: Subject) -> list[tuple[int, int]]:
+def _phrasing_matches(phrasing: Phrasing, subject: Subject, *, spelled: bool) -> list[tuple[int, int]]:
     """Where the phrasing occurs, word-bounded and meeting its context checks (overlaps allowed after a miss)."""
     text = subject.text
     spans: list[tuple[int, int]] = []
     position = 0
-    regex, sentence_groups = phrasing.regex, phrasing.sentence_groups
+    regex, sentence_groups = (phrasing.spelled_regex if spelled else phrasing.regex), phrasing.sentence_groups
     while (found := regex.search_spans(subject, position)) is not None:
         start, end = found[1]
         groups = [found[index][0] for index in sentence_groups]
@@ -207,10 +215,18 @@ def _quotations(subject: Subject) -> list[tuple[int, int]]:
 
 def _candidates(subject: Subject) -> list[_Match]:
     matching, indexed = prefilter()
+    indexes = matching.matching(subject)
+    # Textspeak and typos ("cld u", "hirng") widen the phrasings; most texts hold none and run the plain ones.
+    spelled = bool(indexes) and indexes[-1] == len(indexed)
+    if spelled:
+        matching, _ = prefilter(spelled=True)
+        indexes = matching.matching(subject)
     found = []
-    for index in matching.matching(subject):
+    for index in indexes:
         kind, phrasing = indexed[index]
-        found += [_Match(kind, phrasing.language, start, end) for start, end in _phrasing_matches(phrasing, subject)]
+        found += [
+            _Match(kind, phrasing.language, start, end) for start, end in _phrasing_matches(phrasing, subject, spelled=spelled)
+        ]
     if found and '"' in subject.text:
         quoted = _quotations(subject)
         found = [match for match in found if not any(start <= match.start and match.end <= end for start, end in quoted)]
