@@ -8,8 +8,9 @@
   scripts (Unicode's confusables data, UTS #39, as shipped by `confusable_homoglyphs`): Cyrillic "с" reads "c";
 - leetspeak ("c0ff33" reads "coffee", "ca11" reads "call") and spaced-out letters ("c a l l", "c.a.l.l", "c.a-l_l");
 - hashtags written in camel case, read as the words they join ("#CouldYouReferMe" reads "#could you refer me");
-- stray accents: a word holding a letter with a mark no covered language writes ("ć", "ĺ") reads bare, every mark of
-  it dropped ("ćáĺĺ" reads "call"); "café", "über", "ação" read as written;
+- stray accents: a word at least half of whose letters carry a mark no covered language writes ("ć", "ĺ") reads
+  bare, every mark of it dropped ("ćáĺĺ" reads "call"); "café", "über", "ação", and names such as "Nguyễn" and
+  "Dvořák" read as written;
 - emoji, read by their names from the `emoji` package ("☕" reads "coffee hot beverage"); in a run of emoji each
   meaning is read at its first and last place only ("☕☕☕" reads "coffee hot beverage" twice, not three times);
 - case (casefolded, so "ß" reads "ss").
@@ -268,8 +269,12 @@ class _Builder:
                 start -= 1
             while end < len(chars) and chars[end].isalpha():
                 end += 1
-            chars[start:end] = [unicodedata.normalize("NFD", char)[0] for char in chars[start:end]]
             folded_to = end
+            word = text[start:end]
+            # A disguise marks most letters ("ćáĺĺ"); a name marks one or two ("Nguyễn", "Dvořák") and keeps them.
+            if 2 * len(_STRAY_ACCENT.findall(word)) < len(word):
+                continue
+            chars[start:end] = [unicodedata.normalize("NFD", char)[0] for char in chars[start:end]]
 
     def fold_spaced_letters(self) -> None:
         self._replace(_SPACED_LETTERS, _spaced_letters)
