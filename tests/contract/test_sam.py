@@ -84,6 +84,10 @@ def test_sam_build_makes_runtime_only_artifacts(tmp_path: Path) -> None:
         # Nor the packages only botocore needed: they would shadow the runtime's copies.
         for leftover in ("urllib3", "dateutil", "six.py"):
             assert not (artifact / leftover).exists(), leftover
+        # emoji's English data stays; its names in other languages (read by nothing of ours) do not ship.
+        assert (artifact / "emoji" / "unicode_codes" / "emoji.json").is_file()
+        assert not list((artifact / "emoji" / "unicode_codes").glob("emoji_*.json"))
+        assert not list(artifact.rglob("*.pyi")), "type stubs in the artifact"
         # Bytecode for what a cold start imports (the code directory is read-only), not for what it never loads.
         assert (artifact / "functions" / "draft_api" / "__pycache__").is_dir()
         assert list((artifact / "openai" / "__pycache__").glob("_client.cpython-311.pyc"))
