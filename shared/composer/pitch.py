@@ -10,10 +10,18 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from shared.composer.wording import article, capitalise, keeps_capital, looks_english, lower_first, sentence, variants
+from shared.composer.wording import (
+    article,
+    capitalise,
+    keeps_capital,
+    looks_english,
+    lower_first,
+    sentence,
+    table,
+    variants,
+)
 from shared.guardrails import find_asks, injection_spans
 from shared.guardrails.form import find_foreign_links
-from shared.guardrails.grounding import find_invented_facts
 from shared.guardrails.injection import touches_injection
 from shared.interests import sentences
 from shared.text import word_count
@@ -159,24 +167,54 @@ MAX_OFFER_CHARS = 120
 _MEETING = re.compile(r"(?i)\b(?:" + "|".join(re.escape(word) for word in variants("hooks", "meeting_words")) + r")\b")
 
 
-def offer_phrase(offer: str | None, *, pitch: str, sources: Sequence[str], english: bool = True) -> str | None:
-    """The sender's offer as a noun phrase ("my checklist for remote usability sessions"), or None when it cannot be
-    used: it asks for something, carries a link the pitch does not give, was planted for a model, or names what the
-    final check cannot vouch for (it knows the bio, pitch and names in `sources`, not the offer). With `english`
-    false it may be in any language (a draft in the pitch's language checks that it matches)."""
-    if not offer:
-        return None
+@dataclass(frozen=True)
+class OfferReading:
+    """The sender's offer as a noun phrase ("my checklist for remote usability sessions"), or why it cannot go in:
+    `left_out` is a sentence for the sender, so an offer is never dropped in silence."""
+
+    phrase: str | None
+    left_out: str | None = None
+
+
+def read_offer(offer: str | None, *, pitch: str, english: bool = True) -> OfferReading:
+    """The offer as a noun phrase, or the reason it is left out: it asks for something (a meeting in disguise
+    too), carries a link the pitch does not give, holds a placeholder or text planted for a model, is a question,
+    is too long to read as one offer, or (with `english`) is not in English. Facts it names are the sender's own:
+    the final check counts the offer among what it may mention. With `english` false it may be in any language
+    (a draft in the pitch's language checks that it matches)."""
+    if not offer or not offer.strip():
+        return OfferReading(None)
     text = " ".join(offer.split())
-    if (
-        find_asks(text)
-        or injection_spans(text)
-        or _PLACEHOLDER.search(text)
-        or _MEETING.search(text)
-        or find_foreign_links(text, allowed_sources=pitch)
-        or find_invented_facts(text, sources=sources)
-    ):
-        return None
-    text = _OFFER_TAIL.sub("", _OFFER_LEAD.sub("", text, count=1), count=1).strip()
-    if not text or len(text) > MAX_OFFER_CHARS or "?" in text or (english and not looks_english(text)):
-        return None
-    return lower_first(text, offer)
+    reason = _offer_problem(text, pitch)
+    if reason is None:
+        text = _OFFER_TAIL.sub("", _OFFER_LEAD.sub("", text, count=1), count=1).strip()
+        if not text:
+            reason = "empty"
+        elif len(text) > MAX_OFFER_CHARS:
+            reason = "long"
+        elif "?" in text:
+            reason = "question"
+        elif english and not looks_english(text):
+            reason = "language"
+    if reason is not None:
+        return OfferReading(None, offer_left_out(offer, reason))
+    return OfferReading(lower_first(text, offer))
+
+
+def _offer_problem(text: str, pitch: str) -> str | None:
+    if injection_spans(text) or _PLACEHOLDER.search(text):
+        return "planted"
+    if find_asks(text):
+        return "asks"
+    if _MEETING.search(text):
+        return "meeting"
+    if find_foreign_links(text, allowed_sources=pitch):
+        return "link"
+    return None
+
+
+def offer_left_out(offer: str, reason: str) -> str:
+    """The sentence telling the sender why their offer is not in the draft (data/wording.toml [offer_left_out])."""
+    shown = " ".join(offer.split())
+    shown = shown if len(shown) <= 80 else shown[:79].rstrip() + "…"
+    return table("offer_left_out", "reasons")[reason].format(o=shown, limit=MAX_OFFER_CHARS)
