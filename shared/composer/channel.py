@@ -85,14 +85,36 @@ def note_bodies(
     every = openers(hook, variation, note=True)
     shared = shared_openers(hook, variation, note=True)
     groups = [shared, [opener for opener in every if opener not in shared]] if shared else [every]
+    # A pitch cut at a clause still makes its point; one cut at a phrase may not: every shorter opener, closing and
+    # sign-off is tried before a phrase cut ("…with 12 years in payments." beats "…with 12 years.").
+    seen: set[str] = set()
+    for phrases in (False, True):
+        for body in _note_candidates(groups, voice, pitch, closing_line, extra, sign_offs, offer, limit, phrases=phrases):
+            if body not in seen:
+                seen.add(body)
+                yield body
+
+
+def _note_candidates(
+    groups: Sequence[Sequence[str]],
+    voice: Voice,
+    pitch: Sequence[str],
+    closing_line: str,
+    extra: Sequence[str],
+    sign_offs: Sequence[str],
+    offer: str | None,
+    limit: int,
+    *,
+    phrases: bool,
+) -> Iterator[str]:
     for group in groups:
         if offer is not None:
             for opener in group:
                 for sign_off in sign_offs:
-                    yield from _note(voice.greeting, opener, pitch, closing_line, sign_off, limit)
+                    yield from _note(voice.greeting, opener, pitch, closing_line, sign_off, limit, phrases=phrases)
         for opener in group:
             for sign_off in sign_offs:
-                for body in _note(voice.greeting, opener, pitch, "", sign_off, limit):
+                for body in _note(voice.greeting, opener, pitch, "", sign_off, limit, phrases=phrases):
                     with_closing = _insert_before_sign_off(body, closing_line, sign_off)
                     if closing_line and len(with_closing) <= limit:
                         yield _filled(with_closing, extra, sign_off, limit)
@@ -118,9 +140,11 @@ def _fits_after(filler: str, added: Sequence[str], body: str) -> bool:
     return not echoes(filler, body) and not (is_pleasantry(filler) and any(map(is_pleasantry, added)))
 
 
-def _note(greeting: str, opener: str, pitch: Sequence[str], closing: str, sign_off: str, limit: int) -> Iterator[str]:
+def _note(
+    greeting: str, opener: str, pitch: Sequence[str], closing: str, sign_off: str, limit: int, *, phrases: bool
+) -> Iterator[str]:
     fixed = " ".join(part for part in (greeting, opener, closing, sign_off) if part)
-    pitch_text = fit_pitch(pitch, len, limit - len(fixed) - 1)
+    pitch_text = fit_pitch(pitch, len, limit - len(fixed) - 1, phrases=phrases)
     if pitch_text:
         body = " ".join(part for part in (greeting, opener, pitch_text, closing, sign_off) if part)
         if len(body) <= limit:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from shared.composer.wording import (
     article,
@@ -115,11 +116,15 @@ def _read_pitch(pitch: str, sender: str | None, *, english: bool = True) -> tupl
     return kept, left_out
 
 
-# Where a sentence can end early and still read whole: clause breaks, then phrase breaks before a preposition.
-_CLAUSE_CUT = re.compile(
-    r"(?:,|;|\s[—–-]|\s\()\s|\s(?=(?:and|but|which|who|that|to|where|while|with|so|because|including|through|by|after|since|whereas"
-    r"|for|in|at|on|from|across|using|via|within|during)\s)"
+# Where a sentence can end early and still make its point: clause breaks (punctuation, a conjunction or relative
+# word) first; phrase breaks before a preposition only when the words before stand alone (data/wording.toml
+# [pitch_cuts]: "with 12 years." and "finishing." do not).
+_CLAUSE_CUT = re.compile(r"(?:,|;|\s[—–-]|\s\()\s|\s(?=(?:and|but|which|who|that|where|while|so|because|including|whereas)\s)")
+_PHRASE_CUT = re.compile(
+    r"\s(?=(?:to|with|through|by|after|since|for|in|at|on|from|across|using|via|within|during|into|as|of)\s)"
 )
+_NEEDS_WHAT_FOLLOWS: Final = frozenset(variants("pitch_cuts", "needs_what_follows"))
+_VERB_FORM = re.compile(r"[a-z]{3,}(?:ing|ed)")
 _DANGLING = re.compile(
     r"and|or|but|with|of|the|a|an|to|in|for|at|on|by|from|who|which|that|my|our|your|as|so|into|onto|about|than", re.IGNORECASE
 )
@@ -132,26 +137,37 @@ def _tidy(text: str) -> str:
     return sentence(" ".join(tokens).rstrip(",;:")) if tokens else ""
 
 
-def _cut(text: str, measure: Callable[[str], int], budget: int) -> str | None:
-    """The longest start of `text` within `budget` that ends where a clause or phrase does; never mid-phrase
-    ("I write a newsletter explaining queues to solar." reads broken, "I write a newsletter explaining queues." not)."""
+def _stands_alone(text: str) -> bool:
+    """Whether a sentence cut before a preposition still makes its point: not when it ends on a quantity ("with 12
+    years"), a number, or a verb form that needs what followed ("finishing", "focused", "moving")."""
+    last = text.rstrip(" ,;:").split()[-1].lower() if text.strip() else ""
+    return not (last in _NEEDS_WHAT_FOLLOWS or last[:1].isdigit() or _VERB_FORM.fullmatch(last))
+
+
+def _cut(text: str, measure: Callable[[str], int], budget: int, *, phrases: bool) -> str | None:
+    """The longest start of `text` within `budget` that ends where a clause does (or, with `phrases`, a phrase whose
+    words stand alone); never mid-phrase ("I'm a senior engineer with 12 years." reads broken, "I'm a senior engineer
+    with 12 years in payments." not)."""
     text = text.rstrip(".")
-    candidates = [text[: found.start()] for found in reversed(list(_CLAUSE_CUT.finditer(text)))]
-    for candidate in map(_tidy, candidates):
+    breaks = [found.start() for found in _CLAUSE_CUT.finditer(text)]
+    if phrases:
+        breaks += [found.start() for found in _PHRASE_CUT.finditer(text) if _stands_alone(text[: found.start()])]
+    for candidate in map(_tidy, (text[:position] for position in sorted(set(breaks), reverse=True))):
         if word_count(candidate) >= 3 and measure(candidate) <= budget:
             return candidate
     return None
 
 
-def fit_pitch(parts: Sequence[str], measure: Callable[[str], int], budget: int) -> str | None:
-    """As many whole pitch sentences as fit `budget` (in `measure` units), then the next one cut to its core."""
+def fit_pitch(parts: Sequence[str], measure: Callable[[str], int], budget: int, *, phrases: bool = True) -> str | None:
+    """As many whole pitch sentences as fit `budget` (in `measure` units), then the next one cut to its core: at a
+    clause break, or (with `phrases`) at a phrase break that leaves words standing alone."""
     chosen = ""
     for part in parts:
         candidate = f"{chosen} {part}".strip()
         if measure(candidate) <= budget:
             chosen = candidate
             continue
-        rest = _cut(part, measure, budget - measure(f"{chosen} ") if chosen else budget)
+        rest = _cut(part, measure, budget - measure(f"{chosen} ") if chosen else budget, phrases=phrases)
         return f"{chosen} {rest}".strip() if rest else chosen or None
     return chosen or None
 
