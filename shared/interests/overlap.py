@@ -115,12 +115,18 @@ def find_overlap(bio: str, sender_interests: str | None, *, pitch: str | None = 
         named += [_Named(interest.topic, interest.mention) for interest in find_interests(pitch) if interest.shareable]
     if not named:
         return None
+    # The sender's first-named interest the bio shares wins ("guitar, coffee" opens on the guitarist, not the coffee
+    # nerd); for the same one, the bio's strongest. An exact match beats a broader one; the sender's own list beats
+    # the pitch (it comes first).
+    best: tuple[tuple[int, bool], Overlap] | None = None
     for interest in find_interests(bio):
         if not interest.shareable:
             continue
-        # An exact match beats a broader one; the sender's own list beats the pitch (it comes first).
-        shared = [(topic, candidate) for candidate in named if (topic := _shared_topic(interest.topic, candidate.topic))]
-        if shared:
-            topic, candidate = min(shared, key=lambda pair: pair[0] != interest.topic or pair[0] != pair[1].topic)
-            return Overlap(interest, candidate.mention, topic)
-    return None
+        for index, candidate in enumerate(named):
+            topic = _shared_topic(interest.topic, candidate.topic)
+            if topic is None:
+                continue
+            rank = (index, topic != interest.topic or topic != candidate.topic)
+            if best is None or rank < best[0]:
+                best = (rank, Overlap(interest, candidate.mention, topic))
+    return best[1] if best is not None else None
