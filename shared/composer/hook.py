@@ -18,7 +18,7 @@ from typing import Final
 from shared.composer.retell import Reteller, is_verb
 from shared.composer.specifics import ROLE_WORDS
 from shared.composer.specifics import what_they_do as specific_clause
-from shared.composer.wording import article, looks_english, variants
+from shared.composer.wording import article, looks_english, table, variants
 from shared.guardrails import find_asks, injection_spans
 from shared.guardrails.form import find_foreign_links, find_placeholders
 from shared.guardrails.injection import touches_injection
@@ -56,6 +56,10 @@ class Hook:
     noun_phrase: str | None = None
     name: str | None = None
     overlap: Overlap | None = None
+    # A pet ("cat"): a companion, not a pastime, so sharing reads "I'm a cat person too".
+    pet: str | None = None
+    # No question fits (a pet, a child's sport): the draft closes with a plain good wish.
+    plain_closing: bool = False
 
     @property
     def shared_interest(self) -> SharedInterest:
@@ -264,18 +268,74 @@ def _mood(interest: Interest) -> Mood | None:
     return Mood.CAUSE if interest.kind is InterestKind.CAUSE else None
 
 
+_CAUSE_AFTER: Final = frozenset(variants("readings", "cause_after"))
+_CAUSE_ROLE = re.compile(r"(?i)^(?:" + "|".join(re.escape(role) for role in variants("readings", "cause_roles")) + r")\b")
+_PARENT_AFTER: Final = frozenset(variants("readings", "parent_after"))
+_PETS: Final = table("readings", "pets")
+_ITEM_BREAK = re.compile(r"[.;|•·]")
+
+
+def _words_after(interest: Interest) -> list[str]:
+    """The two words right after the bio's mention of the interest, in lower case ("charity" in "youth rowing charity")."""
+    position = interest.evidence.lower().find(interest.mention.lower())
+    if position < 0:
+        return []
+    end = position + len(interest.mention)
+    return re.findall(r"[^\W\d_][\w'’-]*", interest.evidence[end : end + 40].lower())[:2]
+
+
+def _served_clause(interest: Interest, reteller: Reteller, clause_chars: int) -> str | None:
+    """ "Trustee of a youth rowing charity" -> "you're a trustee of a youth rowing charity": the organisation the person
+    serves, told as a cause; None when no clean clause says it."""
+    evidence = interest.evidence
+    position = max(evidence.lower().find(interest.mention.lower()), 0)
+    start = max((found.end() for found in _ITEM_BREAK.finditer(evidence, 0, position)), default=0)
+    stop = _ITEM_BREAK.search(evidence, position)
+    piece = evidence[start : stop.start() if stop else len(evidence)].strip()
+    if _CAUSE_ROLE.match(piece):
+        lowered = piece[:1].lower() + piece[1:]
+        clause: str | None = f"you're {article(lowered)} {lowered}"
+    else:
+        clause = reteller.second_person(piece, max_chars=clause_chars)
+    return clause if clause is not None and len(clause) <= clause_chars else None
+
+
+_POSSESSIVE_BEFORE = re.compile(r"(?i)\b(?:my|her|his|their|our)\s+(?:[\w-]+\s+){0,2}$")
+
+
+def _pet_phrase(interest: Interest) -> str | None:
+    """ "your rescue greyhounds" when the bio says they are theirs ("my two rescue greyhounds"), else the bio's word."""
+    mention = re.sub(r"(?i)^(?:my|her|his|their|our)\s+", "", " ".join(interest.mention.split()))
+    position = interest.evidence.lower().find(mention.lower())
+    owned = position >= 0 and _POSSESSIVE_BEFORE.search(interest.evidence[max(position - 40, 0) : position]) is not None
+    if not mention or not looks_english(interest.evidence):
+        return None
+    return f"your {mention.lower()}" if owned else mention.lower()
+
+
 def _hook(interest: Interest, mood: Mood, shared: Overlap | None, reteller: Reteller, clause_chars: int) -> Hook | None:
-    name = pursuit_name(interest)
+    after = _words_after(interest) if looks_english(interest.evidence) else []
+    if after and after[0] in _PARENT_AFTER:
+        # "Hockey dad": a parent of a player. Said as the bio says it, with no question about playing.
+        parent = f"{_mention(interest)} {after[0]}"
+        clause = f"you're {article(parent)} {parent}"
+        return Hook(interest, Mood.HOBBY, (clause,), overlap=shared, plain_closing=True) if len(clause) <= clause_chars else None
+    if _CAUSE_AFTER.intersection(after):
+        # "Trustee of a youth rowing charity": a cause the person serves, not their pastime; nobody shares it as one.
+        served = _served_clause(interest, reteller, clause_chars)
+        return Hook(interest, Mood.CAUSE, (served,)) if served is not None else None
+    pet = _PETS.get(interest.topic)
+    name = None if pet else pursuit_name(interest)
     retold = (_retold(interest, reteller, clause_chars), _built_clause(interest, name))
     clauses = tuple(dict.fromkeys(clause for clause in retold if clause is not None and len(clause) <= clause_chars))
     if mood is Mood.RECENT:
         clauses = clauses[:1] if clauses and not clauses[0].startswith("you're into") else ()
-    noun_phrase = None
+    noun_phrase = _pet_phrase(interest) if pet else None
     if name is not None and mood is not Mood.RECENT:
         noun_phrase = f"the {name}" if _COUNT_FORM.fullmatch(name) else name
     if not clauses and noun_phrase is None:
         return None
-    return Hook(interest, mood, clauses, noun_phrase, name, shared)
+    return Hook(interest, mood, clauses, noun_phrase, name, shared, pet=pet, plain_closing=pet is not None)
 
 
 _MOOD_ORDER: Final = (Mood.HOBBY, Mood.CAUSE, Mood.RECENT)
@@ -308,6 +368,7 @@ def hooks(request: DraftRequest, reading: BioReading, reteller: Reteller, clause
             if reading.quotable_text(interest.evidence)
             and (hook := _hook(interest, mood, None, reteller, clause_chars)) is not None
         ]
-        yield from sorted(found, key=lambda hook: not hook.clauses)
+        # A pet is a companion, not a pursuit: the person's pastimes open first.
+        yield from sorted(found, key=lambda hook: (hook.pet is not None, not hook.clauses))
     what_they_do = specific_clause(bio, reading.sentences, reading.quotable, reteller, clause_chars)
     yield Hook(None, Mood.HONEST, (what_they_do,) if what_they_do else ())

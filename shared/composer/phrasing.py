@@ -17,14 +17,16 @@ def shared_agent(overlap: Overlap) -> str | None:
     """The person noun for the pursuit both share, in the sender's own words: a sender who swims is a "swimmer", never
     the bio's narrower "open-water swimmer"; None when the sender's words name no person ("cello" is no "violinist")."""
     sender_words = " ".join(overlap.sender_mention.split()).lower()
-    for agent in (overlap.interest.agent, overlap.agent):
-        if not agent:
-            continue
-        words = agent.split()
-        # The bio's qualifiers ("open-water", "sea") the sender did not write are theirs alone.
-        kept = " ".join([word for word in words[:-1] if word.lower() in sender_words] + words[-1:])
-        if same_stem(kept, sender_words) or (kept == agent and same_stem(kept, overlap.interest.mention)):
-            return kept
+    agent = overlap.interest.agent
+    if not agent:
+        return None
+    words = agent.split()
+    # The bio's qualifiers ("open-water", "sea") the sender did not write are theirs alone.
+    kept = " ".join([word for word in words[:-1] if word.lower() in sender_words] + words[-1:])
+    # Or the very pursuit the sender named in another language ("klettern" and "climber").
+    same_pursuit = kept == agent and overlap.topic == overlap.interest.topic
+    if same_stem(kept, sender_words) or (same_pursuit and same_stem(kept, overlap.interest.mention)):
+        return kept
     return None
 
 
@@ -39,7 +41,10 @@ def _shared_openers(hook: Hook, clause: str, variation: Variation, *, note: bool
     openers: list[str] = []
     # A clause that only names the pursuit ("you're into climbing", "you're a keen climber") adds nothing to
     # "fellow climber here": say it once, with the bio's name for it.
-    bare = _BARE_CLAUSE.match(clause) is not None
+    bare = _BARE_CLAUSE.match(clause) is not None and hook.name is not None
+    if hook.pet is not None:
+        pets = variation.order("shared-pet", variants(section, "with_pet"))
+        return [template.format(pet=hook.pet, c=clause) for template in pets]
     theirs = hook.name or overlap.activity
     activity = sender_words if sender_words.isupper() else sender_words.lower()
     english = activity_of(overlap.topic)
@@ -96,6 +101,8 @@ def closer(hook: Hook, variation: Variation, offer: str | None) -> str:
     if offer is not None:
         return variation.pick("close-offer", variants("closers", "offer")).format(o=offer)
     if hook.mood is Mood.HOBBY:
+        if hook.plain_closing:
+            return variation.pick("close-plain", variants("closers", "plain"))
         if hook.name is not None and not is_agent(hook.name):
             questions = variation.order("close-question", variants("closers", "question"))
             # "What keeps you coming back to keeping bees?" leans on one word twice: such a question goes last.
@@ -116,7 +123,7 @@ def _shares_a_stem(first: str, second: str) -> bool:
 # Stems a line must not repeat from the body it joins ("Wishing you all the best with it." then "All the best.").
 _ECHO_STEMS: Final = ("hello", "week", "profile", "best", "wish", "just want", "introduc")
 _PLEASANTRIES: Final = frozenset(
-    line for slot in ("hobby", "cause", "recent", "pleasantries") for line in variants("closers", slot)
+    line for slot in ("hobby", "plain", "cause", "recent", "pleasantries") for line in variants("closers", slot)
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,3 +28,12 @@ def test_the_pursuit_the_sender_shares_is_the_hook(case: dict[str, str], channel
     draft = compose(case["bio"], channel, case["interests"])
     assert draft.shared_interest.shared_with_sender
     assert draft.shared_interest.topic == case["topic"]
+
+
+@pytest.mark.parametrize("case", DATA["told"], ids=lambda case: f"{case['bio']}-{case.get('interests')}")
+@pytest.mark.parametrize("channel", list(Channel))
+def test_a_pursuit_is_told_as_the_bio_means_it(case: dict[str, Any], channel: Channel) -> None:
+    draft = compose(case["bio"], channel, case.get("interests"))
+    text = f"{draft.subject or ''}\n{draft.body}".lower()
+    assert case["says"] in text, text
+    assert not [phrase for phrase in case["never"] if phrase in text], text
