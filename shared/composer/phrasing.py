@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from shared.composer.hook import Hook, Mood, is_agent, same_stem
-from shared.composer.retell import first_name, full_name
-from shared.composer.wording import Variation, capitalise, variants
+from shared.composer.retell import first_name, full_name, is_verb
+from shared.composer.wording import Variation, capitalise, keeps_capital, looks_english, variants
 from shared.interests import Overlap, activity_of
 from shared.models import Channel, DraftRequest
 
@@ -45,7 +45,7 @@ def _shared_openers(hook: Hook, clause: str, variation: Variation, *, note: bool
     if hook.pet is not None:
         pets = variation.order("shared-pet", variants(section, "with_pet"))
         return [template.format(pet=hook.pet, c=clause) for template in pets]
-    theirs = hook.name or overlap.activity
+    theirs = _detail(hook, overlap) or hook.name or overlap.activity
     activity = sender_words if sender_words.isupper() else sender_words.lower()
     english = activity_of(overlap.topic)
     if not same_stem(english, activity):
@@ -68,6 +68,22 @@ def _shared_openers(hook: Hook, clause: str, variation: Variation, *, note: bool
         for template in variation.order("shared-activity", variants(section, slot))
     ]
     return openers
+
+
+_PAST = re.compile(r"[a-z]+ed|" + "|".join(re.escape(word) for word in variants("readings", "irregular_past")))
+
+
+def _detail(hook: Hook, overlap: Overlap) -> str | None:
+    """The bio's own word for the pursuit when it says more than its name ("parkrun" for running), to quote in an
+    opener that cannot retell the bio's clause; None when it is a verb, another language or the pursuit's name."""
+    mention = " ".join(overlap.interest.mention.split())
+    first = mention.split()[0].lower() if mention else ""
+    if not first or not looks_english(overlap.interest.evidence) or is_verb(first) or _PAST.fullmatch(first):
+        return None
+    named = (hook.name or "", overlap.activity, overlap.interest.agent or "")
+    if any(same_stem(word, mention) for word in named if word):
+        return None
+    return mention if mention.isupper() or keeps_capital(mention.split()[0], overlap.interest.evidence) else mention.lower()
 
 
 _BARE_CLAUSE = re.compile(r"^you(?:'re| are) (?:into [^ ]+(?: [^ ]+)?|an? (?:[^ ]+ )?[^ ]+)$")
