@@ -27,7 +27,14 @@ from shared.composer.foreign import draft_language, foreign_drafts
 from shared.composer.hook import BioReading, hooks
 from shared.composer.phrasing import subject as email_subject
 from shared.composer.phrasing import voice as voice_of
-from shared.composer.pitch import OfferReading, UnusablePitchError, offer_left_out, read_offer, read_pitch
+from shared.composer.pitch import (
+    OfferReading,
+    UnusablePitchError,
+    offer_left_out,
+    pitch_shortened,
+    read_offer,
+    read_pitch,
+)
 from shared.composer.retell import Reteller
 from shared.composer.wording import Variation
 from shared.guardrails import check_draft
@@ -47,6 +54,8 @@ class OfflineDraft:
     left_out_of_pitch: tuple[str, ...] = ()
     # Why the sender's offer is not in the draft, as a sentence for the user; None when it is (or none was given).
     left_out_of_offer: str | None = None
+    # What of the pitch was cut to fit the channel, as a sentence for the user; None when all of it is in.
+    pitch_shortened: str | None = None
 
 
 def verdict(request: DraftRequest, body: str, subject: str | None, interest: SharedInterest) -> list[Violation]:
@@ -81,6 +90,7 @@ def compose_offline(request: DraftRequest) -> OfflineDraft:
                     foreign.shared_interest,
                     left_out_of_pitch=left_out,
                     left_out_of_offer=_offer_left_out(request, own_offer, foreign.body, language=language),
+                    pitch_shortened=pitch_shortened(as_written, foreign.body),
                 )
     clause_chars = NOTE_CLAUSE_CHARS.get(limit, MAX_CLAUSE_CHARS) if limit else MAX_CLAUSE_CHARS
     reading = BioReading(request.target_bio)
@@ -98,10 +108,12 @@ def compose_offline(request: DraftRequest) -> OfflineDraft:
             interest = hook.shared_interest
             violations = verdict(request, body, subject, interest)
             if not violations:
-                return OfflineDraft(body, subject, interest, [], left_out, _offer_left_out(request, offer_reading, body))
+                missing_offer = _offer_left_out(request, offer_reading, body)
+                return OfflineDraft(body, subject, interest, [], left_out, missing_offer, pitch_shortened(pitch, body))
             if fallback is None and all(violation.rule is not Rule.ASK for violation in violations):
                 missing_offer = _offer_left_out(request, offer_reading, body)
-                fallback = OfflineDraft(body, subject, interest, violations, left_out, missing_offer)
+                shortened = pitch_shortened(pitch, body)
+                fallback = OfflineDraft(body, subject, interest, violations, left_out, missing_offer, shortened)
     if fallback is not None:
         return fallback
     # Only reachable when every candidate asks for something, which the wording never does: the pitch's own
@@ -110,7 +122,8 @@ def compose_offline(request: DraftRequest) -> OfflineDraft:
     subject = "Saying hello" if request.spec.has_subject else None
     none = SharedInterest.none_found()
     missing_offer = _offer_left_out(request, offer_reading, body)
-    return OfflineDraft(body, subject, none, verdict(request, body, subject, none), left_out, missing_offer)
+    shortened = pitch_shortened(pitch, body)
+    return OfflineDraft(body, subject, none, verdict(request, body, subject, none), left_out, missing_offer, shortened)
 
 
 def _offer_left_out(request: DraftRequest, reading: OfferReading, body: str, *, language: str | None = None) -> str | None:

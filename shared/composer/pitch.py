@@ -172,6 +172,29 @@ def fit_pitch(parts: Sequence[str], measure: Callable[[str], int], budget: int, 
     return chosen or None
 
 
+def pitch_shortened(parts: Sequence[str], body: str) -> str | None:
+    """What of the pitch's sentences `body` leaves out to fit its channel, told to the sender ("… left out of your pitch:
+    “most recently leading the ledger team at a fintech that was acquired last year”"); None when all of it is in."""
+    missing: list[str] = []
+    for part in parts:
+        if part in body:
+            continue
+        core = part.rstrip(".")
+        head = core[: min(len(core), 24)]
+        found = body.find(head)
+        if found == -1:
+            missing.append(core)
+            continue
+        stop = body.find(".", found + len(head))
+        kept = body[found : stop if stop != -1 else len(body)]
+        missing.append(core[len(kept) :].strip(" ,;:—–-"))
+    shown = " … ".join(text for text in missing if text)
+    if not shown:
+        return None
+    shown = shown if len(shown) <= 160 else shown[:159].rstrip() + "…"
+    return table("left_out", "pitch")["shortened"].format(p=shown)
+
+
 # --- the offer ----------------------------------------------------------------------------------
 
 _OFFER_LEAD = re.compile(

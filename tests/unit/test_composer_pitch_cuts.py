@@ -57,3 +57,16 @@ def test_a_clause_cut_comes_before_a_phrase_cut() -> None:
     assert fit_pitch([pitch], len, 80) == "I'm a senior backend engineer with 12 years in payments infrastructure."
     assert fit_pitch([pitch], len, 60, phrases=False) is None
     assert fit_pitch([pitch], len, 60) == "I'm a senior backend engineer."
+
+
+def test_a_shortened_pitch_says_what_it_left_out() -> None:
+    bio = (Path(__file__).parent / "data" / "review_bios" / "r02_third_person_speaker.txt").read_text(encoding="utf-8")
+    pitch = DATA["pitches"][3]
+    note = compose_offline(DraftRequest(target_bio=bio, pitch=pitch, channel=Channel.LINKEDIN_NOTE, sender_name="Raj"))
+    assert note.pitch_shortened is not None
+    left_out = note.pitch_shortened.split("“")[1].rstrip("”.")
+    assert left_out not in note.body
+    assert pitch.startswith(note.body[note.body.index("I'm a senior") :].split(".")[0])
+    assert pitch.rstrip(".").endswith(left_out)
+    message = compose_offline(DraftRequest(target_bio=bio, pitch=pitch, channel=Channel.LINKEDIN_MESSAGE))
+    assert message.pitch_shortened is None
