@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from shared.composer.retell import is_verb
 from shared.composer.wording import (
     article,
     capitalise,
@@ -137,6 +138,21 @@ def _tidy(text: str) -> str:
     return sentence(" ".join(tokens).rstrip(",;:")) if tokens else ""
 
 
+_COORDINATOR = re.compile(r"(?:and|or|but)\s+(\S+)", re.IGNORECASE)
+_CLAUSE_OPENERS: Final = frozenset(variants("pitch_cuts", "clause_openers"))
+_PAST_FORMS: Final = frozenset(variants("readings", "irregular_past"))
+
+
+def _ends_a_clause(text: str, position: int) -> bool:
+    """Whether the break before text[position:] ends a clause: "and" joining two clauses ("and I've built", "and
+    leading the team") does, "and" inside a phrase ("a SQL and Python course") does not."""
+    joined = _COORDINATOR.match(text, position)
+    if joined is None:
+        return True
+    word = joined.group(1).lower().strip(",;:")
+    return word in _CLAUSE_OPENERS or word in _PAST_FORMS or _VERB_FORM.fullmatch(word) is not None or is_verb(word)
+
+
 def _stands_alone(text: str) -> bool:
     """Whether a sentence cut before a preposition still makes its point: not when it ends on a quantity ("with 12
     years"), a number, or a verb form that needs what followed ("finishing", "focused", "moving")."""
@@ -149,7 +165,7 @@ def _cut(text: str, measure: Callable[[str], int], budget: int, *, phrases: bool
     words stand alone); never mid-phrase ("I'm a senior engineer with 12 years." reads broken, "I'm a senior engineer
     with 12 years in payments." not)."""
     text = text.rstrip(".")
-    breaks = [found.start() for found in _CLAUSE_CUT.finditer(text)]
+    breaks = [found.start() for found in _CLAUSE_CUT.finditer(text) if _ends_a_clause(text, found.end())]
     if phrases:
         breaks += [found.start() for found in _PHRASE_CUT.finditer(text) if _stands_alone(text[: found.start()])]
     for candidate in map(_tidy, (text[:position] for position in sorted(set(breaks), reverse=True))):

@@ -70,3 +70,14 @@ def test_a_shortened_pitch_says_what_it_left_out() -> None:
     assert pitch.rstrip(".").endswith(left_out)
     message = compose_offline(DraftRequest(target_bio=bio, pitch=pitch, channel=Channel.LINKEDIN_MESSAGE))
     assert message.pitch_shortened is None
+
+
+def test_and_inside_a_phrase_is_no_clause_break() -> None:
+    pitch = DATA["pitches"][0]
+    assert fit_pitch([pitch], len, 150) == (
+        "I spent eight years as a secondary-school maths teacher and I'm moving into data analysis; "
+        "I've just finished a SQL and Python course."
+    )
+    assert fit_pitch([pitch], len, 120) == (
+        "I spent eight years as a secondary-school maths teacher and I'm moving into data analysis."
+    )
