@@ -87,12 +87,14 @@ def note_bodies(
     groups = [shared, [opener for opener in every if opener not in shared]] if shared else [every]
     # A pitch cut at a clause still makes its point; one cut at a phrase may not: every shorter opener, closing and
     # sign-off is tried before a phrase cut ("…with 12 years in payments." beats "…with 12 years.").
+    # Saying the pursuit is shared still comes first: a phrase cut that stands alone is worth it.
     seen: set[str] = set()
-    for phrases in (False, True):
-        for body in _note_candidates(groups, voice, pitch, closing_line, extra, sign_offs, offer, limit, phrases=phrases):
-            if body not in seen:
-                seen.add(body)
-                yield body
+    for group in groups:
+        for phrases in (False, True):
+            for body in _note_candidates([group], voice, pitch, closing_line, extra, sign_offs, offer, limit, phrases=phrases):
+                if body not in seen:
+                    seen.add(body)
+                    yield body
 
 
 def _note_candidates(

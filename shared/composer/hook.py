@@ -123,6 +123,11 @@ _COUNT_FORM = re.compile(
 _HOBBY_CUE_ADJECTIVE = re.compile(r"(?i)\b(avid|keen|amateur|passionate|aspiring|lifelong|enthusiastic|occasional|proud)\s+$")
 
 
+def counted(word: str) -> str:
+    """ "an allotment", "the parkrun"-style words that name one thing take an article; "sourdough" does not."""
+    return f"{article(word)} {word}" if _COUNT_FORM.fullmatch(word) else word
+
+
 def is_agent(form: str) -> bool:
     return form not in _NOT_AGENTS and form.endswith(_AGENT_ENDINGS)
 

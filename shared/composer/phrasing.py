@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from shared.composer.hook import Hook, Mood, is_agent, same_stem
+from shared.composer.hook import Hook, Mood, counted, is_agent, same_stem
 from shared.composer.retell import first_name, full_name, is_verb
 from shared.composer.wording import Variation, capitalise, keeps_capital, looks_english, variants
 from shared.interests import Overlap, activity_of
@@ -83,7 +83,8 @@ def _detail(hook: Hook, overlap: Overlap) -> str | None:
     named = (hook.name or "", overlap.activity, overlap.interest.agent or "")
     if any(same_stem(word, mention) for word in named if word):
         return None
-    return mention if mention.isupper() or keeps_capital(mention.split()[0], overlap.interest.evidence) else mention.lower()
+    kept = mention if mention.isupper() or keeps_capital(mention.split()[0], overlap.interest.evidence) else mention.lower()
+    return counted(kept)
 
 
 _BARE_CLAUSE = re.compile(r"^you(?:'re| are) (?:into [^ ]+(?: [^ ]+)?|an? (?:[^ ]+ )?[^ ]+)$")
