@@ -363,7 +363,8 @@ def _left_out_offer(reason: str | None) -> list[Violation]:
     """The sender's offer, or the part of their pitch, the offline draft could not carry, said to the user with the
     reason instead of dropped in silence: it is part of what they asked to send, so "Gives your pitch" shows as not
     met."""
-    return [] if reason is None else [Violation(rule=Rule.MISSING_PITCH, message=reason)]
+    # It quotes the sender's own text: nothing invisible goes back with it.
+    return [] if reason is None else [Violation(rule=Rule.MISSING_PITCH, message=strip_hidden_characters(reason))]
 
 
 def _senders_own_language(request: DraftRequest, candidate: _Candidate) -> bool:

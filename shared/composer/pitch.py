@@ -153,10 +153,14 @@ def _ends_a_clause(text: str, position: int) -> bool:
     return word in _CLAUSE_OPENERS or word in _PAST_FORMS or _VERB_FORM.fullmatch(word) is not None or is_verb(word)
 
 
-def _stands_alone(text: str) -> bool:
-    """Whether a sentence cut before a preposition still makes its point: not when it ends on a quantity ("with 12
-    years"), a number, or a verb form that needs what followed ("finishing", "focused", "moving")."""
-    last = text.rstrip(" ,;:").split()[-1].lower() if text.strip() else ""
+_LAST_WORD = re.compile(r"(\S+)[\s,;:]*$")
+
+
+def _stands_alone(text: str, position: int) -> bool:
+    """Whether text[:position], a sentence cut before a preposition, still makes its point: not when it ends on a
+    quantity ("with 12 years"), a number, or a verb form that needs what followed ("finishing", "focused", "moving")."""
+    last_word = _LAST_WORD.search(text, max(position - 60, 0), position)
+    last = last_word.group(1).lower() if last_word else ""
     return not (last in _NEEDS_WHAT_FOLLOWS or last[:1].isdigit() or _VERB_FORM.fullmatch(last))
 
 
@@ -167,7 +171,7 @@ def _cut(text: str, measure: Callable[[str], int], budget: int, *, phrases: bool
     text = text.rstrip(".")
     breaks = [found.start() for found in _CLAUSE_CUT.finditer(text) if _ends_a_clause(text, found.end())]
     if phrases:
-        breaks += [found.start() for found in _PHRASE_CUT.finditer(text) if _stands_alone(text[: found.start()])]
+        breaks += [found.start() for found in _PHRASE_CUT.finditer(text) if _stands_alone(text, found.start())]
     for candidate in map(_tidy, (text[:position] for position in sorted(set(breaks), reverse=True))):
         if word_count(candidate) >= 3 and measure(candidate) <= budget:
             return candidate
