@@ -6,7 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from shared.interests.finder import Interest, activity_of, agent_of, find_interests
+from shared.interests.finder import Interest, InterestKind, activity_of, agent_of, find_interests
 from shared.interests.hostile import is_hostile
 from shared.interests.lexicon import ACRONYM_KEYS, FORM_INDEX, lineage
 from shared.interests.tokens import tokenise
@@ -115,10 +115,10 @@ def find_overlap(bio: str, sender_interests: str | None, *, pitch: str | None = 
         named += [_Named(interest.topic, interest.mention) for interest in find_interests(pitch) if interest.shareable]
     if not named:
         return None
-    # The sender's first-named interest the bio shares wins ("guitar, coffee" opens on the guitarist, not the coffee
-    # nerd); for the same one, the bio's strongest. An exact match beats a broader one; the sender's own list beats
-    # the pitch (it comes first).
-    best: tuple[tuple[int, bool], Overlap] | None = None
+    # A pastime beats a cause; then the sender's first-named interest the bio shares wins ("guitar, coffee" opens on
+    # the guitarist, not the coffee nerd); for the same one, the bio's strongest. An exact match beats a broader one;
+    # the sender's own list beats the pitch (it comes first).
+    best: tuple[tuple[bool, int, bool], Overlap] | None = None
     for interest in find_interests(bio):
         if not interest.shareable:
             continue
@@ -126,7 +126,7 @@ def find_overlap(bio: str, sender_interests: str | None, *, pitch: str | None = 
             topic = _shared_topic(interest.topic, candidate.topic)
             if topic is None:
                 continue
-            rank = (index, topic != interest.topic or topic != candidate.topic)
+            rank = (interest.kind is InterestKind.CAUSE, index, topic != interest.topic or topic != candidate.topic)
             if best is None or rank < best[0]:
                 best = (rank, Overlap(interest, candidate.mention, topic))
     return best[1] if best is not None else None
