@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from shared.composer.readings import is_parent_word, names_a_cause, pet_phrase, pet_word, served_clause, words_after
 from shared.composer.retell import Reteller, is_verb
 from shared.composer.specifics import ROLE_WORDS
 from shared.composer.specifics import what_they_do as specific_clause
-from shared.composer.wording import article, looks_english, table, variants
+from shared.composer.wording import article, looks_english, variants
 from shared.guardrails import find_asks, injection_spans
 from shared.guardrails.form import find_foreign_links, find_placeholders
 from shared.guardrails.injection import touches_injection
@@ -273,69 +274,24 @@ def _mood(interest: Interest) -> Mood | None:
     return Mood.CAUSE if interest.kind is InterestKind.CAUSE else None
 
 
-_CAUSE_AFTER: Final = frozenset(variants("readings", "cause_after"))
-_CAUSE_ROLE = re.compile(r"(?i)^(?:" + "|".join(re.escape(role) for role in variants("readings", "cause_roles")) + r")\b")
-_PARENT_AFTER: Final = frozenset(variants("readings", "parent_after"))
-_PETS: Final = table("readings", "pets")
-_ITEM_BREAK = re.compile(r"[.;|•·]")
-
-
-def _words_after(interest: Interest) -> list[str]:
-    """The two words right after the bio's mention of the interest, in lower case ("charity" in "youth rowing charity")."""
-    position = interest.evidence.lower().find(interest.mention.lower())
-    if position < 0:
-        return []
-    end = position + len(interest.mention)
-    return re.findall(r"[^\W\d_][\w'’-]*", interest.evidence[end : end + 40].lower())[:2]
-
-
-def _served_clause(interest: Interest, reteller: Reteller, clause_chars: int) -> str | None:
-    """ "Trustee of a youth rowing charity" -> "you're a trustee of a youth rowing charity": the organisation the person
-    serves, told as a cause; None when no clean clause says it."""
-    evidence = interest.evidence
-    position = max(evidence.lower().find(interest.mention.lower()), 0)
-    start = max((found.end() for found in _ITEM_BREAK.finditer(evidence, 0, position)), default=0)
-    stop = _ITEM_BREAK.search(evidence, position)
-    piece = evidence[start : stop.start() if stop else len(evidence)].strip()
-    if _CAUSE_ROLE.match(piece):
-        lowered = piece[:1].lower() + piece[1:]
-        clause: str | None = f"you're {article(lowered)} {lowered}"
-    else:
-        clause = reteller.second_person(piece, max_chars=clause_chars)
-    return clause if clause is not None and len(clause) <= clause_chars else None
-
-
-_POSSESSIVE_BEFORE = re.compile(r"(?i)\b(?:my|her|his|their|our)\s+(?:[\w-]+\s+){0,2}$")
-
-
-def _pet_phrase(interest: Interest) -> str | None:
-    """ "your rescue greyhounds" when the bio says they are theirs ("my two rescue greyhounds"), else the bio's word."""
-    mention = re.sub(r"(?i)^(?:my|her|his|their|our)\s+", "", " ".join(interest.mention.split()))
-    position = interest.evidence.lower().find(mention.lower())
-    owned = position >= 0 and _POSSESSIVE_BEFORE.search(interest.evidence[max(position - 40, 0) : position]) is not None
-    if not mention or not looks_english(interest.evidence):
-        return None
-    return f"your {mention.lower()}" if owned else mention.lower()
-
-
 def _hook(interest: Interest, mood: Mood, shared: Overlap | None, reteller: Reteller, clause_chars: int) -> Hook | None:
-    after = _words_after(interest) if looks_english(interest.evidence) else []
-    if after and after[0] in _PARENT_AFTER:
+    after = words_after(interest) if looks_english(interest.evidence) else []
+    if after and is_parent_word(after[0]):
         # "Hockey dad": a parent of a player. Said as the bio says it, with no question about playing.
         parent = f"{_mention(interest)} {after[0]}"
         clause = f"you're {article(parent)} {parent}"
         return Hook(interest, Mood.HOBBY, (clause,), overlap=shared, plain_closing=True) if len(clause) <= clause_chars else None
-    if _CAUSE_AFTER.intersection(after):
+    if names_a_cause(after):
         # "Trustee of a youth rowing charity": a cause the person serves, not their pastime; nobody shares it as one.
-        served = _served_clause(interest, reteller, clause_chars)
+        served = served_clause(interest, reteller, clause_chars)
         return Hook(interest, Mood.CAUSE, (served,)) if served is not None else None
-    pet = _PETS.get(interest.topic)
+    pet = pet_word(interest.topic)
     name = None if pet else pursuit_name(interest)
     retold = (_retold(interest, reteller, clause_chars), _built_clause(interest, name))
     clauses = tuple(dict.fromkeys(clause for clause in retold if clause is not None and len(clause) <= clause_chars))
     if mood is Mood.RECENT:
         clauses = clauses[:1] if clauses and not clauses[0].startswith("you're into") else ()
-    noun_phrase = _pet_phrase(interest) if pet else None
+    noun_phrase = pet_phrase(interest) if pet else None
     if name is not None and mood is not Mood.RECENT:
         noun_phrase = f"the {name}" if _COUNT_FORM.fullmatch(name) else name
     if not clauses and noun_phrase is None:
