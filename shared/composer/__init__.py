@@ -12,9 +12,10 @@ Contract:
 How it writes, one module per concern: hook.py finds what to open with (the overlap the sender shares, else
 the bio's best stated pursuit, else something specific the bio says they do or care about: specifics.py,
 never a job title; readings.py tells a cause the person serves, a parent's sport or a pet from a pastime);
-retell.py retells the bio's clause in the second person ("you go bouldering and bake sourdough"); pitch.py puts the sender's pitch in the first person
-and fits it; phrasing.py and data/wording.toml give the sentences around them; channel.py fits each channel;
-foreign.py writes the whole draft in the pitch's language when that is Spanish, French, German, Portuguese or Italian.
+retell.py retells the bio's clause in the second person ("you go bouldering and bake sourdough"); pitch.py puts
+the sender's pitch in the first person and fits it; phrasing.py and data/wording.toml give the sentences around
+them; channel.py fits each channel; foreign.py writes the whole draft in the pitch's language when that is
+Spanish, French, German, Portuguese or Italian.
 Phrasing varies with a stable hash of the request, so the same request always gets the same draft.
 """
 
