@@ -45,7 +45,8 @@ def _shared_openers(hook: Hook, clause: str, variation: Variation, *, note: bool
     if hook.pet is not None:
         pets = variation.order("shared-pet", variants(section, "with_pet"))
         return [template.format(pet=hook.pet, c=clause) for template in pets]
-    theirs = _detail(hook, overlap) or hook.name or overlap.activity
+    # "glad to see the guitar in your profile", not "… see playing the guitar …".
+    theirs = re.sub(r"^playing (?=the )", "", _detail(hook, overlap) or hook.name or overlap.activity)
     activity = sender_words if sender_words.isupper() else sender_words.lower()
     english = activity_of(overlap.topic)
     if not same_stem(english, activity):
