@@ -36,6 +36,7 @@ NOTE_ROOM_WORTH_FILLING = 70
 # Two pleasantries in a row read like a form letter: at most two lines are added, one of them a pleasantry.
 MAX_FILLERS = 2
 LONG_MIN_WORDS = max(spec.min_words or 0 for spec in CHANNEL_SPECS.values())
+LONG_MAX_WORDS = min(spec.max_words for spec in CHANNEL_SPECS.values() if spec.max_words is not None)
 
 
 def _paragraphs(*parts: str) -> str:
@@ -50,7 +51,10 @@ def long_bodies(hook: Hook, pitch: Sequence[str], variation: Variation, voice: V
     extra = fillers(variation, closing_line, offer=offer is not None)
     for opener in openers(hook, variation, note=False):
         fixed_words = word_count(_paragraphs(voice.greeting, opener, lead, closing_line, sign_off))
-        pitch_text = fit_pitch(pitch, word_count, TARGET_MAX_WORDS - fixed_words)
+        whole = " ".join(pitch)
+        # The whole pitch is worth going past the target up to the channel's limit: never cut a pitch that fits.
+        fits_whole = word_count(whole) <= LONG_MAX_WORDS - fixed_words
+        pitch_text = whole if fits_whole else fit_pitch(pitch, word_count, TARGET_MAX_WORDS - fixed_words)
         if not pitch_text:
             continue
         opening = f"{opener} {lead if pitch_text.startswith('I') else ''}{pitch_text}"

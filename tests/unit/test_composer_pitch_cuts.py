@@ -81,3 +81,20 @@ def test_and_inside_a_phrase_is_no_clause_break() -> None:
     assert fit_pitch([pitch], len, 120) == (
         "I spent eight years as a secondary-school maths teacher and I'm moving into data analysis."
     )
+
+
+@pytest.mark.parametrize("pitch", DATA["pitches"], ids=lambda pitch: pitch[:30])
+@pytest.mark.parametrize("channel", [Channel.EMAIL, Channel.LINKEDIN_MESSAGE])
+def test_messages_and_emails_carry_a_pitch_that_fits_whole(pitch: str, channel: Channel) -> None:
+    bio = (Path(__file__).parent / "data" / "review_bios" / "r01_pm_passing.txt").read_text(encoding="utf-8")
+    request = DraftRequest(
+        target_bio=bio,
+        pitch=pitch,
+        channel=channel,
+        sender_name="Claire Dobson",
+        sender_interests="parkrun",
+        offer="my notes from a usability study on repeat prescriptions",
+    )
+    draft = compose_offline(request)
+    assert draft.pitch_shortened is None, draft.body
+    assert not draft.violations
