@@ -49,12 +49,20 @@ def long_bodies(hook: Hook, pitch: Sequence[str], variation: Variation, voice: V
     lead = bridge(variation)
     sign_off = f"{voice.sign_off}\n{voice.sender}" if voice.sign_off else nameless_sign_off(variation, closing_line)
     extra = fillers(variation, closing_line, offer=offer is not None)
-    for opener in openers(hook, variation, note=False):
-        fixed_words = word_count(_paragraphs(voice.greeting, opener, lead, closing_line, sign_off))
-        whole = " ".join(pitch)
-        # The whole pitch is worth going past the target up to the channel's limit: never cut a pitch that fits.
-        fits_whole = word_count(whole) <= LONG_MAX_WORDS - fixed_words
-        pitch_text = whole if fits_whole else fit_pitch(pitch, word_count, TARGET_MAX_WORDS - fixed_words)
+    whole = " ".join(pitch)
+    every = openers(hook, variation, note=False)
+    room = {
+        opener: LONG_MAX_WORDS - word_count(_paragraphs(voice.greeting, opener, lead, closing_line, sign_off)) for opener in every
+    }
+    # The whole pitch is worth going past the target up to the channel's limit, and worth a shorter opener: a pitch is
+    # cut only when no opener leaves room for all of it.
+    whole_words = word_count(whole)
+    ordered = [opener for opener in every if whole_words <= room[opener]]
+    ordered += [opener for opener in every if whole_words > room[opener]]
+    for opener in ordered:
+        fits_whole = whole_words <= room[opener]
+        target = TARGET_MAX_WORDS - (LONG_MAX_WORDS - room[opener])
+        pitch_text = whole if fits_whole else fit_pitch(pitch, word_count, target)
         if not pitch_text:
             continue
         opening = f"{opener} {lead if pitch_text.startswith('I') else ''}{pitch_text}"
