@@ -116,9 +116,10 @@ def find_overlap(bio: str, sender_interests: str | None, *, pitch: str | None = 
     if not named:
         return None
     # A pastime beats a cause; then the sender's first-named interest the bio shares wins ("guitar, coffee" opens on
-    # the guitarist, not the coffee nerd); for the same one, the bio's strongest. An exact match beats a broader one;
-    # the sender's own list beats the pitch (it comes first).
-    best: tuple[tuple[bool, int, bool], Overlap] | None = None
+    # the guitarist, not the coffee nerd); for the same one, the bio's strongest statement of it, even of a narrower
+    # kind ("an enthusiastic open-water swimmer" before "she once swam" for a sender who swims). The sender's own list
+    # beats the pitch (it comes first).
+    best: tuple[tuple[bool, int], Overlap] | None = None
     for interest in find_interests(bio):
         if not interest.shareable:
             continue
@@ -126,7 +127,7 @@ def find_overlap(bio: str, sender_interests: str | None, *, pitch: str | None = 
             topic = _shared_topic(interest.topic, candidate.topic)
             if topic is None:
                 continue
-            rank = (interest.kind is InterestKind.CAUSE, index, topic != interest.topic or topic != candidate.topic)
+            rank = (interest.kind is InterestKind.CAUSE, index)
             if best is None or rank < best[0]:
                 best = (rank, Overlap(interest, candidate.mention, topic))
     return best[1] if best is not None else None

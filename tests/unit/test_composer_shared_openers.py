@@ -34,4 +34,5 @@ def test_no_opener_points_at_the_profile_without_saying_what_it_read(channel: Ch
 def test_sharing_is_claimed_in_the_senders_words(case: dict[str, object], channel: Channel) -> None:
     body = draft((REVIEW_BIOS / str(case["bio"])).read_text(encoding="utf-8"), str(case["interests"]), channel)
     assert str(case["claimed"]) in body.lower()
+    assert str(case.get("names", case["claimed"])) in body.lower()
     assert not [claim for claim in case["never"] if claim in body.lower()], body  # type: ignore[attr-defined]
