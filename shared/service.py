@@ -276,7 +276,9 @@ class DraftingService:
             fallback_reason,
             system_prompt,
             verdict,
-            notices=_left_out_of_pitch(offline.left_out_of_pitch),
+            notices=_left_out_of_pitch(offline.left_out_of_pitch)
+            + _left_out_offer(offline.left_out_of_offer)
+            + _left_out_offer(offline.pitch_shortened),
         )
 
     def _result(
@@ -355,6 +357,14 @@ def _left_out_of_pitch(left_out: tuple[str, ...]) -> list[Violation]:
         )
         for sentence in left_out
     ]
+
+
+def _left_out_offer(reason: str | None) -> list[Violation]:
+    """The sender's offer, or the part of their pitch, the offline draft could not carry, said to the user with the
+    reason instead of dropped in silence: it is part of what they asked to send, so "Gives your pitch" shows as not
+    met."""
+    # It quotes the sender's own text: nothing invisible goes back with it.
+    return [] if reason is None else [Violation(rule=Rule.MISSING_PITCH, message=strip_hidden_characters(reason))]
 
 
 def _senders_own_language(request: DraftRequest, candidate: _Candidate) -> bool:

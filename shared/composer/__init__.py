@@ -11,10 +11,11 @@ Contract:
 
 How it writes, one module per concern: hook.py finds what to open with (the overlap the sender shares, else
 the bio's best stated pursuit, else something specific the bio says they do or care about: specifics.py,
-never a job title); retell.py retells the bio's clause in the
-second person ("you go bouldering and bake sourdough"); pitch.py puts the sender's pitch in the first person
-and fits it; phrasing.py and data/wording.toml give the sentences around them; channel.py fits each channel;
-foreign.py writes the whole draft in the pitch's language when that is Spanish, French, German, Portuguese or Italian.
+never a job title; readings.py tells a cause the person serves, a parent's sport or a pet from a pastime);
+retell.py retells the bio's clause in the second person ("you go bouldering and bake sourdough"); pitch.py puts
+the sender's pitch in the first person and fits it; phrasing.py and data/wording.toml give the sentences around
+them; channel.py fits each channel; foreign.py writes the whole draft in the pitch's language when that is
+Spanish, French, German, Portuguese or Italian.
 Phrasing varies with a stable hash of the request, so the same request always gets the same draft.
 """
 
@@ -27,11 +28,19 @@ from shared.composer.foreign import draft_language, foreign_drafts
 from shared.composer.hook import BioReading, hooks
 from shared.composer.phrasing import subject as email_subject
 from shared.composer.phrasing import voice as voice_of
-from shared.composer.pitch import UnusablePitchError, offer_phrase, read_pitch
+from shared.composer.pitch import (
+    OfferReading,
+    UnusablePitchError,
+    offer_left_out,
+    pitch_shortened,
+    read_offer,
+    read_pitch,
+)
 from shared.composer.retell import Reteller
 from shared.composer.wording import Variation
 from shared.guardrails import check_draft
 from shared.models import DraftRequest, Rule, SharedInterest, Violation
+from shared.text.language import detect_language
 
 __all__ = ["OfflineDraft", "UnusablePitchError", "compose_offline"]
 
@@ -44,6 +53,10 @@ class OfflineDraft:
     violations: list[Violation] = field(default_factory=list)
     # Sentences of the pitch no draft carries (they ask for something, or address a model): the user is told.
     left_out_of_pitch: tuple[str, ...] = ()
+    # Why the sender's offer is not in the draft, as a sentence for the user; None when it is (or none was given).
+    left_out_of_offer: str | None = None
+    # What of the pitch was cut to fit the channel, as a sentence for the user; None when all of it is in.
+    pitch_shortened: str | None = None
 
 
 def verdict(request: DraftRequest, body: str, subject: str | None, interest: SharedInterest) -> list[Violation]:
@@ -62,18 +75,24 @@ def compose_offline(request: DraftRequest) -> OfflineDraft:
     voice = voice_of(request, variation)
     pitch_reading = read_pitch(request.pitch, voice.sender)
     pitch, left_out = pitch_reading.sentences, tuple(pitch_reading.left_out)
-    names = tuple(name for name in (request.target_name, request.sender_name) if name)
-    offer = offer_phrase(request.offer, pitch=request.pitch, sources=(request.target_bio, request.pitch, *names))
+    offer_reading = read_offer(request.offer, pitch=request.pitch)
+    offer = offer_reading.phrase
     limit = request.spec.max_chars if request.spec.max_words is None else None
     language = draft_language(request)
     if language is not None:
         # A pitch in Spanish, French, German, Portuguese or Italian: the whole draft in that language, if one passes.
-        sources = (request.target_bio, request.pitch, *names)
-        own_offer = offer_phrase(request.offer, pitch=request.pitch, sources=sources, english=False)
+        own_offer = read_offer(request.offer, pitch=request.pitch, english=False)
         as_written = read_pitch(request.pitch, voice.sender, english=False).sentences
-        for foreign in foreign_drafts(request, language, as_written, own_offer, voice.sender, limit):
+        for foreign in foreign_drafts(request, language, as_written, own_offer.phrase, voice.sender, limit):
             if not verdict(request, foreign.body, foreign.subject, foreign.shared_interest):
-                return OfflineDraft(foreign.body, foreign.subject, foreign.shared_interest, left_out_of_pitch=left_out)
+                return OfflineDraft(
+                    foreign.body,
+                    foreign.subject,
+                    foreign.shared_interest,
+                    left_out_of_pitch=left_out,
+                    left_out_of_offer=_offer_left_out(request, own_offer, foreign.body, language=language),
+                    pitch_shortened=pitch_shortened(as_written, foreign.body),
+                )
     clause_chars = NOTE_CLAUSE_CHARS.get(limit, MAX_CLAUSE_CHARS) if limit else MAX_CLAUSE_CHARS
     reading = BioReading(request.target_bio)
     reteller = Reteller(request.target_bio, request.target_name)
@@ -90,9 +109,12 @@ def compose_offline(request: DraftRequest) -> OfflineDraft:
             interest = hook.shared_interest
             violations = verdict(request, body, subject, interest)
             if not violations:
-                return OfflineDraft(body, subject, interest, left_out_of_pitch=left_out)
+                missing_offer = _offer_left_out(request, offer_reading, body)
+                return OfflineDraft(body, subject, interest, [], left_out, missing_offer, pitch_shortened(pitch, body))
             if fallback is None and all(violation.rule is not Rule.ASK for violation in violations):
-                fallback = OfflineDraft(body, subject, interest, violations, left_out)
+                missing_offer = _offer_left_out(request, offer_reading, body)
+                shortened = pitch_shortened(pitch, body)
+                fallback = OfflineDraft(body, subject, interest, violations, left_out, missing_offer, shortened)
     if fallback is not None:
         return fallback
     # Only reachable when every candidate asks for something, which the wording never does: the pitch's own
@@ -100,4 +122,15 @@ def compose_offline(request: DraftRequest) -> OfflineDraft:
     body = f"{voice.greeting} {pitch[0]}"
     subject = "Saying hello" if request.spec.has_subject else None
     none = SharedInterest.none_found()
-    return OfflineDraft(body, subject, none, verdict(request, body, subject, none), left_out)
+    missing_offer = _offer_left_out(request, offer_reading, body)
+    shortened = pitch_shortened(pitch, body)
+    return OfflineDraft(body, subject, none, verdict(request, body, subject, none), left_out, missing_offer, shortened)
+
+
+def _offer_left_out(request: DraftRequest, reading: OfferReading, body: str, *, language: str | None = None) -> str | None:
+    """Why the sender's offer is not in `body`: the reason it could not be used, a language other than the draft's,
+    or the channel's length."""
+    if reading.left_out is not None or reading.phrase is None or reading.phrase in body:
+        return reading.left_out
+    mixed = language is not None and detect_language(reading.phrase) not in (language, None)
+    return offer_left_out(request.offer or reading.phrase, "other_language" if mixed else "no_room")

@@ -36,6 +36,7 @@ NOTE_ROOM_WORTH_FILLING = 70
 # Two pleasantries in a row read like a form letter: at most two lines are added, one of them a pleasantry.
 MAX_FILLERS = 2
 LONG_MIN_WORDS = max(spec.min_words or 0 for spec in CHANNEL_SPECS.values())
+LONG_MAX_WORDS = min(spec.max_words for spec in CHANNEL_SPECS.values() if spec.max_words is not None)
 
 
 def _paragraphs(*parts: str) -> str:
@@ -48,9 +49,20 @@ def long_bodies(hook: Hook, pitch: Sequence[str], variation: Variation, voice: V
     lead = bridge(variation)
     sign_off = f"{voice.sign_off}\n{voice.sender}" if voice.sign_off else nameless_sign_off(variation, closing_line)
     extra = fillers(variation, closing_line, offer=offer is not None)
-    for opener in openers(hook, variation, note=False):
-        fixed_words = word_count(_paragraphs(voice.greeting, opener, lead, closing_line, sign_off))
-        pitch_text = fit_pitch(pitch, word_count, TARGET_MAX_WORDS - fixed_words)
+    whole = " ".join(pitch)
+    every = openers(hook, variation, note=False)
+    room = {
+        opener: LONG_MAX_WORDS - word_count(_paragraphs(voice.greeting, opener, lead, closing_line, sign_off)) for opener in every
+    }
+    # The whole pitch is worth going past the target up to the channel's limit, and worth a shorter opener: a pitch is
+    # cut only when no opener leaves room for all of it.
+    whole_words = word_count(whole)
+    ordered = [opener for opener in every if whole_words <= room[opener]]
+    ordered += [opener for opener in every if whole_words > room[opener]]
+    for opener in ordered:
+        fits_whole = whole_words <= room[opener]
+        target = TARGET_MAX_WORDS - (LONG_MAX_WORDS - room[opener])
+        pitch_text = whole if fits_whole else fit_pitch(pitch, word_count, target)
         if not pitch_text:
             continue
         opening = f"{opener} {lead if pitch_text.startswith('I') else ''}{pitch_text}"
@@ -85,14 +97,38 @@ def note_bodies(
     every = openers(hook, variation, note=True)
     shared = shared_openers(hook, variation, note=True)
     groups = [shared, [opener for opener in every if opener not in shared]] if shared else [every]
+    # A pitch cut at a clause still makes its point; one cut at a phrase may not: every shorter opener, closing and
+    # sign-off is tried before a phrase cut ("…with 12 years in payments." beats "…with 12 years.").
+    # Saying the pursuit is shared still comes first: a phrase cut that stands alone is worth it.
+    seen: set[str] = set()
+    for group in groups:
+        for phrases in (False, True):
+            for body in _note_candidates([group], voice, pitch, closing_line, extra, sign_offs, offer, limit, phrases=phrases):
+                if body not in seen:
+                    seen.add(body)
+                    yield body
+
+
+def _note_candidates(
+    groups: Sequence[Sequence[str]],
+    voice: Voice,
+    pitch: Sequence[str],
+    closing_line: str,
+    extra: Sequence[str],
+    sign_offs: Sequence[str],
+    offer: str | None,
+    limit: int,
+    *,
+    phrases: bool,
+) -> Iterator[str]:
     for group in groups:
         if offer is not None:
             for opener in group:
                 for sign_off in sign_offs:
-                    yield from _note(voice.greeting, opener, pitch, closing_line, sign_off, limit)
+                    yield from _note(voice.greeting, opener, pitch, closing_line, sign_off, limit, phrases=phrases)
         for opener in group:
             for sign_off in sign_offs:
-                for body in _note(voice.greeting, opener, pitch, "", sign_off, limit):
+                for body in _note(voice.greeting, opener, pitch, "", sign_off, limit, phrases=phrases):
                     with_closing = _insert_before_sign_off(body, closing_line, sign_off)
                     if closing_line and len(with_closing) <= limit:
                         yield _filled(with_closing, extra, sign_off, limit)
@@ -118,9 +154,11 @@ def _fits_after(filler: str, added: Sequence[str], body: str) -> bool:
     return not echoes(filler, body) and not (is_pleasantry(filler) and any(map(is_pleasantry, added)))
 
 
-def _note(greeting: str, opener: str, pitch: Sequence[str], closing: str, sign_off: str, limit: int) -> Iterator[str]:
+def _note(
+    greeting: str, opener: str, pitch: Sequence[str], closing: str, sign_off: str, limit: int, *, phrases: bool
+) -> Iterator[str]:
     fixed = " ".join(part for part in (greeting, opener, closing, sign_off) if part)
-    pitch_text = fit_pitch(pitch, len, limit - len(fixed) - 1)
+    pitch_text = fit_pitch(pitch, len, limit - len(fixed) - 1, phrases=phrases)
     if pitch_text:
         body = " ".join(part for part in (greeting, opener, pitch_text, closing, sign_off) if part)
         if len(body) <= limit:

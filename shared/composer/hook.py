@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from shared.composer.readings import is_parent_word, names_a_cause, pet_phrase, pet_word, served_clause, words_after
 from shared.composer.retell import Reteller, is_verb
 from shared.composer.specifics import ROLE_WORDS
 from shared.composer.specifics import what_they_do as specific_clause
@@ -56,6 +57,10 @@ class Hook:
     noun_phrase: str | None = None
     name: str | None = None
     overlap: Overlap | None = None
+    # A pet ("cat"): a companion, not a pastime, so sharing reads "I'm a cat person too".
+    pet: str | None = None
+    # No question fits (a pet, a child's sport): the draft closes with a plain good wish.
+    plain_closing: bool = False
 
     @property
     def shared_interest(self) -> SharedInterest:
@@ -117,6 +122,11 @@ _COUNT_FORM = re.compile(
     re.IGNORECASE,
 )
 _HOBBY_CUE_ADJECTIVE = re.compile(r"(?i)\b(avid|keen|amateur|passionate|aspiring|lifelong|enthusiastic|occasional|proud)\s+$")
+
+
+def counted(word: str) -> str:
+    """ "an allotment", "the parkrun"-style words that name one thing take an article; "sourdough" does not."""
+    return f"{article(word)} {word}" if _COUNT_FORM.fullmatch(word) else word
 
 
 def is_agent(form: str) -> bool:
@@ -265,17 +275,28 @@ def _mood(interest: Interest) -> Mood | None:
 
 
 def _hook(interest: Interest, mood: Mood, shared: Overlap | None, reteller: Reteller, clause_chars: int) -> Hook | None:
-    name = pursuit_name(interest)
+    after = words_after(interest) if looks_english(interest.evidence) else []
+    if after and is_parent_word(after[0]):
+        # "Hockey dad": a parent of a player. Said as the bio says it, with no question about playing.
+        parent = f"{_mention(interest)} {after[0]}"
+        clause = f"you're {article(parent)} {parent}"
+        return Hook(interest, Mood.HOBBY, (clause,), overlap=shared, plain_closing=True) if len(clause) <= clause_chars else None
+    if names_a_cause(after):
+        # "Trustee of a youth rowing charity": a cause the person serves, not their pastime; nobody shares it as one.
+        served = served_clause(interest, reteller, clause_chars)
+        return Hook(interest, Mood.CAUSE, (served,)) if served is not None else None
+    pet = pet_word(interest.topic)
+    name = None if pet else pursuit_name(interest)
     retold = (_retold(interest, reteller, clause_chars), _built_clause(interest, name))
     clauses = tuple(dict.fromkeys(clause for clause in retold if clause is not None and len(clause) <= clause_chars))
     if mood is Mood.RECENT:
         clauses = clauses[:1] if clauses and not clauses[0].startswith("you're into") else ()
-    noun_phrase = None
+    noun_phrase = pet_phrase(interest) if pet else None
     if name is not None and mood is not Mood.RECENT:
         noun_phrase = f"the {name}" if _COUNT_FORM.fullmatch(name) else name
     if not clauses and noun_phrase is None:
         return None
-    return Hook(interest, mood, clauses, noun_phrase, name, shared)
+    return Hook(interest, mood, clauses, noun_phrase, name, shared, pet=pet, plain_closing=pet is not None)
 
 
 _MOOD_ORDER: Final = (Mood.HOBBY, Mood.CAUSE, Mood.RECENT)
@@ -308,6 +329,7 @@ def hooks(request: DraftRequest, reading: BioReading, reteller: Reteller, clause
             if reading.quotable_text(interest.evidence)
             and (hook := _hook(interest, mood, None, reteller, clause_chars)) is not None
         ]
-        yield from sorted(found, key=lambda hook: not hook.clauses)
+        # A pet is a companion, not a pursuit: the person's pastimes open first.
+        yield from sorted(found, key=lambda hook: (hook.pet is not None, not hook.clauses))
     what_they_do = specific_clause(bio, reading.sentences, reading.quotable, reteller, clause_chars)
     yield Hook(None, Mood.HONEST, (what_they_do,) if what_they_do else ())

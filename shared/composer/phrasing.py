@@ -6,41 +6,86 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from shared.composer.hook import Hook, Mood, is_agent, same_stem
-from shared.composer.retell import first_name, full_name
-from shared.composer.wording import Variation, capitalise, variants
-from shared.interests import activity_of
+from shared.composer.hook import Hook, Mood, counted, is_agent, same_stem
+from shared.composer.retell import first_name, full_name, is_verb
+from shared.composer.wording import Variation, capitalise, keeps_capital, looks_english, variants
+from shared.interests import Overlap, activity_of
 from shared.models import Channel, DraftRequest
 
 
+def shared_agent(overlap: Overlap) -> str | None:
+    """The person noun for the pursuit both share, in the sender's own words: a sender who swims is a "swimmer", never
+    the bio's narrower "open-water swimmer"; None when the sender's words name no person ("cello" is no "violinist")."""
+    sender_words = " ".join(overlap.sender_mention.split()).lower()
+    agent = overlap.interest.agent
+    if not agent:
+        return None
+    words = agent.split()
+    # The bio's qualifiers ("open-water", "sea") the sender did not write are theirs alone.
+    kept = " ".join([word for word in words[:-1] if word.lower() in sender_words] + words[-1:])
+    # Or the very pursuit the sender named in another language ("klettern" and "climber").
+    same_pursuit = kept == agent and overlap.topic == overlap.interest.topic
+    if same_stem(kept, sender_words) or (same_pursuit and same_stem(kept, overlap.interest.mention)):
+        return kept
+    return None
+
+
 def _shared_openers(hook: Hook, clause: str, variation: Variation, *, note: bool) -> list[str]:
-    """ "Fellow climber here ..." openers: only for an interest the sender's own interests or pitch name."""
+    """ "Fellow climber here ..." openers: only for an interest the sender's own interests or pitch name, and named in
+    the sender's words; an opener that does not retell the bio's clause names the bio's pursuit instead ({x})."""
     overlap = hook.overlap
     if overlap is None:
         return []
     section = "note_shared" if note else "shared"
-    agent = overlap.interest.agent
     sender_words = " ".join(overlap.sender_mention.split())
     openers: list[str] = []
     # A clause that only names the pursuit ("you're into climbing", "you're a keen climber") adds nothing to
-    # "fellow climber here": say it once.
-    bare = _BARE_CLAUSE.match(clause) is not None
-    # The person noun must be the pursuit both named, never a relabelling ("cellist" is no "violinist").
-    if agent and (same_stem(agent, sender_words) or same_stem(agent, overlap.interest.mention)):
-        openers += [
-            template.format(agent=agent, c=clause)
-            for template in variation.order("shared-agent", variants(section, "bare_agent" if bare else "with_agent"))
-        ]
+    # "fellow climber here": say it once, with the bio's name for it.
+    bare = _BARE_CLAUSE.match(clause) is not None and hook.name is not None
+    if hook.pet is not None:
+        pets = variation.order("shared-pet", variants(section, "with_pet"))
+        return [template.format(pet=hook.pet, c=clause) for template in pets]
+    # "glad to see the guitar in your profile", not "… see playing the guitar …".
+    theirs = re.sub(r"^playing (?=the )", "", _detail(hook, overlap) or hook.name or overlap.activity)
     activity = sender_words if sender_words.isupper() else sender_words.lower()
     english = activity_of(overlap.topic)
     if not same_stem(english, activity):
         # Their words may be in another language ("klettern"): the draft names it in English.
         activity = english
+    # "I'm into hockey too, so I was glad to see hockey in your profile" says it twice: then the variants without {x}.
+    same = theirs.lower() == activity.lower()
+    agent = shared_agent(overlap)
+    if agent:
+        # "Fellow gardener here, so gardening in your profile ..." too.
+        said_once = same or (same_stem(agent, theirs) and " " not in theirs)
+        slot = ("bare_agent_same" if said_once else "bare_agent") if bare else "with_agent"
+        openers += [
+            template.format(agent=agent, c=clause, x=theirs)
+            for template in variation.order("shared-agent", variants(section, slot))
+        ]
+    slot = ("bare_activity_same" if same else "bare_activity") if bare else "with_activity"
     openers += [
-        template.format(activity=activity, Activity=capitalise(activity), c=clause)
-        for template in variation.order("shared-activity", variants(section, "bare_activity" if bare else "with_activity"))
+        template.format(activity=activity, Activity=capitalise(activity), c=clause, x=theirs)
+        for template in variation.order("shared-activity", variants(section, slot))
     ]
     return openers
+
+
+_PAST = re.compile(r"[a-z]+ed|" + "|".join(re.escape(word) for word in variants("readings", "irregular_past")))
+
+
+def _detail(hook: Hook, overlap: Overlap) -> str | None:
+    """The bio's own word for the pursuit when it says more than its name ("parkrun" for running), to quote in an
+    opener that cannot retell the bio's clause; None when it is a verb, another language or the pursuit's name."""
+    mention = " ".join(overlap.interest.mention.split())
+    first = mention.split()[0].lower() if mention else ""
+    if not first or not looks_english(overlap.interest.evidence) or is_verb(first) or _PAST.fullmatch(first):
+        return None
+    named = (hook.name or "", overlap.activity, overlap.interest.agent or "")
+    if any(same_stem(word, mention) for word in named if word):
+        return None
+    kept = mention if mention.isupper() or keeps_capital(mention.split()[0], overlap.interest.evidence) else mention.lower()
+    return counted(kept)
 
 
 _BARE_CLAUSE = re.compile(r"^you(?:'re| are) (?:into [^ ]+(?: [^ ]+)?|an? (?:[^ ]+ )?[^ ]+)$")
@@ -74,6 +119,8 @@ def closer(hook: Hook, variation: Variation, offer: str | None) -> str:
     if offer is not None:
         return variation.pick("close-offer", variants("closers", "offer")).format(o=offer)
     if hook.mood is Mood.HOBBY:
+        if hook.plain_closing:
+            return variation.pick("close-plain", variants("closers", "plain"))
         if hook.name is not None and not is_agent(hook.name):
             questions = variation.order("close-question", variants("closers", "question"))
             # "What keeps you coming back to keeping bees?" leans on one word twice: such a question goes last.
@@ -94,7 +141,7 @@ def _shares_a_stem(first: str, second: str) -> bool:
 # Stems a line must not repeat from the body it joins ("Wishing you all the best with it." then "All the best.").
 _ECHO_STEMS: Final = ("hello", "week", "profile", "best", "wish", "just want", "introduc")
 _PLEASANTRIES: Final = frozenset(
-    line for slot in ("hobby", "cause", "recent", "pleasantries") for line in variants("closers", slot)
+    line for slot in ("hobby", "plain", "cause", "recent", "pleasantries") for line in variants("closers", slot)
 )
 
 
@@ -151,8 +198,9 @@ def subject(hook: Hook, who: str | None, variation: Variation) -> str:
     """A short, specific email subject that asks for nothing: the shared pursuit, the interest, or who says hello."""
     options: list[str] = []
     overlap = hook.overlap
-    if overlap is not None and overlap.interest.agent and same_stem(overlap.interest.agent, overlap.sender_mention):
-        options = [template.format(agent=overlap.interest.agent) for template in variants("subjects", "shared")]
+    agent = shared_agent(overlap) if overlap is not None else None
+    if agent:
+        options = [template.format(agent=agent) for template in variants("subjects", "shared")]
     elif hook.mood in (Mood.HOBBY, Mood.CAUSE) and hook.name is not None and not is_agent(hook.name):
         slot = "interest" if who else "interest_nameless"
         options = [

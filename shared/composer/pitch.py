@@ -9,11 +9,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Final
 
-from shared.composer.wording import article, capitalise, keeps_capital, looks_english, lower_first, sentence, variants
+from shared.composer.retell import is_verb
+from shared.composer.wording import (
+    article,
+    capitalise,
+    keeps_capital,
+    looks_english,
+    lower_first,
+    sentence,
+    table,
+    variants,
+)
 from shared.guardrails import find_asks, injection_spans
 from shared.guardrails.form import find_foreign_links
-from shared.guardrails.grounding import find_invented_facts
 from shared.guardrails.injection import touches_injection
 from shared.interests import sentences
 from shared.text import word_count
@@ -107,11 +117,15 @@ def _read_pitch(pitch: str, sender: str | None, *, english: bool = True) -> tupl
     return kept, left_out
 
 
-# Where a sentence can end early and still read whole: clause breaks, then phrase breaks before a preposition.
-_CLAUSE_CUT = re.compile(
-    r"(?:,|;|\s[—–-]|\s\()\s|\s(?=(?:and|but|which|who|that|to|where|while|with|so|because|including|through|by|after|since|whereas"
-    r"|for|in|at|on|from|across|using|via|within|during)\s)"
+# Where a sentence can end early and still make its point: clause breaks (punctuation, a conjunction or relative
+# word) first; phrase breaks before a preposition only when the words before stand alone (data/wording.toml
+# [pitch_cuts]: "with 12 years." and "finishing." do not).
+_CLAUSE_CUT = re.compile(r"(?:,|;|\s[—–-]|\s\()\s|\s(?=(?:and|but|which|who|that|where|while|so|because|including|whereas)\s)")
+_PHRASE_CUT = re.compile(
+    r"\s(?=(?:to|with|through|by|after|since|for|in|at|on|from|across|using|via|within|during|into|as|of)\s)"
 )
+_NEEDS_WHAT_FOLLOWS: Final = frozenset(variants("pitch_cuts", "needs_what_follows"))
+_VERB_FORM = re.compile(r"[a-z]{3,}(?:ing|ed)")
 _DANGLING = re.compile(
     r"and|or|but|with|of|the|a|an|to|in|for|at|on|by|from|who|which|that|my|our|your|as|so|into|onto|about|than", re.IGNORECASE
 )
@@ -124,28 +138,81 @@ def _tidy(text: str) -> str:
     return sentence(" ".join(tokens).rstrip(",;:")) if tokens else ""
 
 
-def _cut(text: str, measure: Callable[[str], int], budget: int) -> str | None:
-    """The longest start of `text` within `budget` that ends where a clause or phrase does; never mid-phrase
-    ("I write a newsletter explaining queues to solar." reads broken, "I write a newsletter explaining queues." not)."""
+_COORDINATOR = re.compile(r"(?:and|or|but)\s+(\S+)", re.IGNORECASE)
+_CLAUSE_OPENERS: Final = frozenset(variants("pitch_cuts", "clause_openers"))
+_PAST_FORMS: Final = frozenset(variants("readings", "irregular_past"))
+
+
+def _ends_a_clause(text: str, position: int) -> bool:
+    """Whether the break before text[position:] ends a clause: "and" joining two clauses ("and I've built", "and
+    leading the team") does, "and" inside a phrase ("a SQL and Python course") does not."""
+    joined = _COORDINATOR.match(text, position)
+    if joined is None:
+        return True
+    word = joined.group(1).lower().strip(",;:")
+    return word in _CLAUSE_OPENERS or word in _PAST_FORMS or _VERB_FORM.fullmatch(word) is not None or is_verb(word)
+
+
+_LAST_WORD = re.compile(r"(\S+)[\s,;:]*$")
+
+
+def _stands_alone(text: str, position: int) -> bool:
+    """Whether text[:position], a sentence cut before a preposition, still makes its point: not when it ends on a
+    quantity ("with 12 years"), a number, or a verb form that needs what followed ("finishing", "focused", "moving")."""
+    last_word = _LAST_WORD.search(text, max(position - 60, 0), position)
+    last = last_word.group(1).lower() if last_word else ""
+    return not (last in _NEEDS_WHAT_FOLLOWS or last[:1].isdigit() or _VERB_FORM.fullmatch(last))
+
+
+def _cut(text: str, measure: Callable[[str], int], budget: int, *, phrases: bool) -> str | None:
+    """The longest start of `text` within `budget` that ends where a clause does (or, with `phrases`, a phrase whose
+    words stand alone); never mid-phrase ("I'm a senior engineer with 12 years." reads broken, "I'm a senior engineer
+    with 12 years in payments." not)."""
     text = text.rstrip(".")
-    candidates = [text[: found.start()] for found in reversed(list(_CLAUSE_CUT.finditer(text)))]
-    for candidate in map(_tidy, candidates):
+    breaks = [found.start() for found in _CLAUSE_CUT.finditer(text) if _ends_a_clause(text, found.end())]
+    if phrases:
+        breaks += [found.start() for found in _PHRASE_CUT.finditer(text) if _stands_alone(text, found.start())]
+    for candidate in map(_tidy, (text[:position] for position in sorted(set(breaks), reverse=True))):
         if word_count(candidate) >= 3 and measure(candidate) <= budget:
             return candidate
     return None
 
 
-def fit_pitch(parts: Sequence[str], measure: Callable[[str], int], budget: int) -> str | None:
-    """As many whole pitch sentences as fit `budget` (in `measure` units), then the next one cut to its core."""
+def fit_pitch(parts: Sequence[str], measure: Callable[[str], int], budget: int, *, phrases: bool = True) -> str | None:
+    """As many whole pitch sentences as fit `budget` (in `measure` units), then the next one cut to its core: at a
+    clause break, or (with `phrases`) at a phrase break that leaves words standing alone."""
     chosen = ""
     for part in parts:
         candidate = f"{chosen} {part}".strip()
         if measure(candidate) <= budget:
             chosen = candidate
             continue
-        rest = _cut(part, measure, budget - measure(f"{chosen} ") if chosen else budget)
+        rest = _cut(part, measure, budget - measure(f"{chosen} ") if chosen else budget, phrases=phrases)
         return f"{chosen} {rest}".strip() if rest else chosen or None
     return chosen or None
+
+
+def pitch_shortened(parts: Sequence[str], body: str) -> str | None:
+    """What of the pitch's sentences `body` leaves out to fit its channel, told to the sender ("… left out of your pitch:
+    “most recently leading the ledger team at a fintech that was acquired last year”"); None when all of it is in."""
+    missing: list[str] = []
+    for part in parts:
+        if part in body:
+            continue
+        core = part.rstrip(".")
+        head = core[: min(len(core), 24)]
+        found = body.find(head)
+        if found == -1:
+            missing.append(core)
+            continue
+        stop = body.find(".", found + len(head))
+        kept = body[found : stop if stop != -1 else len(body)]
+        missing.append(core[len(kept) :].strip(" ,;:—–-"))
+    shown = " … ".join(text for text in missing if text)
+    if not shown:
+        return None
+    shown = shown if len(shown) <= 160 else shown[:159].rstrip() + "…"
+    return table("left_out", "pitch")["shortened"].format(p=shown)
 
 
 # --- the offer ----------------------------------------------------------------------------------
@@ -159,24 +226,54 @@ MAX_OFFER_CHARS = 120
 _MEETING = re.compile(r"(?i)\b(?:" + "|".join(re.escape(word) for word in variants("hooks", "meeting_words")) + r")\b")
 
 
-def offer_phrase(offer: str | None, *, pitch: str, sources: Sequence[str], english: bool = True) -> str | None:
-    """The sender's offer as a noun phrase ("my checklist for remote usability sessions"), or None when it cannot be
-    used: it asks for something, carries a link the pitch does not give, was planted for a model, or names what the
-    final check cannot vouch for (it knows the bio, pitch and names in `sources`, not the offer). With `english`
-    false it may be in any language (a draft in the pitch's language checks that it matches)."""
-    if not offer:
-        return None
+@dataclass(frozen=True)
+class OfferReading:
+    """The sender's offer as a noun phrase ("my checklist for remote usability sessions"), or why it cannot go in:
+    `left_out` is a sentence for the sender, so an offer is never dropped in silence."""
+
+    phrase: str | None
+    left_out: str | None = None
+
+
+def read_offer(offer: str | None, *, pitch: str, english: bool = True) -> OfferReading:
+    """The offer as a noun phrase, or the reason it is left out: it asks for something (a meeting in disguise
+    too), carries a link the pitch does not give, holds a placeholder or text planted for a model, is a question,
+    is too long to read as one offer, or (with `english`) is not in English. Facts it names are the sender's own:
+    the final check counts the offer among what it may mention. With `english` false it may be in any language
+    (a draft in the pitch's language checks that it matches)."""
+    if not offer or not offer.strip():
+        return OfferReading(None)
     text = " ".join(offer.split())
-    if (
-        find_asks(text)
-        or injection_spans(text)
-        or _PLACEHOLDER.search(text)
-        or _MEETING.search(text)
-        or find_foreign_links(text, allowed_sources=pitch)
-        or find_invented_facts(text, sources=sources)
-    ):
-        return None
-    text = _OFFER_TAIL.sub("", _OFFER_LEAD.sub("", text, count=1), count=1).strip()
-    if not text or len(text) > MAX_OFFER_CHARS or "?" in text or (english and not looks_english(text)):
-        return None
-    return lower_first(text, offer)
+    reason = _offer_problem(text, pitch)
+    if reason is None:
+        text = _OFFER_TAIL.sub("", _OFFER_LEAD.sub("", text, count=1), count=1).strip()
+        if not text:
+            reason = "empty"
+        elif len(text) > MAX_OFFER_CHARS:
+            reason = "long"
+        elif "?" in text:
+            reason = "question"
+        elif english and not looks_english(text):
+            reason = "language"
+    if reason is not None:
+        return OfferReading(None, offer_left_out(offer, reason))
+    return OfferReading(lower_first(text, offer))
+
+
+def _offer_problem(text: str, pitch: str) -> str | None:
+    if injection_spans(text) or _PLACEHOLDER.search(text):
+        return "planted"
+    if find_asks(text):
+        return "asks"
+    if _MEETING.search(text):
+        return "meeting"
+    if find_foreign_links(text, allowed_sources=pitch):
+        return "link"
+    return None
+
+
+def offer_left_out(offer: str, reason: str) -> str:
+    """The sentence telling the sender why their offer is not in the draft (data/wording.toml [offer_left_out])."""
+    shown = " ".join(offer.split())
+    shown = shown if len(shown) <= 80 else shown[:79].rstrip() + "…"
+    return table("offer_left_out", "reasons")[reason].format(o=shown, limit=MAX_OFFER_CHARS)

@@ -210,7 +210,8 @@ def _is_verb_with_object(context: _Context, found: PhraseMatch[str], last_key: s
     if last_key.endswith("ing") and cues.VERB_OBJECTS.has_word(following):
         after_the = context.after(found.last + 1) if following.key == "the" else None
         return not (after_the is not None and context.text(after_the)[:1].isupper())
-    return found.first == found.last and cues.OBJECT_AFTER_VERB.has_word(following)
+    # The cues are English words: French "à" folds to "a" but is no article ("escalade à Fontainebleau").
+    return found.first == found.last and cues.OBJECT_AFTER_VERB.has_word(following) and context.text(following).isascii()
 
 
 def _is_job_title(context: _Context, found: PhraseMatch[str], topic: Topic, form_key: str) -> bool:

@@ -6,7 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from shared.interests.finder import Interest, activity_of, agent_of, find_interests
+from shared.interests.finder import Interest, InterestKind, activity_of, agent_of, find_interests
 from shared.interests.hostile import is_hostile
 from shared.interests.lexicon import ACRONYM_KEYS, FORM_INDEX, lineage
 from shared.interests.tokens import tokenise
@@ -115,12 +115,19 @@ def find_overlap(bio: str, sender_interests: str | None, *, pitch: str | None = 
         named += [_Named(interest.topic, interest.mention) for interest in find_interests(pitch) if interest.shareable]
     if not named:
         return None
+    # A pastime beats a cause; then the sender's first-named interest the bio shares wins ("guitar, coffee" opens on
+    # the guitarist, not the coffee nerd); for the same one, the bio's strongest statement of it, even of a narrower
+    # kind ("an enthusiastic open-water swimmer" before "she once swam" for a sender who swims). The sender's own list
+    # beats the pitch (it comes first).
+    best: tuple[tuple[bool, int], Overlap] | None = None
     for interest in find_interests(bio):
         if not interest.shareable:
             continue
-        # An exact match beats a broader one; the sender's own list beats the pitch (it comes first).
-        shared = [(topic, candidate) for candidate in named if (topic := _shared_topic(interest.topic, candidate.topic))]
-        if shared:
-            topic, candidate = min(shared, key=lambda pair: pair[0] != interest.topic or pair[0] != pair[1].topic)
-            return Overlap(interest, candidate.mention, topic)
-    return None
+        for index, candidate in enumerate(named):
+            topic = _shared_topic(interest.topic, candidate.topic)
+            if topic is None:
+                continue
+            rank = (interest.kind is InterestKind.CAUSE, index)
+            if best is None or rank < best[0]:
+                best = (rank, Overlap(interest, candidate.mention, topic))
+    return best[1] if best is not None else None

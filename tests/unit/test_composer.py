@@ -196,6 +196,8 @@ def test_fits_the_channel(channel: Channel) -> None:
 def test_notes_compress_the_pitch_to_whole_words_ending_cleanly(channel: Channel) -> None:
     body, _, _ = draft(bio("third_person"), pitch=LONG_PITCH, channel=channel, target_name="Maria", sender_name="Sam")
     pitch_part = body[body.index("I'm a product designer") :]
+    # A question about their pursuit may follow the pitch when the cut leaves room for it.
+    pitch_part = re.sub(r"(?<=\. )[^.?!]*\?", "", pitch_part)
     pitch_words = set(words(LONG_PITCH)) | {"I'm", "Best", "Cheers", "Sam", "All", "the", "best", "Warm", "regards"}
     assert set(words(pitch_part)) <= pitch_words
     assert not re.search(r"\b(?:and|with|of|the|a|to|in|for)\.", pitch_part)

@@ -104,3 +104,12 @@ def test_fostering_is_a_kind_of_animal_rescue() -> None:
     overlap = find_overlap("Fostering kittens is my joy.", "animal rescue")
     assert overlap is not None
     assert (overlap.topic, overlap.interest.topic) == ("animal rescue", "animal fostering")
+
+
+def test_with_several_shared_pastimes_the_senders_first_named_wins() -> None:
+    bio = "Growth PM @ Initech | guitarist on weekends | specialty coffee nerd"
+    first = find_overlap(bio, "guitar, coffee")
+    second = find_overlap(bio, "coffee, guitar")
+    assert first is not None
+    assert second is not None
+    assert (first.topic, second.topic) == ("guitar", "coffee")
