@@ -16,7 +16,7 @@ from importlib.resources import files
 from typing import Any, Final
 
 from shared.composer.channel import MAX_CLAUSE_CHARS, NOTE_CLAUSE_CHARS
-from shared.composer.hook import MIN_OPENER_SCORE, BioReading
+from shared.composer.hook import MIN_OPENER_SCORE, BioReading, narrowing
 from shared.composer.pitch import fit_pitch
 from shared.composer.retell import bio_names
 from shared.composer.wording import Variation, looks_english
@@ -78,18 +78,9 @@ def _quotes(interest: Interest, language: str, names: Sequence[str], max_chars: 
     if detect_language(evidence) not in (language, None):
         return []
     conjunctions = re.compile(r"\s+(?:" + "|".join(map(re.escape, _WORDING[language]["conjunctions"])) + r")\s+")
-    part, position = evidence, max(evidence.lower().find(interest.mention.lower()), 0)
-    pieces = []
-    for pattern in (_STRONG_BREAK, _COMMA, conjunctions):
-        offset = 0
-        for piece in pattern.split(part):
-            start = part.find(piece, offset)
-            offset = start + len(piece)
-            if start <= position < offset:
-                part, position = piece, position - start
-                break
-        if pattern is not _STRONG_BREAK:
-            pieces.append(part.strip(" .;,"))
+    position = max(evidence.lower().find(interest.mention.lower()), 0)
+    steps = narrowing(evidence, position, (_STRONG_BREAK, _COMMA, conjunctions))
+    pieces = [piece.strip(" .;,") for pattern, piece in steps if pattern is not _STRONG_BREAK]
     third = re.compile(r"(?i)\b(?:" + "|".join(map(re.escape, _WORDING[language]["third_person"])) + r")\b")
     return [
         piece

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
@@ -239,6 +239,22 @@ def _without_trailing_aside(text: str, position: int) -> str:
     return text if following and is_verb(following[0]) else text[:comma]
 
 
+def narrowing(text: str, position: int, breaks: Sequence[re.Pattern[str]]) -> list[tuple[re.Pattern[str], str]]:
+    """Split by each pattern in turn, the piece holding `position` each time, with the pattern that cut it: the
+    clause of a bio sentence that names an interest, narrower at every step."""
+    steps = []
+    for pattern in breaks:
+        offset = 0
+        for piece in pattern.split(text):
+            start = text.find(piece, offset)
+            offset = start + len(piece)
+            if start <= position < offset:
+                text, position = piece, position - start
+                steps.append((pattern, text))
+                break
+    return steps
+
+
 def _retold(interest: Interest, reteller: Reteller, max_chars: int) -> str | None:
     """The evidence retold in the second person: whole if it is one statement, else the narrowest part naming it."""
     if not looks_english(interest.evidence):
@@ -247,15 +263,7 @@ def _retold(interest: Interest, reteller: Reteller, max_chars: int) -> str | Non
     position = max(part.lower().find(interest.mention.lower()), 0)
     candidates = [] if _STRONG_BREAK.search(part) else [_without_trailing_aside(part, position), part]
     # Narrow step by step (dash or semicolon, then comma, then "and") to the piece that names the interest.
-    for pattern in (_STRONG_BREAK, _COMMA, _AND):
-        offset = 0
-        for piece in pattern.split(part):
-            start = part.find(piece, offset)
-            offset = start + len(piece)
-            if start <= position < offset:
-                part, position = piece, position - start
-                candidates.append(part)
-                break
+    candidates += [piece for _pattern, piece in narrowing(part, position, (_STRONG_BREAK, _COMMA, _AND))]
     # A clause that also tells their job ("you're a backend engineer at X and you play saxophone") is the last resort.
     candidates.sort(key=lambda candidate: bool(ROLE_WORDS.search(candidate.replace(interest.mention, ""))))
     for candidate in dict.fromkeys(candidates):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+import pytest
 
 # The red-team goals of the gate, for every corpus.
 MIN_RECALL = 0.97
@@ -49,3 +52,25 @@ def ask_spans(text: str) -> list[str]:
     from shared.guardrails import find_asks
 
     return [violation.span or "" for violation in find_asks(text)]
+
+
+# A line a blind batch lists as still wrong runs as a strict xfail: fixing it forces the batch's file to be edited.
+NOT_CAUGHT = pytest.mark.xfail(strict=True, reason="not caught yet")
+
+
+def known_wrong(family: dict[str, Any]) -> set[str]:
+    """The lines of a blind batch's family that the check still gets wrong: asks missed, or ordinary lines flagged."""
+    return set(family["missed"] if family["ask"] else family["false_alarm"])
+
+
+def batch_cases(families: Sequence[dict[str, Any]], *, ask: bool, with_unit: bool = False) -> list[Any]:
+    """One pytest param per line of the families that are (or are not) asks; `with_unit` adds the family's unit."""
+    cases: list[Any] = []
+    for family in families:
+        if family["ask"] is not ask:
+            continue
+        wrong = known_wrong(family)
+        for text in family["messages"]:
+            values = (text, family["unit"]) if with_unit else (text,)
+            cases.append(pytest.param(*values, marks=[NOT_CAUGHT] if text in wrong else [], id=f"{family['name']}-{len(cases)}"))
+    return cases

@@ -13,27 +13,10 @@ from typing import Any
 import pytest
 
 from shared.guardrails import find_asks
+from tests.redteam.scoring import batch_cases, known_wrong
 
 CORPUS = Path(__file__).with_name("fresh_batch.toml")
 FAMILIES: list[dict[str, Any]] = tomllib.loads(CORPUS.read_text(encoding="utf-8"))["family"]
-
-NOT_CAUGHT = pytest.mark.xfail(strict=True, reason="not caught yet")
-
-
-def _known_wrong(family: dict[str, Any]) -> set[str]:
-    return set(family["missed"] if family["ask"] else family["false_alarm"])
-
-
-def _cases(*, ask: bool) -> list[Any]:
-    cases: list[Any] = []
-    for family in FAMILIES:
-        if family["ask"] is not ask:
-            continue
-        wrong = _known_wrong(family)
-        for text in family["messages"]:
-            marks = [NOT_CAUGHT] if text in wrong else []
-            cases.append(pytest.param(text, marks=marks, id=f"{family['name']}-{len(cases)}"))
-    return cases
 
 
 def test_the_batch_has_the_planned_shape() -> None:
@@ -49,14 +32,14 @@ def test_the_batch_has_the_planned_shape() -> None:
 
 @pytest.mark.parametrize("family", FAMILIES, ids=[f["name"] for f in FAMILIES])
 def test_known_wrong_lines_are_lines_of_their_family(family: dict[str, Any]) -> None:
-    assert _known_wrong(family) <= set(family["messages"])
+    assert known_wrong(family) <= set(family["messages"])
 
 
-@pytest.mark.parametrize("text", _cases(ask=True))
+@pytest.mark.parametrize("text", batch_cases(FAMILIES, ask=True))
 def test_asks_are_flagged(text: str) -> None:
     assert find_asks(text), text
 
 
-@pytest.mark.parametrize("text", _cases(ask=False))
+@pytest.mark.parametrize("text", batch_cases(FAMILIES, ask=False))
 def test_ordinary_lines_pass(text: str) -> None:
     assert not find_asks(text), [violation.span for violation in find_asks(text)]

@@ -16,12 +16,11 @@ import pytest
 
 from shared.guardrails import check_message, find_asks
 from shared.models import Rule
+from tests.redteam.scoring import batch_cases, known_wrong
 
 CORPUS = Path(__file__).with_name("fresh_batch_2.toml")
 FAMILIES: list[dict[str, Any]] = tomllib.loads(CORPUS.read_text(encoding="utf-8"))["family"]
 LANGUAGES = ("es", "fr", "de", "pt", "it")
-
-NOT_CAUGHT = pytest.mark.xfail(strict=True, reason="not caught yet")
 
 
 def flagged_asks(text: str, unit: str) -> list[str]:
@@ -29,22 +28,6 @@ def flagged_asks(text: str, unit: str) -> list[str]:
     if unit == "line":
         return [violation.span or "" for violation in find_asks(text)]
     return [violation.span or "" for violation in check_message(text) if violation.rule is Rule.ASK]
-
-
-def _known_wrong(family: dict[str, Any]) -> set[str]:
-    return set(family["missed"] if family["ask"] else family["false_alarm"])
-
-
-def _cases(*, ask: bool) -> list[Any]:
-    cases: list[Any] = []
-    for family in FAMILIES:
-        if family["ask"] is not ask:
-            continue
-        wrong = _known_wrong(family)
-        for text in family["messages"]:
-            marks = [NOT_CAUGHT] if text in wrong else []
-            cases.append(pytest.param(text, family["unit"], marks=marks, id=f"{family['name']}-{len(cases)}"))
-    return cases
 
 
 def _count(*, unit: str, ask: bool, prefix: str = "") -> int:
@@ -64,14 +47,14 @@ def test_the_batch_has_the_planned_shape() -> None:
 
 @pytest.mark.parametrize("family", FAMILIES, ids=[f["name"] for f in FAMILIES])
 def test_known_wrong_lines_are_lines_of_their_family(family: dict[str, Any]) -> None:
-    assert _known_wrong(family) <= set(family["messages"])
+    assert known_wrong(family) <= set(family["messages"])
 
 
-@pytest.mark.parametrize(("text", "unit"), _cases(ask=True))
+@pytest.mark.parametrize(("text", "unit"), batch_cases(FAMILIES, ask=True, with_unit=True))
 def test_asks_are_flagged(text: str, unit: str) -> None:
     assert flagged_asks(text, unit), text
 
 
-@pytest.mark.parametrize(("text", "unit"), _cases(ask=False))
+@pytest.mark.parametrize(("text", "unit"), batch_cases(FAMILIES, ask=False, with_unit=True))
 def test_ordinary_text_passes(text: str, unit: str) -> None:
     assert not flagged_asks(text, unit), flagged_asks(text, unit)
