@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shared.composer import UnusablePitchError, compose_offline
 from shared.guardrails import check_draft, check_outcomes, find_asks, find_prompt_leaks, rules_checked
-from shared.guardrails.form import find_foreign_links
+from shared.guardrails.form import find_foreign_links, gives
 from shared.guardrails.grounding import find_ungrounded_interest
 from shared.guardrails.hidden import find_hidden_characters, strip_hidden_characters
 from shared.guardrails.injection import find_injected_evidence, find_injected_text
@@ -307,6 +307,8 @@ class DraftingService:
             candidate = replace(candidate, shared_interest=shown)
             violations = self._check(request, candidate, system_prompt)
         violations += notices or []
+        if provider != "offline" and request.offer:
+            violations += _offer_left_out(request, candidate, request.offer)
         # The offline composer writes English; text in another language can only be the sender's own pitch or offer,
         # which is theirs to send: the check then shows as not met instead of refusing the draft.
         own_language = (
@@ -365,6 +367,17 @@ def _left_out_offer(reason: str | None) -> list[Violation]:
     met."""
     # It quotes the sender's own text: nothing invisible goes back with it.
     return [] if reason is None else [Violation(rule=Rule.MISSING_PITCH, message=strip_hidden_characters(reason))]
+
+
+def _offer_left_out(request: DraftRequest, candidate: _Candidate, offer: str) -> list[Violation]:
+    """The sender's offer, when the model's draft does not carry it (measured as the pitch is, by a word of its own, not
+    one it shares with the pitch): they asked to give it, so they are told, as the offline composer tells them."""
+    text = "\n".join(part for part in (candidate.subject, candidate.body) if part)
+    if gives(text, offer, besides=request.pitch):
+        return []
+    shown = strip_hidden_characters(offer)[:120]
+    message = f"Leaves out your offer (“{shown}”): add it before sending if you still mean to give it."
+    return [Violation(rule=Rule.MISSING_PITCH, message=message)]
 
 
 def _senders_own_language(request: DraftRequest, candidate: _Candidate) -> bool:

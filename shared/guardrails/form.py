@@ -45,12 +45,7 @@ def find_missing_pitch(text: str, pitch: str, *, bio: str | None = None) -> list
         return []
     distinctive = pitch_stems - (_content_stems(bio) if bio else set())
     needed = _needed(len(pitch_stems))
-    carried: set[str] = set()
-    for sentence in _SENTENCE_BREAK.split(text):
-        here = pitch_stems & _content_stems(sentence)
-        # Words shared with the bio help a sentence give the pitch, but cannot give it alone.
-        if (here & distinctive or not distinctive) and len(here) > len(carried):
-            carried = here
+    carried = _carried(text, pitch_stems, distinctive)
     violations = []
     if len(carried) < needed:
         missing = [word for word in _content_words(pitch) if _stem(word) in (distinctive or pitch_stems) - carried][:3]
@@ -72,6 +67,26 @@ def find_missing_pitch(text: str, pitch: str, *, bio: str | None = None) -> list
             )
         )
     return violations
+
+
+def gives(text: str, source: str, *, besides: str) -> bool:
+    """Whether one sentence of `text` carries enough of `source`'s key words, one of them at least not a word of
+    `besides` (an offer given, not merely the pitch it shares words with): the pitch check's measure."""
+    stems = _content_stems(source)
+    if not stems:
+        return True
+    return len(_carried(text, stems, stems - _content_stems(besides))) >= _needed(len(stems))
+
+
+def _carried(text: str, stems: set[str], distinctive: set[str]) -> set[str]:
+    """The most of `stems` one sentence of `text` carries, counting only a sentence with a distinctive one (when any)."""
+    carried: set[str] = set()
+    for sentence in _SENTENCE_BREAK.split(text):
+        here = stems & _content_stems(sentence)
+        # Words shared with the bio help a sentence give the pitch, but cannot give it alone.
+        if (here & distinctive or not distinctive) and len(here) > len(carried):
+            carried = here
+    return carried
 
 
 # A body with at least this share of its words in runs copied from the bio mostly repeats the bio.

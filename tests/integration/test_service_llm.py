@@ -627,3 +627,29 @@ def test_an_unreadable_secret_falls_back_to_the_offline_composer(aws: pytest.Mon
 
     assert_offline(result, "auth")
     assert fake_openai.requests == []
+
+
+def test_a_model_draft_that_carries_the_offer_gives_the_pitch(fake_openai: FakeOpenAI, service: DraftingService) -> None:
+    fake_openai.enqueue(Reply.json(CLEAN))
+
+    result = service.draft(draft_request(offer="my notes on routing services"), deadline=soon())
+
+    assert result.provider == "openai"
+    [pitch_check] = [outcome for outcome in result.checks if outcome.rule is Rule.MISSING_PITCH]
+    assert pitch_check.passed, pitch_check.explanation
+
+
+def test_a_model_draft_that_leaves_the_offer_out_says_so(fake_openai: FakeOpenAI, service: DraftingService) -> None:
+    # The user asked to give something: a draft returned without it must not let them think it is in there.
+    without_offer = {
+        **CLEAN,
+        "body": CLEAN_BODY.replace(" Happy to share my notes on routing services if they're ever useful.", ""),
+    }
+    fake_openai.enqueue(Reply.json(without_offer))
+
+    result = service.draft(draft_request(offer="my notes on routing services"), deadline=soon())
+
+    assert (result.provider, result.body) == ("openai", without_offer["body"])
+    [pitch_check] = [outcome for outcome in result.checks if outcome.rule is Rule.MISSING_PITCH]
+    assert not pitch_check.passed
+    assert "Leaves out your offer (“my notes on routing services”)" in pitch_check.explanation
