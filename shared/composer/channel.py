@@ -125,10 +125,10 @@ def _note_candidates(
         if offer is not None:
             for opener in group:
                 for sign_off in sign_offs:
-                    yield from _note(voice.greeting, opener, pitch, closing_line, sign_off, limit, phrases=phrases)
+                    yield from note_body(voice.greeting, opener, pitch, closing_line, sign_off, limit, phrases=phrases)
         for opener in group:
             for sign_off in sign_offs:
-                for body in _note(voice.greeting, opener, pitch, "", sign_off, limit, phrases=phrases):
+                for body in note_body(voice.greeting, opener, pitch, "", sign_off, limit, phrases=phrases):
                     with_closing = _insert_before_sign_off(body, closing_line, sign_off)
                     if closing_line and len(with_closing) <= limit:
                         yield _filled(with_closing, extra, sign_off, limit)
@@ -154,9 +154,10 @@ def _fits_after(filler: str, added: Sequence[str], body: str) -> bool:
     return not echoes(filler, body) and not (is_pleasantry(filler) and any(map(is_pleasantry, added)))
 
 
-def _note(
-    greeting: str, opener: str, pitch: Sequence[str], closing: str, sign_off: str, limit: int, *, phrases: bool
+def note_body(
+    greeting: str, opener: str, pitch: Sequence[str], closing: str, sign_off: str, limit: int, *, phrases: bool = True
 ) -> Iterator[str]:
+    """The note of these parts with as much of the pitch as fits `limit` characters, if its core fits at all."""
     fixed = " ".join(part for part in (greeting, opener, closing, sign_off) if part)
     pitch_text = fit_pitch(pitch, len, limit - len(fixed) - 1, phrases=phrases)
     if pitch_text:

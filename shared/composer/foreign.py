@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any, Final
 
-from shared.composer.channel import MAX_CLAUSE_CHARS, NOTE_CLAUSE_CHARS
-from shared.composer.hook import MIN_OPENER_SCORE, BioReading, narrowing
+from shared.composer.channel import MAX_CLAUSE_CHARS, NOTE_CLAUSE_CHARS, note_body
+from shared.composer.hook import COMMA_BREAK, MIN_OPENER_SCORE, BioReading, narrowing
 from shared.composer.pitch import fit_pitch
 from shared.composer.retell import bio_names
 from shared.composer.wording import Variation, looks_english
@@ -34,7 +34,6 @@ _CONFUSABLE: Final = frozenset({"es", "pt"})
 # How much of the bio is read to tell that it is not English.
 _SAMPLE_CHARS = 600
 _STRONG_BREAK = re.compile(r"\s*(?:[;:()«»“”„\"]|\s[—–-]\s|—)\s*")
-_COMMA = re.compile(r"\s*,\s*")
 
 
 def _load() -> dict[str, dict[str, Any]]:
@@ -79,7 +78,7 @@ def _quotes(interest: Interest, language: str, names: Sequence[str], max_chars: 
         return []
     conjunctions = re.compile(r"\s+(?:" + "|".join(map(re.escape, _WORDING[language]["conjunctions"])) + r")\s+")
     position = max(evidence.lower().find(interest.mention.lower()), 0)
-    steps = narrowing(evidence, position, (_STRONG_BREAK, _COMMA, conjunctions))
+    steps = narrowing(evidence, position, (_STRONG_BREAK, COMMA_BREAK, conjunctions))
     pieces = [piece.strip(" .;,") for pattern, piece in steps if pattern is not _STRONG_BREAK]
     third = re.compile(r"(?i)\b(?:" + "|".join(map(re.escape, _WORDING[language]["third_person"])) + r")\b")
     return [
@@ -167,9 +166,4 @@ def _notes(
     opener = opener[:1].lower() + opener[1:]
     for closing_line in dict.fromkeys((closing, "")):
         for sign_off in sign_offs:
-            fixed = " ".join(part for part in (greeting, opener, closing_line, sign_off) if part)
-            pitch_text = fit_pitch(pitch, len, limit - len(fixed) - 1)
-            if pitch_text:
-                body = " ".join(part for part in (greeting, opener, pitch_text, closing_line, sign_off) if part)
-                if len(body) <= limit:
-                    yield body
+            yield from note_body(greeting, opener, pitch, closing_line, sign_off, limit)

@@ -225,7 +225,7 @@ def _built_clause(interest: Interest, name: str | None) -> str | None:
 # --- retelling the evidence ---------------------------------------------------------------------
 
 _STRONG_BREAK = re.compile(r"\s*(?:[;:()]|\s[—–-]\s|—)\s*")
-_COMMA = re.compile(r"\s*,\s*")
+COMMA_BREAK = re.compile(r"\s*,\s*")
 _AND = re.compile(r"\s+and\s+")
 
 
@@ -263,7 +263,7 @@ def _retold(interest: Interest, reteller: Reteller, max_chars: int) -> str | Non
     position = max(part.lower().find(interest.mention.lower()), 0)
     candidates = [] if _STRONG_BREAK.search(part) else [_without_trailing_aside(part, position), part]
     # Narrow step by step (dash or semicolon, then comma, then "and") to the piece that names the interest.
-    candidates += [piece for _pattern, piece in narrowing(part, position, (_STRONG_BREAK, _COMMA, _AND))]
+    candidates += [piece for _pattern, piece in narrowing(part, position, (_STRONG_BREAK, COMMA_BREAK, _AND))]
     # A clause that also tells their job ("you're a backend engineer at X and you play saxophone") is the last resort.
     candidates.sort(key=lambda candidate: bool(ROLE_WORDS.search(candidate.replace(interest.mention, ""))))
     for candidate in dict.fromkeys(candidates):
