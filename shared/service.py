@@ -12,6 +12,7 @@ from typing import Final
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shared.composer import UnusablePitchError, compose_offline
+from shared.composer.pitch import offer_left_out
 from shared.guardrails import check_draft, check_outcomes, find_asks, find_prompt_leaks, rules_checked
 from shared.guardrails.form import find_foreign_links, gives
 from shared.guardrails.grounding import find_ungrounded_interest
@@ -277,8 +278,8 @@ class DraftingService:
             system_prompt,
             verdict,
             notices=_left_out_of_pitch(offline.left_out_of_pitch)
-            + _left_out_offer(offline.left_out_of_offer)
-            + _left_out_offer(offline.pitch_shortened),
+            + _not_carried(offline.left_out_of_offer)
+            + _not_carried(offline.pitch_shortened),
         )
 
     def _result(
@@ -361,9 +362,9 @@ def _left_out_of_pitch(left_out: tuple[str, ...]) -> list[Violation]:
     ]
 
 
-def _left_out_offer(reason: str | None) -> list[Violation]:
-    """The sender's offer, or the part of their pitch, the offline draft could not carry, said to the user with the
-    reason instead of dropped in silence: it is part of what they asked to send, so "Gives your pitch" shows as not
+def _not_carried(reason: str | None) -> list[Violation]:
+    """The sender's offer, or the part of their pitch, that a draft does not carry, said to the user with the reason
+    instead of dropped in silence: it is part of what they asked to send, so "Gives your pitch" shows as not
     met."""
     # It quotes the sender's own text: nothing invisible goes back with it.
     return [] if reason is None else [Violation(rule=Rule.MISSING_PITCH, message=strip_hidden_characters(reason))]
@@ -373,11 +374,7 @@ def _offer_left_out(request: DraftRequest, candidate: _Candidate, offer: str) ->
     """The sender's offer, when the model's draft does not carry it (measured as the pitch is, by a word of its own, not
     one it shares with the pitch): they asked to give it, so they are told, as the offline composer tells them."""
     text = "\n".join(part for part in (candidate.subject, candidate.body) if part)
-    if gives(text, offer, besides=request.pitch):
-        return []
-    shown = strip_hidden_characters(offer)[:120]
-    message = f"Leaves out your offer (“{shown}”): add it before sending if you still mean to give it."
-    return [Violation(rule=Rule.MISSING_PITCH, message=message)]
+    return [] if gives(text, offer, besides=request.pitch) else _not_carried(offer_left_out(offer, "by_model"))
 
 
 def _senders_own_language(request: DraftRequest, candidate: _Candidate) -> bool:

@@ -652,4 +652,4 @@ def test_a_model_draft_that_leaves_the_offer_out_says_so(fake_openai: FakeOpenAI
     assert (result.provider, result.body) == ("openai", without_offer["body"])
     [pitch_check] = [outcome for outcome in result.checks if outcome.rule is Rule.MISSING_PITCH]
     assert not pitch_check.passed
-    assert "Leaves out your offer (“my notes on routing services”)" in pitch_check.explanation
+    assert "Your offer “my notes on routing services” is not in the model's draft" in pitch_check.explanation
