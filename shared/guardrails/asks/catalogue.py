@@ -15,7 +15,7 @@ Data format (one file per language, plus kinds.toml for the kinds and their orde
 - `[spellings]`: how people also write a word in a hurry (`could = "cld|cud"`, `your = "ur|yr"`, `hiring = "hirng"`):
   each whole word of a pattern that has an entry matches its spellings too, so every phrasing reads textspeak and
   common typos without a copy of its own. Keys are words of two letters or more; spellings are literal. The widened
-  patterns run only on a text that holds one of the spellings (`spelling_cue`): the plain ones stay small and fast.
+  patterns run only on a text that holds one of the spellings (`_spelling_cue_source`): the plain ones stay small and fast.
 
 Patterns are written in lower case: they run on the reading of a message, which is casefolded.
 """
@@ -243,8 +243,8 @@ def prefilter(*, spelled: bool = False) -> tuple[PatternSet, tuple[tuple[AskKind
     """One pass that says which phrasings can match a text at all, and the phrasing behind each index.
 
     `spelled`: the phrasings widened to their spellings, for a text that holds one. The plain set has one pattern
-    more, after the phrasings (index `len(indexed)`): `spelling_cue`, so the same pass tells whether a text needs the
-    widened phrasings.
+    more, after the phrasings (index `len(indexed)`): the spellings as whole words, so the same pass tells whether a
+    text needs the widened phrasings.
     """
     indexed = tuple((kind, phrasing) for kind in ask_kinds() for phrasing in kind.phrasings)
     if spelled:
@@ -253,14 +253,8 @@ def prefilter(*, spelled: bool = False) -> tuple[PatternSet, tuple[tuple[AskKind
 
 
 @cache
-def spelling_cue() -> Pattern:
-    """Any of the spellings of any language, as a whole word: a text without one needs only the plain phrasings."""
-    return compile_pattern(_spelling_cue_source())
-
-
-@cache
 def _spelling_cue_source() -> str:
-    """The spellings as whole words.
+    """Any of the spellings of any language, as a whole word: a text without one needs only the plain phrasings.
 
     Digits ("2" for "to", "1" for "una") and "x" (for "por", "per") widen the patterns but do not count here: numbers
     and "x" are common ("the Alta Via 2", "5 x 1 km", "Hi Sam x"), and a text in textspeak holds other spellings too
