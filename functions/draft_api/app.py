@@ -50,6 +50,8 @@ class DraftApiResolver(APIGatewayHttpResolver):
         self._included_routers: set[str] = set()
 
     def include_api_routes(self) -> None:
+        if len(self._included_routers) == len(API_ROUTERS):
+            return  # every request after the first: nothing to take the lock for
         # Each router once, even after a failed import of another: a route registered twice would be matched twice.
         with self._api_routes_lock:
             for module in API_ROUTERS:
